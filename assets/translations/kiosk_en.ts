@@ -1,0 +1,240 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AnnouncementStrip</name>
+    <message>
+        <source>公告</source>
+        <translation>Notice</translation>
+    </message>
+</context>
+<context>
+    <name>AttractScreen</name>
+    <message>
+        <source>请将身份证放在感应区</source>
+        <translation>Please place your ID card on the reader</translation>
+    </message>
+    <message>
+        <source>感应区在屏幕下方，身份证平放后请不要移动，读取约需 1 秒</source>
+        <translation>The reader is below the screen. Lay the card flat and keep it still; reading takes about 1 second.</translation>
+    </message>
+    <message>
+        <source>身份证读卡器暂时无法使用</source>
+        <translation>The ID card reader is out of service</translation>
+    </message>
+    <message>
+        <source>请联系村便民服务站工作人员，或稍后再来</source>
+        <translation>Please ask the staff of the village service point, or come back later.</translation>
+    </message>
+    <message>
+        <source>办理业务全程免费，个人信息在退出后立即清除</source>
+        <translation>All services are free. Your personal data is erased as soon as you leave.</translation>
+    </message>
+    <message>
+        <source>标准模式</source>
+        <translation>Standard mode</translation>
+    </message>
+    <message>
+        <source>长辈模式</source>
+        <translation>Large text</translation>
+    </message>
+    <message>
+        <source>语言 / English</source>
+        <translation>Language / 中文</translation>
+    </message>
+    <message>
+        <source>服务预览</source>
+        <translation>Services</translation>
+    </message>
+</context>
+<context>
+    <name>CrashScreen</name>
+    <message>
+        <source>系统暂时无法使用，请联系工作人员</source>
+        <translation>The system is out of service. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>故障编号：%1</source>
+        <translation>Fault number: %1</translation>
+    </message>
+    <message>
+        <source>系统正在自动恢复，请稍候</source>
+        <translation>The system is restarting, please wait.</translation>
+    </message>
+    <message>
+        <source>您的个人信息已清除</source>
+        <translation>Your personal data has been erased.</translation>
+    </message>
+</context>
+<context>
+    <name>DemoPanel</name>
+    <message>
+        <source>演示面板（F12 隐藏；数字键 1–3 放卡，0 移开）</source>
+        <translation>Demo panel (F12 hides it; keys 1–3 place a card, 0 lifts it)</translation>
+    </message>
+    <message>
+        <source>放置身份证：%1</source>
+        <translation>Place ID card: %1</translation>
+    </message>
+    <message>
+        <source>移开身份证</source>
+        <translation>Lift the ID card</translation>
+    </message>
+    <message>
+        <source>放置无法读取的卡</source>
+        <translation>Place an unreadable card</translation>
+    </message>
+</context>
+<context>
+    <name>DoneScreen</name>
+    <message>
+        <source>办理完成</source>
+        <translation>All done</translation>
+    </message>
+    <message>
+        <source>请取走您的身份证和打印材料</source>
+        <translation>Please take your ID card and your printouts.</translation>
+    </message>
+    <message>
+        <source>退出后，您的个人信息将立即从本机清除</source>
+        <translation>When you leave, your personal data is erased from this kiosk at once.</translation>
+    </message>
+    <message>
+        <source>办理其他业务</source>
+        <translation>Another service</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorScreen</name>
+    <message>
+        <source>暂时无法办理</source>
+        <translation>This cannot be done right now</translation>
+    </message>
+    <message>
+        <source>如需帮助，请联系村便民服务站工作人员</source>
+        <translation>For help, please ask the staff of the village service point.</translation>
+    </message>
+    <message>
+        <source>返回首页</source>
+        <translation>Back to start</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <source>%1 · 政务服务自助终端</source>
+        <translation>%1 · Government Service Kiosk</translation>
+    </message>
+    <message>
+        <source>演示模式</source>
+        <translation>DEMO</translation>
+    </message>
+    <message>
+        <source>zh_CN</source>
+        <comment>QLocale name of the current language</comment>
+        <translation>en_GB</translation>
+    </message>
+    <message>
+        <source>yyyy年M月d日 dddd</source>
+        <translation>dddd d MMMM yyyy</translation>
+    </message>
+</context>
+<context>
+    <name>IdentifyingScreen</name>
+    <message>
+        <source>正在读取身份证</source>
+        <translation>Reading your ID card</translation>
+    </message>
+    <message>
+        <source>请不要移动身份证</source>
+        <translation>Please keep the card still</translation>
+    </message>
+    <message>
+        <source>读取完成后，请按屏幕提示办理</source>
+        <translation>When it is read, follow the instructions on the screen.</translation>
+    </message>
+</context>
+<context>
+    <name>InServiceScreen</name>
+    <message>
+        <source>本机暂未开通此项服务的自助办理</source>
+        <translation>This service is not yet available at this kiosk</translation>
+    </message>
+    <message>
+        <source>请选择其他服务，或到村便民服务站窗口办理</source>
+        <translation>Please choose another service, or ask at the village service point&apos;s counter.</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+</context>
+<context>
+    <name>MenuScreen</name>
+    <message>
+        <source>您好，%1</source>
+        <translation>Hello, %1</translation>
+    </message>
+    <message>
+        <source>身份证号：%1  请选择要办理的业务</source>
+        <translation>ID number: %1 — please choose a service</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewScreen</name>
+    <message>
+        <source>可办理的服务</source>
+        <translation>Services available</translation>
+    </message>
+    <message>
+        <source>请将身份证放在感应区，读取后即可办理以下服务</source>
+        <translation>Place your ID card on the reader to use these services</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentMessages</name>
+    <message>
+        <source>读取身份证失败，请重新放置身份证</source>
+        <translation>The ID card could not be read. Please place it on the reader again.</translation>
+    </message>
+    <message>
+        <source>未能读取身份证，请将身份证平放在感应区，不要移动</source>
+        <translation>The ID card could not be read. Lay it flat on the reader and keep it still.</translation>
+    </message>
+    <message>
+        <source>身份证读卡器暂时无法使用，请联系工作人员</source>
+        <translation>The ID card reader is out of service. Please ask the staff for help.</translation>
+    </message>
+</context>
+<context>
+    <name>TimeoutOverlay</name>
+    <message>
+        <source>您还在吗？</source>
+        <translation>Are you still there?</translation>
+    </message>
+    <message>
+        <source>%1 秒后将自动退出，以保护您的个人信息</source>
+        <translation>To protect your personal data, the session ends in %1 seconds</translation>
+    </message>
+    <message>
+        <source>继续办理</source>
+        <translation>Continue</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,63 @@
+"""The contract every resident ID card reader meets, and the card it returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class IdCardError(Exception):
+    """A read that failed. Both messages are plain text; the UI translates the resident's."""
+
+    resident_message = "读取身份证失败，请重新放置身份证"
+
+    def __init__(self, technician_message: str) -> None:
+        super().__init__(technician_message)
+        self.technician_message = technician_message
+
+
+class NoCardError(IdCardError):
+    """The card left the field between detection and read."""
+
+    resident_message = "未能读取身份证，请将身份证平放在感应区，不要移动"
+
+
+class ReaderUnavailableError(IdCardError):
+    """The reader does not answer, or its port is gone."""
+
+    resident_message = "身份证读卡器暂时无法使用，请联系工作人员"
+
+
+@dataclass(frozen=True, slots=True)
+class IdCard:
+    """The fields printed on a resident ID card. Lives in memory only, never on disk."""
+
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: dt.date
+    address: str
+    id_number: str
+    issuer: str
+    valid_from: dt.date
+    valid_until: dt.date | None  # None: 长期 (no end date)
+    photo: bytes = field(default=b"", repr=False)
+
+    def __repr__(self) -> str:
+        # Never let a stray `log.debug("%r", card)` print the resident.
+        return f"IdCard(id_number=[{len(self.id_number)} chars], …)"
+
+
+class IdCardReader(Protocol):
+    """A reader as the kiosk's card monitor uses it. Blocking calls, one thread at a time."""
+
+    def find_card(self) -> bool:
+        """True when a card lies in the field. Raises `ReaderUnavailableError`."""
+        ...
+
+    def read_card(self) -> IdCard:
+        """Select and read the card in the field. Raises `IdCardError` (or a subclass)."""
+        ...
+
+    def close(self) -> None: ...

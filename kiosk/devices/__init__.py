@@ -1,0 +1,1 @@
+"""Device services: each device on its own worker thread, reporting events and a status."""

@@ -1,0 +1,125 @@
+"""The ID card monitor: polls a reader on its own thread and reports each placement once."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from drivers.idcard.base import IdCard, IdCardError, IdCardReader, ReaderUnavailableError
+from kiosk.devices.status import DeviceStatus, Level
+
+log = logging.getLogger(__name__)
+
+DEVICE_NAME = "idcard"
+RETRY_BACKOFF_MAX_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class CardInserted:
+    """A card arrived; its read has started."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardRead:
+    card: IdCard
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFailed:
+    error: IdCardError
+
+
+@dataclass(frozen=True, slots=True)
+class CardRemoved:
+    """The card left the field."""
+
+
+CardEvent = CardInserted | CardRead | ReadFailed | CardRemoved
+
+
+class CardMonitor:
+    """Asks `reader.find_card()` every `poll_interval_s` and reads each placement exactly once.
+
+    A card that stays on the reader produces no further events until it is lifted, so a card
+    forgotten after a session cannot start the next one. Listeners run on the monitor thread;
+    the UI's adapter turns them into Qt signals.
+    """
+
+    def __init__(self, reader: IdCardReader, poll_interval_s: float) -> None:
+        self._reader = reader
+        self._poll_interval_s = poll_interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._card_listeners: list[Callable[[CardEvent], None]] = []
+        self._status_listeners: list[Callable[[DeviceStatus], None]] = []
+        self._status = DeviceStatus(DEVICE_NAME, Level.OK)
+
+    @property
+    def status(self) -> DeviceStatus:
+        return self._status
+
+    def on_card_event(self, listener: Callable[[CardEvent], None]) -> None:
+        self._card_listeners.append(listener)
+
+    def on_status(self, listener: Callable[[DeviceStatus], None]) -> None:
+        self._status_listeners.append(listener)
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="card-monitor", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 2.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+
+    def _run(self) -> None:
+        card_present = False
+        backoff_s = self._poll_interval_s
+        while not self._stop.is_set():
+            try:
+                present = self._reader.find_card()
+            except ReaderUnavailableError as error:
+                self._set_status(Level.OFFLINE, error.technician_message)
+                backoff_s = min(backoff_s * 2, RETRY_BACKOFF_MAX_S)
+                self._stop.wait(backoff_s)
+                continue
+            backoff_s = self._poll_interval_s
+            self._set_status(Level.OK, "")
+            if present and not card_present:
+                card_present = True
+                self._emit(CardInserted())
+                self._emit(self._read())
+            elif not present and card_present:
+                card_present = False
+                self._emit(CardRemoved())
+            self._stop.wait(self._poll_interval_s)
+
+    def _read(self) -> CardRead | ReadFailed:
+        try:
+            return CardRead(self._reader.read_card())
+        except IdCardError as error:
+            log.warning("ID card read failed: %s", error.technician_message)
+            return ReadFailed(error)
+
+    def _emit(self, event: CardEvent) -> None:
+        log.debug("card event %s", type(event).__name__)
+        for listener in self._card_listeners:
+            listener(event)
+
+    def _set_status(self, level: Level, reason: str) -> None:
+        if (level, reason) == (self._status.level, self._status.reason):
+            return
+        self._status = DeviceStatus(DEVICE_NAME, level, reason)
+        log.log(
+            logging.INFO if level is Level.OK else logging.WARNING,
+            "ID card reader is %s %s",
+            level,
+            reason,
+        )
+        for listener in self._status_listeners:
+            listener(self._status)

@@ -1,0 +1,1 @@
+"""What the kiosk does for a resident: identification, records, certificates, rating."""

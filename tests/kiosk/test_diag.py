@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk.pin import verify_pin
+
+DIAG = str(Path(sys.executable).with_name("kiosk-diag"))
+
+
+def run_diag(
+    args: list[str], tmp_path: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KIOSK_STATE_DIR": str(tmp_path / "state")}
+    return subprocess.run(
+        [DIAG, *args], capture_output=True, text=True, timeout=60, env=env, input=stdin
+    )
+
+
+def test_status_in_demo_mode_lists_the_reader_as_ok(tmp_path: Path) -> None:
+    done = run_diag(["--demo", "--json", "status"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"device": "idcard", "level": "ok", "reason": ""}]
+
+
+def test_status_without_a_reader_says_why_and_exits_1(tmp_path: Path) -> None:
+    done = run_diag(["status"], tmp_path)
+    assert done.returncode == 1
+    assert "idcard" in done.stdout and "offline" in done.stdout
+    assert "devices.idcard_reader = none" in done.stdout
+
+
+def test_config_hides_secrets(tmp_path: Path) -> None:
+    env_secret = {"KIOSK_DEVICE_SECRET": "do-not-print-me"}
+    done = subprocess.run(
+        [DIAG, "--json", "config"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env_secret, "KIOSK_STATE_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 0
+    shown = json.loads(done.stdout)
+    assert shown["kiosk"]["device_secret"] == "(set)"
+    assert "do-not-print-me" not in done.stdout
+
+
+def test_a_bad_config_file_exits_2_naming_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[screen]\ndpi = 9000\n", encoding="utf-8")
+    done = run_diag(["--config", str(path), "status"], tmp_path)
+    assert done.returncode == 2
+    assert "kiosk-diag: config: screen.dpi must be between 50 and 400, got 9000" in done.stderr
+
+
+def test_hash_pin_makes_a_hash_the_config_accepts(tmp_path: Path) -> None:
+    script = (
+        "import getpass, sys; getpass.getpass = lambda prompt='': '135790';"
+        "from kiosk.diag import main; sys.exit(main(['hash-pin']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    pin_hash = done.stdout.strip()
+    assert verify_pin("135790", pin_hash)
+    check = subprocess.run(
+        [DIAG, "config"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "KIOSK_TECH_PIN_HASH": pin_hash, "KIOSK_STATE_DIR": str(tmp_path)},
+    )
+    assert check.returncode == 0, check.stderr

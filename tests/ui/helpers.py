@@ -1,0 +1,70 @@
+"""What a person would check on a screen: the texts shown, nothing clipped, targets big enough."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics, QImage
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+
+def visible_labels(root: QWidget) -> list[QLabel]:
+    return [w for w in root.findChildren(QLabel) if w.isVisible() and w.text()]
+
+
+def visible_texts(root: QWidget) -> str:
+    texts = [w.text() for w in visible_labels(root)]
+    texts += [w.text() for w in root.findChildren(QPushButton) if w.isVisible()]
+    return "\n".join(texts)
+
+
+def all_texts(root: QWidget) -> str:
+    """Every text held by any label, shown or not: what a wipe must have cleared."""
+    return "\n".join(w.text() for w in root.findChildren(QLabel))
+
+
+def clipped_labels(root: QWidget) -> list[str]:
+    problems = []
+    for widget in visible_labels(root):
+        if widget.wordWrap():
+            needed = widget.heightForWidth(widget.width())
+            if needed > widget.height() + 1:
+                problems.append(
+                    f"{widget.text()!r}: needs {needed}px of height, has {widget.height()}"
+                )
+        elif widget.sizeHint().width() > widget.width() + 1:
+            problems.append(
+                f"{widget.text()!r}: needs {widget.sizeHint().width()}px, has {widget.width()}"
+            )
+    return problems
+
+
+def missing_glyphs(widget: QLabel) -> str:
+    metrics = QFontMetrics(widget.font())
+    return "".join(
+        ch for ch in widget.text() if not ch.isspace() and not metrics.inFontUcs4(ord(ch))
+    )
+
+
+def small_buttons(root: QWidget, min_px: int) -> list[str]:
+    return [
+        f"{b.text()!r} {b.width()}x{b.height()}"
+        for b in root.findChildren(QPushButton)
+        if b.isVisible() and min(b.width(), b.height()) < min_px
+    ]
+
+
+def distinct_colours(image: QImage, step: int = 16) -> int:
+    return len(
+        {
+            image.pixel(x, y)
+            for x in range(0, image.width(), step)
+            for y in range(0, image.height(), step)
+        }
+    )
+
+
+def tap(qtbot: QtBot, button: QPushButton) -> None:
+    """A finger: press and release in the middle of the button."""
+    assert button.isVisible() and button.isEnabled(), f"{button.text()!r} cannot be tapped"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

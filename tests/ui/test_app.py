@@ -1,0 +1,98 @@
+"""The `kiosk` command as a technician or a reviewer starts it: a real process each time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.ui.helpers import distinct_colours
+
+TOUR_SCREENS = [
+    "attract",
+    "service-preview",
+    "identifying",
+    "menu",
+    "in-service",
+    "timeout-warning",
+    "done",
+    "error",
+]
+
+
+def run_kiosk(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "KIOSK_STATE_DIR": str(tmp_path / "state"), **env}
+    return subprocess.run(
+        [sys.executable, "-m", "ui.app", *args],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=environ,
+    )
+
+
+def test_the_tour_writes_one_png_per_screen_in_both_looks(tmp_path: Path) -> None:
+    shots = tmp_path / "shots"
+    done = run_kiosk(["--demo", "--tour", str(shots)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in shots.glob("*.png"))
+    expected = [f"{mode}-{screen}" for mode in ("normal", "elder") for screen in TOUR_SCREENS]
+    expected += ["normal-attract-english", "normal-crash"]
+    assert [n[3:-4] for n in names] == expected
+    for path in shots.glob("*.png"):
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (1920, 1080)
+        assert distinct_colours(image) > 8, f"{path.name} looks blank"
+
+
+def test_without_a_display_it_says_what_to_do(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.app", "--demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert "kiosk: no display" in done.stderr and "Xvfb" in done.stderr
+
+
+def test_a_bad_config_is_one_clear_line(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[session]\nidle_timeout_s = "soon"\n', encoding="utf-8")
+    done = run_kiosk(["--config", str(config)], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "kiosk: config: session.idle_timeout_s must be an integer, got 'soon'"
+    ]
+
+
+def test_a_missing_chinese_font_is_a_clear_start_up_error(tmp_path: Path) -> None:
+    fonts_conf = tmp_path / "fonts.conf"
+    (tmp_path / "fonts").mkdir()
+    fonts_conf.write_text(
+        f"<?xml version='1.0'?><fontconfig><dir>{tmp_path / 'fonts'}</dir>"
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    done = run_kiosk(["--demo", "--windowed"], tmp_path, FONTCONFIG_FILE=str(fonts_conf))
+    assert done.returncode == 3, done.stderr
+    assert "no scalable font for Simplified Chinese" in done.stderr
+    assert "fonts-wqy-microhei" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["kiosk", "kiosk-diag", "kiosk-central"])
+def test_every_console_script_prints_help(command: str) -> None:
+    script = Path(sys.executable).with_name(command)
+    done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "usage:" in done.stdout

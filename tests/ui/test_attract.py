@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import build_core
+from kiosk.config import Config
+from tests.ui.helpers import (
+    clipped_labels,
+    distinct_colours,
+    missing_glyphs,
+    small_buttons,
+    tap,
+    visible_labels,
+    visible_texts,
+)
+from ui.fonts import chinese_font_family
+from ui.theme import ELDER, NORMAL, px_from_mm, px_from_pt
+from ui.window import KioskWindow
+
+
+def test_attract_screen_shows_the_prompt_in_chinese(window: KioskWindow) -> None:
+    assert window.stack.currentWidget() is window.attract
+    image = window.grab().toImage()
+    assert distinct_colours(image) > 20, "the screen looks blank"
+    assert window.attract.prompt.text() == "请将身份证放在感应区"
+    texts = visible_texts(window)
+    for expected in ("长辈模式", "语言", "服务预览", "演示模式", "公告", "城乡居民医保"):
+        assert expected in texts
+    for widget in visible_labels(window):
+        assert missing_glyphs(widget) == "", f"tofu in {widget.text()!r}"
+
+
+def test_nothing_on_the_attract_screen_is_clipped_or_too_small(window: KioskWindow) -> None:
+    dpi = window.core.config.screen.dpi
+    assert clipped_labels(window) == []
+    assert small_buttons(window.attract, px_from_mm(18, dpi)) == []
+
+
+def test_the_clock_shows_the_time_and_a_chinese_date(window: KioskWindow) -> None:
+    assert len(window.header.clock.text()) == 5 and window.header.clock.text()[2] == ":"
+    assert "年" in window.header.date.text() and "星期" in window.header.date.text()
+
+
+def test_elder_mode_swaps_the_tokens_for_larger_type_and_targets(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    normal_size = window.attract.prompt.font().pixelSize()
+    tap(qtbot, window.attract.elder_button)
+    assert window.core.session.preferences.elder_mode
+    assert window.attract.elder_button.text() == "标准模式"
+    dpi = window.core.config.screen.dpi
+    assert window.attract.prompt.font().pixelSize() == px_from_pt(ELDER.display_pt, dpi)
+    assert normal_size == px_from_pt(NORMAL.display_pt, dpi)
+    qtbot.waitUntil(lambda: small_buttons(window.attract, px_from_mm(ELDER.touch_mm, dpi)) == [])
+    qtbot.waitUntil(lambda: clipped_labels(window) == [])
+    background = window.attract.grab().toImage().pixelColor(5, 5)
+    assert background.name() == ELDER.background.lower()
+    tap(qtbot, window.attract.elder_button)
+    assert not window.core.session.preferences.elder_mode
+
+
+def test_the_language_button_switches_to_english_and_back(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    tap(qtbot, window.attract.language_button)
+    assert window.attract.prompt.text() == "Please place your ID card on the reader"
+    assert "Rural and urban medical insurance" in window.attract.announcements.text.text()
+    qtbot.waitUntil(lambda: "Government Service Kiosk" in window.header.site.text())
+    qtbot.waitUntil(lambda: clipped_labels(window) == [])
+    tap(qtbot, window.attract.language_button)
+    assert window.attract.prompt.text() == "请将身份证放在感应区"
+    qtbot.waitUntil(lambda: "政务服务自助终端" in window.header.site.text())
+
+
+def test_the_service_preview_lists_the_catalog_and_comes_back(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    tap(qtbot, window.attract.preview_button)
+    assert window.stack.currentWidget() is window.preview
+    titles = [tile.title.text() for tile in window.preview.grid.tiles.values()]
+    assert titles == [s.title["zh_CN"] for s in window.core.catalog.services]
+    assert clipped_labels(window) == []
+    tap(qtbot, window.preview.back_button)
+    assert window.stack.currentWidget() is window.attract
+
+
+def test_without_a_reader_the_attract_screen_says_so(qtbot: QtBot, config: Config) -> None:
+    core = build_core(config, demo=False)
+    window = KioskWindow(core, chinese_font_family(), kiosk_mode=False)
+    qtbot.addWidget(window)
+    assert window.attract.prompt.text() == "身份证读卡器暂时无法使用"
+    assert window.demo_panel is None
+    assert not window.header.badge.isVisibleTo(window)
+
+
+def test_kiosk_mode_is_frameless_without_cursor_context_menu_or_close(
+    qtbot: QtBot, config: Config
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    core = build_core(config, demo=True)
+    window = KioskWindow(core, chinese_font_family(), kiosk_mode=True)
+    qtbot.addWidget(window)
+    try:
+        window.showFullScreen()
+        qtbot.waitExposed(window)
+        assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+        assert window.isFullScreen()
+        cursor = QApplication.overrideCursor()
+        assert cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
+        assert window.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
+        assert not window.close(), "kiosk mode must refuse to close"
+        assert window.isVisible()
+    finally:
+        QApplication.restoreOverrideCursor()
+        window.kiosk_mode = False
+        window.close()
+
+
+@pytest.mark.parametrize("dpi", [96.0, 160.0])
+def test_touch_targets_are_physical_millimetres(dpi: float) -> None:
+    assert px_from_mm(18, dpi) == round(18 * dpi / 25.4)

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import sys
+import threading
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from drivers.idcard.demo import DEMO_CARDS
+from kiosk.session import State
+from tests.conftest import FakeClock
+from tests.ui.helpers import all_texts, clipped_labels, small_buttons, tap, visible_texts
+from ui.theme import px_from_mm
+from ui.window import KioskWindow
+
+CARD = DEMO_CARDS[0]  # 张伟
+
+
+def identify(qtbot: QtBot, window: KioskWindow) -> None:
+    assert window.demo_panel is not None
+    tap(qtbot, window.demo_panel.card_buttons[0])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.menu, timeout=3000)
+
+
+def assert_no_trace_of_the_resident(window: KioskWindow) -> None:
+    texts = all_texts(window)
+    assert "张*" not in texts and CARD.name not in texts
+    assert CARD.id_number[-4:] not in texts
+    session = window.core.session
+    assert (session.resident, session.service_id, session.failure) == (None, None, None)
+
+
+def test_a_demo_card_tap_identifies_the_resident(qtbot: QtBot, window: KioskWindow) -> None:
+    assert window.demo_panel is not None
+    tap(qtbot, window.demo_panel.card_buttons[0])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.identifying, timeout=3000)
+    assert "正在读取身份证" in window.identifying.heading.text()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.menu, timeout=3000)
+    assert window.core.session.state is State.IDENTIFIED
+    assert window.menu.greeting.text() == "您好，张*"
+    masked = CARD.id_number[:6] + "*" * 8 + CARD.id_number[-4:]
+    assert masked in window.menu.id_line.text()
+    assert CARD.id_number not in visible_texts(window)
+    qtbot.waitUntil(lambda: clipped_labels(window) == [])
+    dpi = window.core.config.screen.dpi
+    assert small_buttons(window.menu, px_from_mm(18, dpi)) == []
+
+
+def test_the_number_keys_place_and_lift_demo_cards(qtbot: QtBot, window: KioskWindow) -> None:
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.menu, timeout=3000)
+    assert window.menu.greeting.text() == "您好，李*英"
+    qtbot.keyClick(window, Qt.Key.Key_0)
+    assert window.core.demo_reader is not None
+    qtbot.waitUntil(lambda: not window.core.demo_reader.find_card())
+
+
+def test_exit_wipes_every_trace_of_the_resident(qtbot: QtBot, window: KioskWindow) -> None:
+    identify(qtbot, window)
+    tap(qtbot, window.menu.exit_button)
+    assert window.stack.currentWidget() is window.attract
+    assert_no_trace_of_the_resident(window)
+
+
+def test_a_service_then_done_then_exit(qtbot: QtBot, window: KioskWindow) -> None:
+    identify(qtbot, window)
+    tap(qtbot, window.menu.grid.tiles["si-contrib"])
+    assert window.stack.currentWidget() is window.in_service
+    assert window.in_service.heading.text() == "社保缴费查询"
+    tap(qtbot, window.in_service.back_button)
+    assert window.stack.currentWidget() is window.menu
+    tap(qtbot, window.menu.grid.tiles["si-cert"])
+    window.core.session.complete_service()
+    assert window.stack.currentWidget() is window.done
+    tap(qtbot, window.done.finish_button)
+    assert window.stack.currentWidget() is window.attract
+    assert_no_trace_of_the_resident(window)
+
+
+def test_an_unreadable_card_shows_the_error_and_home_wipes(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    assert window.demo_panel is not None
+    tap(qtbot, window.demo_panel.fail_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.error, timeout=3000)
+    assert window.error.body.text() == "未能读取身份证，请将身份证平放在感应区，不要移动"
+    tap(qtbot, window.error.home_button)
+    assert window.stack.currentWidget() is window.attract
+    assert window.error.body.text() == ""
+
+
+def test_idle_timeout_warns_with_a_countdown_then_ends_the_session(
+    qtbot: QtBot, window: KioskWindow, clock: FakeClock
+) -> None:
+    identify(qtbot, window)
+    clock.advance(48)
+    qtbot.waitUntil(window.overlay.isVisible, timeout=2500)
+    assert "您还在吗" in window.overlay.heading.text()
+    assert "12 秒后将自动退出" in window.overlay.body.text()
+    dpi = window.core.config.screen.dpi
+    assert small_buttons(window.overlay, px_from_mm(18, dpi)) == []
+    clock.advance(12)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=2500)
+    assert not window.overlay.isVisible()
+    assert_no_trace_of_the_resident(window)
+
+
+def test_continue_calls_off_the_countdown(
+    qtbot: QtBot, window: KioskWindow, clock: FakeClock
+) -> None:
+    identify(qtbot, window)
+    clock.advance(50)
+    qtbot.waitUntil(window.overlay.isVisible, timeout=2500)
+    tap(qtbot, window.overlay.continue_button)
+    assert not window.overlay.isVisible()
+    clock.advance(30)
+    qtbot.wait(1200)
+    assert window.core.session.state is State.IDENTIFIED
+
+
+def test_an_exception_in_a_worker_shows_the_crash_screen_and_wipes(
+    qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    window.core.crash.install()
+    identify(qtbot, window)
+
+    def worker() -> None:
+        raise RuntimeError(f"central answered garbage for {CARD.id_number}")
+
+    thread = threading.Thread(target=worker, name="http-worker")
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.crash_screen, timeout=2000)
+    report_id = window.core.crash.last_report_id
+    assert report_id is not None and len(report_id) == 6
+    assert window.crash_screen.heading.text() == "系统暂时无法使用，请联系工作人员"
+    assert report_id in window.crash_screen.body.text()
+    assert window.core.session.state is State.IDLE
+    assert_no_trace_of_the_resident(window)
+    log_text = window.core.log_file.read_text(encoding="utf-8")
+    assert f"report {report_id}, thread http-worker" in log_text
+    assert "RuntimeError: central answered garbage for [ID]" in log_text
+    assert CARD.id_number not in log_text
+    # A card placed while the crash screen shows starts nothing.
+    assert window.core.demo_reader is not None
+    window.core.demo_reader.lift()
+    qtbot.wait(200)
+    tap_target = window.core.demo_reader
+    tap_target.place(DEMO_CARDS[1])
+    qtbot.wait(800)
+    assert window.core.session.state is State.IDLE
+    assert window.stack.currentWidget() is window.crash_screen

@@ -1,0 +1,33 @@
+"""The adapter between the core's callbacks (any thread) and Qt signals (the GUI thread).
+
+The core calls listeners on whatever thread it runs: the card monitor's, a worker's, the GUI's.
+Emitting a signal from here lets Qt queue the call to receivers on the GUI thread, so no widget
+is ever touched from elsewhere.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk.app import Core
+
+
+class CoreBridge(QObject):
+    state_changed = Signal(object, object, object)  # old State, new State, Event
+    timeout_warning = Signal(object)  # seconds left, or None when called off
+    preferences_changed = Signal(object)  # Preferences
+    card_event = Signal(object)  # CardInserted | CardRead | ReadFailed | CardRemoved
+    device_status = Signal(object)  # DeviceStatus
+    crashed = Signal(str)  # report id
+
+    def __init__(self, core: Core, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        core.session.on_state_change(
+            lambda old, new, event: self.state_changed.emit(old, new, event)
+        )
+        core.session.on_timeout_warning(self.timeout_warning.emit)
+        core.session.on_preferences_change(self.preferences_changed.emit)
+        core.crash.on_crash(self.crashed.emit)
+        if core.card_monitor is not None:
+            core.card_monitor.on_card_event(self.card_event.emit)
+            core.card_monitor.on_status(self.device_status.emit)

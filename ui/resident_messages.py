@@ -1,0 +1,13 @@
+"""Resident messages that come from Qt-free layers (drivers, kiosk core), marked for lupdate.
+
+`ui.i18n.resident_text()` translates them at display time; a test checks that every
+`resident_message` defined in drivers/ and kiosk/ is listed here.
+"""
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+RESIDENT_MESSAGES = (
+    QT_TRANSLATE_NOOP("ResidentMessages", "读取身份证失败，请重新放置身份证"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "未能读取身份证，请将身份证平放在感应区，不要移动"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "身份证读卡器暂时无法使用，请联系工作人员"),
+)

@@ -1,0 +1,121 @@
+"""The attract screen (待机页): what a passer-by sees, and the way into a session."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from ui.widgets import Screen, Translatable, button, label
+
+ANNOUNCEMENT_ROTATE_MS = 8000
+ILLUSTRATION = "place-card.svg"
+
+
+class AnnouncementStrip(Translatable):
+    """Shows the announcements one at a time, each for a few seconds."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("strip", parent)
+        self._texts: list[str] = []
+        self._index = 0
+        self.tag = label("badge", wrap=False)
+        self.text = label("", wrap=True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(32, 16, 32, 16)
+        row.addWidget(self.tag, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addSpacing(16)
+        row.addWidget(self.text, 1)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._next)
+        self._timer.start(ANNOUNCEMENT_ROTATE_MS)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.tag.setText(self.tr("公告"))
+
+    def set_texts(self, texts: list[str]) -> None:
+        self._texts = texts
+        self._index = 0
+        self.setVisible(bool(texts))
+        self._show()
+
+    def _next(self) -> None:
+        if self._texts:
+            self._index = (self._index + 1) % len(self._texts)
+            self._show()
+
+    def _show(self) -> None:
+        self.text.setText(self._texts[self._index] if self._texts else "")
+
+
+class AttractScreen(Screen):
+    elder_mode_toggled = Signal()
+    language_toggled = Signal()
+    preview_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._elder_mode = False
+        self._reader_available = True
+        svg = resources.files("assets") / "images" / ILLUSTRATION
+        self.illustration = QSvgWidget()
+        self.illustration.load(svg.read_bytes())
+        self.illustration.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        self.illustration.setMinimumSize(420, 360)
+        self.prompt = label("display")
+        self.hint = label("lead")
+        self.other_ways = label("small")
+        prompt_column = QVBoxLayout()
+        prompt_column.addStretch(1)
+        for part in (self.prompt, self.hint, self.other_ways):
+            prompt_column.addWidget(part)
+            prompt_column.addSpacing(12)
+        prompt_column.addStretch(1)
+        body = QHBoxLayout()
+        body.setContentsMargins(64, 24, 64, 24)
+        body.addWidget(self.illustration, 5)
+        body.addSpacing(48)
+        body.addLayout(prompt_column, 6)
+
+        self.elder_button = button("primary")
+        self.language_button = button()
+        self.preview_button = button()
+        self.elder_button.clicked.connect(self.elder_mode_toggled)
+        self.language_button.clicked.connect(self.language_toggled)
+        self.preview_button.clicked.connect(self.preview_requested)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(64, 0, 64, 24)
+        buttons.setSpacing(32)
+        for entry in (self.elder_button, self.language_button, self.preview_button):
+            buttons.addWidget(entry, 1)
+
+        self.announcements = AnnouncementStrip()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(body, 1)
+        column.addLayout(buttons)
+        column.addWidget(self.announcements)
+        self.retranslate()
+
+    def set_elder_mode(self, on: bool) -> None:
+        self._elder_mode = on
+        self.retranslate()
+
+    def set_reader_available(self, available: bool) -> None:
+        self._reader_available = available
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        if self._reader_available:
+            self.prompt.setText(self.tr("请将身份证放在感应区"))
+            self.hint.setText(self.tr("感应区在屏幕下方，身份证平放后请不要移动，读取约需 1 秒"))
+        else:
+            self.prompt.setText(self.tr("身份证读卡器暂时无法使用"))
+            self.hint.setText(self.tr("请联系村便民服务站工作人员，或稍后再来"))
+        self.other_ways.setText(self.tr("办理业务全程免费，个人信息在退出后立即清除"))
+        self.elder_button.setText(self.tr("标准模式") if self._elder_mode else self.tr("长辈模式"))
+        self.language_button.setText(self.tr("语言 / English"))
+        self.preview_button.setText(self.tr("服务预览"))

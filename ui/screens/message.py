@@ -1,0 +1,163 @@
+"""Screens that say one thing and offer a few buttons: reading, done, error, crash, placeholder."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from ui.i18n import resident_text
+from ui.widgets import Screen, Translatable, button, label
+
+DOTS_TICK_MS = 400
+
+
+class MessageScreen(Screen):
+    """A heading, a line of text, a smaller line and a row of buttons, centred in a card."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = label("display")
+        self.body = label("lead")
+        self.note = label("small")
+        for part in (self.heading, self.body, self.note):
+            part.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(32)
+        card = Translatable("card")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(64, 48, 64, 48)
+        inner.setSpacing(20)
+        inner.addWidget(self.heading)
+        inner.addWidget(self.body)
+        inner.addWidget(self.note)
+        inner.addSpacing(16)
+        inner.addLayout(self.buttons)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(160, 48, 160, 48)
+        outer.addStretch(1)
+        outer.addWidget(card)
+        outer.addStretch(2)
+
+    def add_button(self, role: str = "") -> QPushButton:
+        pushed = button(role)
+        self.buttons.addWidget(pushed, 1)
+        return pushed
+
+
+class IdentifyingScreen(MessageScreen):
+    """Shown while the card is read (about a second)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._dots = 0
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(DOTS_TICK_MS)
+        self.retranslate()
+
+    def _tick(self) -> None:
+        self._dots = (self._dots + 1) % 4
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("正在读取身份证") + "·" * self._dots)
+        self.body.setText(self.tr("请不要移动身份证"))
+        self.note.setText(self.tr("读取完成后，请按屏幕提示办理"))
+
+
+class InServiceScreen(MessageScreen):
+    """The chosen service. Its own pages arrive with the records and certificates issues."""
+
+    back_requested = Signal()
+    exit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._title = ""
+        self.back_button = self.add_button()
+        self.exit_button = self.add_button("primary")
+        self.back_button.clicked.connect(self.back_requested)
+        self.exit_button.clicked.connect(self.exit_requested)
+        self.retranslate()
+
+    def show_service(self, title: str) -> None:
+        self._title = title
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self._title)
+        self.body.setText(self.tr("本机暂未开通此项服务的自助办理"))
+        self.note.setText(self.tr("请选择其他服务，或到村便民服务站窗口办理"))
+        self.back_button.setText(self.tr("返回"))
+        self.exit_button.setText(self.tr("退出"))
+
+
+class DoneScreen(MessageScreen):
+    another_requested = Signal()
+    finish_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.another_button = self.add_button()
+        self.finish_button = self.add_button("primary")
+        self.another_button.clicked.connect(self.another_requested)
+        self.finish_button.clicked.connect(self.finish_requested)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("办理完成"))
+        self.body.setText(self.tr("请取走您的身份证和打印材料"))
+        self.note.setText(self.tr("退出后，您的个人信息将立即从本机清除"))
+        self.another_button.setText(self.tr("办理其他业务"))
+        self.finish_button.setText(self.tr("退出"))
+
+
+class ErrorScreen(MessageScreen):
+    """Something the resident can act on went wrong (a card that cannot be read …)."""
+
+    acknowledged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._message = ""
+        self.home_button = self.add_button("primary")
+        self.home_button.clicked.connect(self.acknowledged)
+        self.retranslate()
+
+    def show_message(self, resident_message: str) -> None:
+        self._message = resident_message
+        self.retranslate()
+
+    def wipe(self) -> None:
+        self._message = ""
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("暂时无法办理"))
+        self.body.setText(resident_text(self._message) if self._message else "")
+        self.note.setText(self.tr("如需帮助，请联系村便民服务站工作人员"))
+        self.home_button.setText(self.tr("返回首页"))
+
+
+class CrashScreen(MessageScreen):
+    """The calm page after an unhandled exception; stays until the app restarts."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report_id = ""
+        self.restarting = False
+        self.retranslate()
+
+    def show_report(self, report_id: str, restarting: bool) -> None:
+        self.report_id = report_id
+        self.restarting = restarting
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("系统暂时无法使用，请联系工作人员"))
+        self.body.setText(self.tr("故障编号：%1").replace("%1", self.report_id))
+        self.note.setText(
+            self.tr("系统正在自动恢复，请稍候")
+            if self.restarting
+            else self.tr("您的个人信息已清除")
+        )

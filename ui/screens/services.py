@@ -1,0 +1,118 @@
+"""Service grids: the preview before a card is read, and the menu of an identified resident."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.catalog import Catalog
+from kiosk.session import Resident
+from ui.widgets import Screen, Tile, button, label
+
+GRID_COLUMNS = 3
+
+
+class ServiceGrid(QWidget):
+    """Tiles for the catalog's services; `chosen(service_id)` when one is tapped."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._grid.setSpacing(24)
+        self.tiles: dict[str, Tile] = {}
+
+    def show_catalog(self, catalog: Catalog, language: str, *, selectable: bool) -> None:
+        for tile in self.tiles.values():
+            tile.deleteLater()
+        self.tiles = {}
+        for index, service in enumerate(catalog.services):
+            description = service.text(service.description, language)
+            if not service.enabled and service.disabled_reason:
+                description = service.text(service.disabled_reason, language)
+            tile = Tile(service.text(service.title, language), description)
+            tile.setEnabled(service.enabled)
+            if selectable:
+                tile.clicked.connect(lambda _=False, sid=service.id: self.chosen.emit(sid))
+            self._grid.addWidget(tile, index // GRID_COLUMNS, index % GRID_COLUMNS)
+            self.tiles[service.id] = tile
+
+
+class PreviewScreen(Screen):
+    """What the kiosk offers, before anyone is identified."""
+
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = label("display")
+        self.hint = label("muted")
+        self.grid = ServiceGrid()
+        self.back_button = button("primary")
+        self.back_button.clicked.connect(self.back_requested)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(64, 32, 64, 32)
+        column.addWidget(self.title)
+        column.addWidget(self.hint)
+        column.addSpacing(24)
+        column.addWidget(self.grid, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.back_button)
+        column.addLayout(row)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("可办理的服务"))
+        self.hint.setText(self.tr("请将身份证放在感应区，读取后即可办理以下服务"))
+        self.back_button.setText(self.tr("返回"))
+
+
+class MenuScreen(Screen):
+    """The services of an identified resident."""
+
+    service_chosen = Signal(str)
+    exit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._resident: Resident | None = None
+        self.greeting = label("display")
+        self.id_line = label("muted")
+        self.grid = ServiceGrid()
+        self.grid.chosen.connect(self.service_chosen)
+        self.exit_button = button("primary")
+        self.exit_button.clicked.connect(self.exit_requested)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(64, 32, 64, 32)
+        column.addWidget(self.greeting)
+        column.addWidget(self.id_line)
+        column.addSpacing(24)
+        column.addWidget(self.grid, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.exit_button)
+        column.addLayout(row)
+        self.retranslate()
+
+    def show_resident(self, resident: Resident) -> None:
+        self._resident = resident
+        self.retranslate()
+
+    def wipe(self) -> None:
+        """Drop every trace of the resident (a session wipe hook)."""
+        self._resident = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        resident = self._resident
+        self.greeting.setText(
+            self.tr("您好，%1").replace("%1", resident.display_name) if resident else ""
+        )
+        self.id_line.setText(
+            self.tr("身份证号：%1  请选择要办理的业务").replace("%1", resident.masked_id)
+            if resident
+            else ""
+        )
+        self.exit_button.setText(self.tr("退出"))

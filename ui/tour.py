@@ -1,0 +1,153 @@
+"""`kiosk --demo --tour DIR`: walk through every screen and save one PNG per screen.
+
+The tour drives the real core: it lays demo cards on the simulated reader and taps buttons, so
+each screenshot shows a state the session really reached. It runs twice, in the normal and in
+the elder look, and ends with a deliberate crash to show the crash screen.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from drivers.idcard.demo import DEMO_CARDS
+from kiosk.session import Preferences
+from ui.window import KioskWindow
+
+STEP_POLL_MS = 50
+STEP_TIMEOUT_S = 10.0
+SETTLE_MS = 150  # let the layout and the style sheet settle before the grab
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # the PNG's name; empty: an action without a screenshot
+    action: Callable[[], None]
+    ready: Callable[[], bool]
+
+
+class TourError(RuntimeError):
+    pass
+
+
+class Tour(QObject):
+    def __init__(self, window: KioskWindow, out_dir: Path) -> None:
+        super().__init__(window)
+        self._window = window
+        self._out_dir = out_dir
+        self._steps = self._plan()
+        self._index = 0
+        self._deadline = 0.0
+        self._shots = 0
+        self.succeeded = False
+
+    def start(self) -> None:
+        self._out_dir.mkdir(parents=True, exist_ok=True)
+        if self._window.demo_panel is not None:
+            self._window.demo_panel.hide()  # the screens as a resident sees them
+        QTimer.singleShot(SETTLE_MS, self._run_step)
+
+    # --- the plan ------------------------------------------------------------------------
+
+    def _plan(self) -> list[Step]:
+        w = self._window
+        session = w.core.session
+        reader = w.core.demo_reader
+        if reader is None:
+            raise TourError("the tour needs demo mode (--demo)")
+
+        def on(page: QWidget) -> Callable[[], bool]:
+            return lambda: w.stack.currentWidget() is page
+
+        def prefs(elder: bool, language: str = "zh_CN") -> Callable[[], None]:
+            return lambda: session.set_preferences(Preferences(elder, language))
+
+        def first_tile() -> None:
+            next(iter(w.menu.grid.tiles.values())).click()
+
+        steps: list[Step] = []
+        for mode, elder in (("normal", False), ("elder", True)):
+            steps += [
+                Step(f"{mode}-attract", prefs(elder), on(w.attract)),
+                Step(f"{mode}-service-preview", w.attract.preview_button.click, on(w.preview)),
+                Step("", w.preview.back_button.click, on(w.attract)),
+                Step(f"{mode}-identifying", lambda: reader.place(DEMO_CARDS[1]), on(w.identifying)),
+                Step(f"{mode}-menu", lambda: None, on(w.menu)),
+                Step(f"{mode}-in-service", first_tile, on(w.in_service)),
+                Step(
+                    f"{mode}-timeout-warning",
+                    lambda: w.show_timeout_warning(12),
+                    w.overlay.isVisible,
+                ),
+                Step("", lambda: w.show_timeout_warning(None), lambda: not w.overlay.isVisible()),
+                Step(f"{mode}-done", session.complete_service, on(w.done)),
+                Step("", w.done.finish_button.click, on(w.attract)),
+                Step("", reader.lift, lambda: not reader.find_card()),
+                Step("", prefs(elder), lambda elder=elder: session.preferences.elder_mode == elder),
+                Step(
+                    f"{mode}-error",
+                    w.demo_panel.place_unreadable_card if w.demo_panel else reader.lift,
+                    on(w.error),
+                ),
+                Step("", w.error.home_button.click, on(w.attract)),
+                Step("", reader.lift, lambda: True),
+            ]
+        steps += [
+            Step("normal-attract-english", prefs(False, "en"), on(w.attract)),
+            Step("normal-crash", self._crash_in_a_worker, lambda: w.crashed),
+        ]
+        return steps
+
+    @staticmethod
+    def _crash_in_a_worker() -> None:
+        print("tour: raising a deliberate exception in a worker thread", file=sys.stderr)
+
+        def fail() -> None:
+            raise RuntimeError("tour: deliberate failure to show the crash screen")
+
+        threading.Thread(target=fail, name="tour-worker").start()
+
+    # --- the runner ----------------------------------------------------------------------
+
+    def _run_step(self) -> None:
+        if self._index == len(self._steps):
+            self._finish(True)
+            return
+        step = self._steps[self._index]
+        step.action()
+        self._deadline = time.monotonic() + STEP_TIMEOUT_S
+        QTimer.singleShot(STEP_POLL_MS, self._wait_for_step)
+
+    def _wait_for_step(self) -> None:
+        step = self._steps[self._index]
+        if step.ready():
+            QTimer.singleShot(SETTLE_MS, self._capture)
+        elif time.monotonic() > self._deadline:
+            print(f"tour: step {step.name or self._index} did not happen", file=sys.stderr)
+            self._finish(False)
+        else:
+            QTimer.singleShot(STEP_POLL_MS, self._wait_for_step)
+
+    def _capture(self) -> None:
+        step = self._steps[self._index]
+        if step.name:
+            self._shots += 1
+            path = self._out_dir / f"{self._shots:02d}-{step.name}.png"
+            if not self._window.grab().save(str(path)):
+                print(f"tour: cannot write {path}", file=sys.stderr)
+                self._finish(False)
+                return
+            print(f"tour: {path}")
+        self._index += 1
+        self._run_step()
+
+    def _finish(self, succeeded: bool) -> None:
+        self.succeeded = succeeded
+        QApplication.quit()

@@ -1,0 +1,254 @@
+"""The kiosk window: a header over a stack of screens, rendering the session's state.
+
+The window decides nothing: screens emit intents, the window hands them to the session, and the
+session's state changes come back (through the bridge) to pick the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.app import Core
+from kiosk.devices.status import DeviceStatus, Level
+from kiosk.session import Event, Preferences, State
+from ui.bridge import CoreBridge
+from ui.demo_panel import DemoPanel
+from ui.header import Header
+from ui.i18n import current_language, use_language
+from ui.screens.attract import AttractScreen
+from ui.screens.message import (
+    CrashScreen,
+    DoneScreen,
+    ErrorScreen,
+    IdentifyingScreen,
+    InServiceScreen,
+)
+from ui.screens.services import MenuScreen, PreviewScreen
+from ui.theme import stylesheet, tokens_for
+from ui.timeout_overlay import TimeoutOverlay
+
+log = logging.getLogger(__name__)
+
+SESSION_TICK_MS = 1000
+_ACTIVITY_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
+
+
+class KioskWindow(QWidget):
+    def __init__(self, core: Core, font_family: str, *, kiosk_mode: bool) -> None:
+        super().__init__()
+        self.setObjectName("KioskWindow")
+        self.core = core
+        self.kiosk_mode = kiosk_mode
+        self.crashed = False
+        self._font_family = font_family
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self._app = app
+        self.bridge = CoreBridge(core, self)
+        # Style before building: widgets created under a style sheet are polished once.
+        self._apply_look(core.session.preferences)
+
+        self.header = Header(core.config.kiosk.site_name, core.demo)
+        self.attract = AttractScreen()
+        self.preview = PreviewScreen()
+        self.identifying = IdentifyingScreen()
+        self.menu = MenuScreen()
+        self.in_service = InServiceScreen()
+        self.done = DoneScreen()
+        self.error = ErrorScreen()
+        self.crash_screen = CrashScreen()
+        self.stack = QStackedWidget()
+        for screen in (
+            self.attract,
+            self.preview,
+            self.identifying,
+            self.menu,
+            self.in_service,
+            self.done,
+            self.error,
+            self.crash_screen,
+        ):
+            self.stack.addWidget(screen)
+        self.demo_panel = DemoPanel(core.demo_reader) if core.demo_reader else None
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.stack, 1)
+        if self.demo_panel is not None:
+            body.addWidget(self.demo_panel, 0, Qt.AlignmentFlag.AlignTop)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addLayout(body, 1)
+        self.overlay = TimeoutOverlay(self)
+
+        self._connect_intents()
+        self._connect_core()
+        self._tick_timer = QTimer(self)
+        self._tick_timer.timeout.connect(core.session.tick)
+        self._tick_timer.start(SESSION_TICK_MS)
+        app.installEventFilter(self)
+        self.attract.set_elder_mode(core.session.preferences.elder_mode)
+        for status in core.device_statuses():
+            self._on_device_status(status)
+        self.preview.grid.show_catalog(core.catalog, current_language(), selectable=False)
+        self.attract.announcements.set_texts(self._announcements())
+        if kiosk_mode:
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+            app.setOverrideCursor(Qt.CursorShape.BlankCursor)
+
+    # --- wiring --------------------------------------------------------------------------
+
+    def _connect_intents(self) -> None:
+        session = self.core.session
+        self.attract.elder_mode_toggled.connect(self._toggle_elder_mode)
+        self.attract.language_toggled.connect(self._toggle_language)
+        self.attract.preview_requested.connect(lambda: self.show_page(self.preview))
+        self.preview.back_requested.connect(lambda: self.show_page(self.attract))
+        self.menu.service_chosen.connect(session.choose_service)
+        self.menu.exit_requested.connect(session.exit)
+        self.in_service.back_requested.connect(session.back_to_menu)
+        self.in_service.exit_requested.connect(session.exit)
+        self.done.another_requested.connect(session.back_to_menu)
+        self.done.finish_requested.connect(session.finish)
+        self.error.acknowledged.connect(session.acknowledge_error)
+        self.overlay.continue_requested.connect(session.touch)
+        if self.demo_panel is not None:
+            shortcuts = {"F12": self._toggle_demo_panel, "0": self.demo_panel.lift_card}
+            for number in range(1, 4):
+                shortcuts[str(number)] = lambda n=number: self.demo_panel.place_card(n)
+            for key, action in shortcuts.items():
+                QShortcut(QKeySequence(key), self, activated=action)
+
+    def _connect_core(self) -> None:
+        self.bridge.state_changed.connect(self._render_state)
+        self.bridge.timeout_warning.connect(self.show_timeout_warning)
+        self.bridge.preferences_changed.connect(self.apply_preferences)
+        self.bridge.card_event.connect(self._on_card_event)
+        self.bridge.device_status.connect(self._on_device_status)
+        self.bridge.crashed.connect(self.show_crash)
+        for hook in (self.menu.wipe, self.error.wipe, self.overlay.hide):
+            self.core.session.add_wipe_hook(hook)
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def show_page(self, page: QWidget) -> None:
+        if not self.crashed:
+            self.stack.setCurrentWidget(page)
+
+    def _render_state(self, old: State, new: State, event: Event) -> None:
+        session = self.core.session
+        self.overlay.hide()
+        language = current_language()
+        if new is State.IDLE:
+            self.show_page(self.attract)
+        elif new is State.IDENTIFYING:
+            self.show_page(self.identifying)
+        elif new is State.IDENTIFIED and session.resident is not None:
+            self.menu.show_resident(session.resident)
+            self.menu.grid.show_catalog(self.core.catalog, language, selectable=True)
+            self.show_page(self.menu)
+        elif new is State.IN_SERVICE:
+            titles = {s.id: s.text(s.title, language) for s in self.core.catalog.services}
+            self.in_service.show_service(titles.get(session.service_id or "", ""))
+            self.show_page(self.in_service)
+        elif new is State.DONE:
+            self.show_page(self.done)
+        elif new is State.ERROR and session.failure is not None:
+            self.error.show_message(session.failure.resident_message)
+            self.show_page(self.error)
+
+    def show_timeout_warning(self, seconds_left: int | None) -> None:
+        if seconds_left is None or self.crashed:
+            self.overlay.hide()
+        else:
+            self.overlay.show_countdown(seconds_left)
+
+    def _on_card_event(self, event: object) -> None:
+        if not self.crashed:
+            self.core.identification.handle(event)  # type: ignore[arg-type]
+
+    def _on_device_status(self, status: DeviceStatus) -> None:
+        if status.device == "idcard":
+            self.attract.set_reader_available(status.level is not Level.OFFLINE)
+
+    def _apply_look(self, preferences: Preferences) -> None:
+        tokens = tokens_for(preferences.elder_mode, self.core.config.screen.min_touch_mm)
+        self._app.setStyleSheet(stylesheet(tokens, self.core.config.screen.dpi, self._font_family))
+        use_language(preferences.language)
+
+    def apply_preferences(self, preferences: Preferences) -> None:
+        """Swap the theme's tokens and the translation; every widget restyles and retranslates."""
+        self._apply_look(preferences)
+        self.attract.set_elder_mode(preferences.elder_mode)
+        self.attract.announcements.set_texts(self._announcements())
+        self.preview.grid.show_catalog(self.core.catalog, preferences.language, selectable=False)
+        if self.core.session.state is State.IDENTIFIED:
+            self.menu.grid.show_catalog(self.core.catalog, preferences.language, selectable=True)
+
+    def _announcements(self) -> list[str]:
+        language = current_language()
+        return [a.text.get(language) or a.text["zh_CN"] for a in self.core.catalog.announcements]
+
+    def _toggle_elder_mode(self) -> None:
+        current = self.core.session.preferences
+        self.core.session.set_preferences(
+            Preferences(elder_mode=not current.elder_mode, language=current.language)
+        )
+
+    def _toggle_language(self) -> None:
+        current = self.core.session.preferences
+        language = "en" if current.language == "zh_CN" else "zh_CN"
+        self.core.session.set_preferences(
+            Preferences(elder_mode=current.elder_mode, language=language)
+        )
+
+    def _toggle_demo_panel(self) -> None:
+        if self.demo_panel is not None:
+            self.demo_panel.setVisible(not self.demo_panel.isVisible())
+
+    # --- crash ---------------------------------------------------------------------------
+
+    def show_crash(self, report_id: str) -> None:
+        """The calm full screen after an unhandled exception (the core has already wiped)."""
+        self.stack.setCurrentWidget(self.crash_screen)
+        self.crashed = True
+        self.overlay.hide()
+        if self.demo_panel is not None:
+            self.demo_panel.hide()
+        self.crash_screen.show_report(report_id, restarting=self.kiosk_mode)
+        if self.kiosk_mode:
+            QTimer.singleShot(self.core.config.session.crash_restart_s * 1000, self._restart)
+
+    def _restart(self) -> None:
+        log.warning("restarting the kiosk app after a crash")
+        self.core.stop()
+        os.execv(sys.executable, sys.orig_argv)
+
+    # --- Qt events -----------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY_EVENTS:
+            self.core.session.touch()
+        # Kiosk mode: no context menu anywhere (a long press must not open one).
+        return self.kiosk_mode and event.type() == QEvent.Type.ContextMenu
+
+    def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.rect())
+
+    def closeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        # No keyboard (or compositor) way out of kiosk mode: the technician stops the service.
+        if self.kiosk_mode:
+            event.ignore()
+            return
+        self.core.stop()
+        super().closeEvent(event)  # type: ignore[arg-type]
