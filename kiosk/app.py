@@ -23,7 +23,7 @@ from kiosk.devices.card_monitor import DEVICE_NAME as IDCARD_DEVICE
 from kiosk.devices.card_monitor import CardMonitor
 from kiosk.devices.status import DeviceStatus, Level
 from kiosk.services.identification import Identification
-from kiosk.session import Session
+from kiosk.session import Session, State
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,11 @@ class Core:
             self.card_monitor.start()
 
     def stop(self) -> None:
+        """Stop the device threads and end a session still under way (wiping it)."""
         if self.card_monitor is not None:
             self.card_monitor.stop()
+        if self.session.state is not State.IDLE:
+            self.session.exit()
 
     def device_statuses(self) -> list[DeviceStatus]:
         if self.card_monitor is None:

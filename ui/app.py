@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -68,7 +69,10 @@ class FirstPaintProbe(QObject):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.tour and not args.demo:
+        parser.error("--tour needs --demo: the tour lays demo cards on the simulated reader")
     if args.tour:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if not any(os.environ.get(v) for v in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")):
@@ -116,8 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         window.show()
     else:
         window.showFullScreen()
+    # systemd stops the kiosk with SIGTERM: leave the event loop, then wipe and stop the core.
+    # exit(), not quit(): quit() asks the windows, and the kiosk window refuses to close.
+    # (Python runs the handler at the next Python callback; the clock's timer ticks each second.)
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda number, frame: QApplication.exit(0))
     log.info("kiosk started (demo=%s, windowed=%s)", args.demo, windowed)
     status = app.exec()
+    log.info("kiosk stopping")
     core.stop()
     if args.tour is not None:
         return 0 if tour.succeeded else 1

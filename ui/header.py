@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.widgets import Translatable, label
@@ -43,7 +45,23 @@ class Header(Translatable):
         self.refresh_clock()
 
     def refresh_clock(self) -> None:
-        now = QDateTime.currentDateTime()
-        locale = QLocale(self.tr("zh_CN", "QLocale name of the current language"))
-        self.clock.setText(now.toString("HH:mm"))
-        self.date.setText(locale.toString(now.date(), self.tr("yyyy年M月d日 dddd")))
+        # Python's clock, not QLocale: building QLocale's Python enums costs milliseconds of
+        # start-up, and the kiosk needs only these few words.
+        now = dt.datetime.now()
+        weekdays = (
+            self.tr("星期一"),
+            self.tr("星期二"),
+            self.tr("星期三"),
+            self.tr("星期四"),
+            self.tr("星期五"),
+            self.tr("星期六"),
+            self.tr("星期日"),
+        )
+        self.clock.setText(f"{now:%H:%M}")
+        self.date.setText(
+            self.tr("%1年%2月%3日 %4", "year, month, day, weekday")
+            .replace("%1", str(now.year))
+            .replace("%2", str(now.month))
+            .replace("%3", str(now.day))
+            .replace("%4", weekdays[now.weekday()])
+        )

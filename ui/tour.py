@@ -59,8 +59,8 @@ class Tour(QObject):
     def _plan(self) -> list[Step]:
         w = self._window
         session = w.core.session
-        reader = w.core.demo_reader
-        if reader is None:
+        reader, panel = w.core.demo_reader, w.demo_panel
+        if reader is None or panel is None:
             raise TourError("the tour needs demo mode (--demo)")
 
         def on(page: QWidget) -> Callable[[], bool]:
@@ -93,7 +93,7 @@ class Tour(QObject):
                 Step("", prefs(elder), lambda elder=elder: session.preferences.elder_mode == elder),
                 Step(
                     f"{mode}-error",
-                    w.demo_panel.place_unreadable_card if w.demo_panel else reader.lift,
+                    panel.place_unreadable_card,
                     on(w.error),
                 ),
                 Step("", w.error.home_button.click, on(w.attract)),

@@ -134,13 +134,37 @@
         <translation>DEMO</translation>
     </message>
     <message>
-        <source>zh_CN</source>
-        <comment>QLocale name of the current language</comment>
-        <translation>en_GB</translation>
+        <source>星期一</source>
+        <translation>Monday</translation>
     </message>
     <message>
-        <source>yyyy年M月d日 dddd</source>
-        <translation>dddd d MMMM yyyy</translation>
+        <source>星期二</source>
+        <translation>Tuesday</translation>
+    </message>
+    <message>
+        <source>星期三</source>
+        <translation>Wednesday</translation>
+    </message>
+    <message>
+        <source>星期四</source>
+        <translation>Thursday</translation>
+    </message>
+    <message>
+        <source>星期五</source>
+        <translation>Friday</translation>
+    </message>
+    <message>
+        <source>星期六</source>
+        <translation>Saturday</translation>
+    </message>
+    <message>
+        <source>星期日</source>
+        <translation>Sunday</translation>
+    </message>
+    <message>
+        <source>%1年%2月%3日 %4</source>
+        <comment>year, month, day, weekday</comment>
+        <translation>%4 %3/%2/%1</translation>
     </message>
 </context>
 <context>
