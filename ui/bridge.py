@@ -19,6 +19,7 @@ class CoreBridge(QObject):
     card_event = Signal(object)  # CardInserted | CardRead | ReadFailed | CardRemoved
     device_status = Signal(object)  # DeviceStatus
     crashed = Signal(str)  # report id
+    wiped = Signal()  # the session ended: widgets must drop the resident too
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -28,6 +29,9 @@ class CoreBridge(QObject):
         core.session.on_timeout_warning(self.timeout_warning.emit)
         core.session.on_preferences_change(self.preferences_changed.emit)
         core.crash.on_crash(self.crashed.emit)
+        # Wipe hooks run on the thread that ended the session (a crashing worker, say);
+        # widgets may only be touched on the GUI thread, so theirs goes through a signal.
+        core.session.add_wipe_hook(self.wiped.emit)
         if core.card_monitor is not None:
             core.card_monitor.on_card_event(self.card_event.emit)
             core.card_monitor.on_status(self.device_status.emit)

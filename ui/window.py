@@ -97,7 +97,6 @@ class KioskWindow(QWidget):
         self.attract.set_elder_mode(core.session.preferences.elder_mode)
         for status in core.device_statuses():
             self._on_device_status(status)
-        self.preview.grid.show_catalog(core.catalog, current_language(), selectable=False)
         self.attract.announcements.set_texts(self._announcements())
         if kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
@@ -110,7 +109,7 @@ class KioskWindow(QWidget):
         session = self.core.session
         self.attract.elder_mode_toggled.connect(self._toggle_elder_mode)
         self.attract.language_toggled.connect(self._toggle_language)
-        self.attract.preview_requested.connect(lambda: self.show_page(self.preview))
+        self.attract.preview_requested.connect(self._show_preview)
         self.preview.back_requested.connect(lambda: self.show_page(self.attract))
         self.menu.service_chosen.connect(session.choose_service)
         self.menu.exit_requested.connect(session.exit)
@@ -134,8 +133,8 @@ class KioskWindow(QWidget):
         self.bridge.card_event.connect(self._on_card_event)
         self.bridge.device_status.connect(self._on_device_status)
         self.bridge.crashed.connect(self.show_crash)
-        for hook in (self.menu.wipe, self.error.wipe, self.overlay.hide):
-            self.core.session.add_wipe_hook(hook)
+        for wipe in (self.menu.wipe, self.error.wipe, self.overlay.hide):
+            self.bridge.wiped.connect(wipe)
 
     # --- rendering -----------------------------------------------------------------------
 
@@ -165,6 +164,10 @@ class KioskWindow(QWidget):
             self.error.show_message(session.failure.resident_message)
             self.show_page(self.error)
 
+    def _show_preview(self) -> None:
+        self.preview.grid.show_catalog(self.core.catalog, current_language(), selectable=False)
+        self.show_page(self.preview)
+
     def show_timeout_warning(self, seconds_left: int | None) -> None:
         if seconds_left is None or self.crashed:
             self.overlay.hide()
@@ -189,7 +192,6 @@ class KioskWindow(QWidget):
         self._apply_look(preferences)
         self.attract.set_elder_mode(preferences.elder_mode)
         self.attract.announcements.set_texts(self._announcements())
-        self.preview.grid.show_catalog(self.core.catalog, preferences.language, selectable=False)
         if self.core.session.state is State.IDENTIFIED:
             self.menu.grid.show_catalog(self.core.catalog, preferences.language, selectable=True)
 
