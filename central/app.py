@@ -2,17 +2,78 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
 from fastapi import FastAPI
 
-from central import __version__
+from central import __version__, demo_data
+from central.db import Database, migrate
+from central.errors import install_handlers
+from central.faults import FaultInjector, FaultRules, FaultSwitch
+from central.models import Device
+from central.routes import admin, catalog, certificates, events, records, sessions
+from kiosk.api.models import API_PREFIX
+
+log = logging.getLogger(__name__)
 
 
-def create_app() -> FastAPI:
-    app = FastAPI(title="Village kiosk central service", version=__version__)
+@dataclass
+class Settings:
+    db_url: str
+    demo: bool = False
+    admin_token: str = ""
+    public_url: str = "http://127.0.0.1:8700"
+    devices: dict[str, str] = field(default_factory=dict)  # kiosk id -> secret
+    faults: FaultRules = field(default_factory=FaultRules)
 
-    @app.get("/v1/health")
+
+def prepare_database(settings: Settings) -> Database:
+    """Migrate to head, register the devices given on the command line, seed demo data."""
+    migrate(settings.db_url)
+    db = Database(settings.db_url)
+    with db.session() as session:
+        for kiosk_id, secret in settings.devices.items():
+            device = session.get(Device, kiosk_id)
+            if device is None:
+                session.add(Device(id=kiosk_id, secret=secret, created_at=dt.datetime.now(dt.UTC)))
+            else:
+                device.secret = secret
+        if settings.demo and demo_data.seed(session):
+            log.info("demo data seeded")
+    return db
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Village kiosk central service",
+        version=__version__,
+        description="The API the village service kiosks call. Every /v1 request is signed "
+        "with the kiosk's secret (X-Kiosk-* headers); resident calls also carry "
+        "`Authorization: Session <token>`.",
+    )
+    app.state.settings = settings
+    app.state.db = prepare_database(settings)
+    app.state.demo_sms_codes = {}
+    app.state.faults = FaultSwitch(settings.faults)
+    install_handlers(app)
+    for router in (
+        catalog.router,
+        sessions.router,
+        records.router,
+        certificates.router,
+        events.router,
+    ):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(admin.router)
+    if settings.demo:
+        app.include_router(admin.demo_router)
+
+    @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:
-        """Liveness for load balancers and the kiosk's network check."""
+        """Liveness for load balancers; unsigned, and the floor of the API benchmark."""
         return {"status": "ok", "version": __version__}
 
+    app.add_middleware(FaultInjector, switch=app.state.faults)
     return app

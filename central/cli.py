@@ -1,40 +1,149 @@
-"""`kiosk-central`: run and administer the reference central service.
-
-`serve` runs the ASGI app under uvicorn; the API, `migrate`, `device add` and `user add` come
-with the central-service issue.
-"""
+"""`kiosk-central`: run and administer the reference central service."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import secrets
 import sys
+from pathlib import Path
+
+
+def default_db_url() -> str:
+    base = os.environ.get("CENTRAL_STATE_DIR") or (
+        Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+        / "village-kiosk-central"
+    )
+    Path(base).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(base) / 'central.sqlite3'}"
+
+
+def _device(text: str) -> tuple[str, str]:
+    kiosk_id, sep, secret = text.partition(":")
+    if not sep or not kiosk_id or len(secret) < 16:
+        raise argparse.ArgumentTypeError("expected ID:SECRET with a secret of 16+ characters")
+    return kiosk_id, secret
 
 
 def _parser() -> argparse.ArgumentParser:
+    from central.faults import parse_fault_option
+
     parser = argparse.ArgumentParser(
         prog="kiosk-central",
         description="The reference central service of the village service kiosks.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the API over HTTP")
+    serve = commands.add_parser("serve", help="serve the API (HTTP, or HTTPS with --tls-cert)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     serve.add_argument("--port", type=int, default=8700, help="TCP port (default: 8700)")
+    serve.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed demo residents and accept the demo device demo-0001",
+    )
+    serve.add_argument(
+        "--device",
+        type=_device,
+        action="append",
+        default=[],
+        metavar="ID:SECRET",
+        help="accept this kiosk (repeatable)",
+    )
+    serve.add_argument("--tls-cert", type=Path, help="PEM certificate chain for HTTPS")
+    serve.add_argument("--tls-key", type=Path, help="PEM private key for HTTPS")
+    serve.add_argument(
+        "--admin-token",
+        default=os.environ.get("CENTRAL_ADMIN_TOKEN", ""),
+        help="enables /admin/* with `Authorization: Bearer TOKEN` "
+        "(default: $CENTRAL_ADMIN_TOKEN; none: no admin endpoints)",
+    )
+    serve.add_argument(
+        "--fault",
+        type=parse_fault_option,
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="inject faults, e.g. 'GET /v1/catalog=latency_ms:200,error_rate:0.5,error_status:503'",
+    )
+    serve.add_argument("--public-url", help="base URL printed on certificates for verification")
+    migrate = commands.add_parser("migrate", help="bring the database to the newest schema")
+    migrate.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
+    device = commands.add_parser("device", help="manage kiosks").add_subparsers(
+        dest="device_command", required=True
+    )
+    add = device.add_parser("add", help="register a kiosk and print its new secret once")
+    add.add_argument("kiosk_id")
+    add.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
+    commands.add_parser("openapi", help="print the OpenAPI document of the API")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        import uvicorn
-    except ImportError:
-        print(
-            "kiosk-central: install the central extra: pip install 'village-kiosk[central]'",
-            file=sys.stderr,
-        )
-        return 2
-    from central.app import create_app
+    if args.command == "openapi":
+        from central.openapi import openapi_document
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+        print(json.dumps(openapi_document(), ensure_ascii=False, indent=2))
+        return 0
+    db_url = args.db or default_db_url()
+    if args.command == "migrate":
+        from central.db import migrate
+
+        migrate(db_url)
+        print(f"kiosk-central: {db_url} is at the newest schema")
+        return 0
+    if args.command == "device":
+        return _add_device(db_url, args.kiosk_id)
+    return _serve(args, db_url)
+
+
+def _add_device(db_url: str, kiosk_id: str) -> int:
+    import datetime as dt
+
+    from central.db import Database, migrate
+    from central.models import Device
+
+    migrate(db_url)
+    secret = secrets.token_urlsafe(32)
+    with Database(db_url).session() as session:
+        if session.get(Device, kiosk_id) is not None:
+            print(f"kiosk-central: kiosk {kiosk_id} exists already", file=sys.stderr)
+            return 1
+        session.add(Device(id=kiosk_id, secret=secret, created_at=dt.datetime.now(dt.UTC)))
+    print(f"kiosk {kiosk_id} registered; its secret (shown once, put it in KIOSK_DEVICE_SECRET):")
+    print(secret)
+    return 0
+
+
+def _serve(args: argparse.Namespace, db_url: str) -> int:
+    import uvicorn
+
+    from central.app import Settings, create_app
+    from central.faults import FaultRules
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("kiosk-central: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    scheme = "https" if args.tls_cert else "http"
+    settings = Settings(
+        db_url=db_url,
+        demo=args.demo,
+        admin_token=args.admin_token,
+        public_url=args.public_url or f"{scheme}://{args.host}:{args.port}",
+        devices=dict(args.device),
+        faults=FaultRules(rules=dict(args.fault)),
+    )
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
+        ssl_keyfile=str(args.tls_key) if args.tls_key else None,
+    )
     return 0
 
 

@@ -10,4 +10,11 @@ RESIDENT_MESSAGES = (
     QT_TRANSLATE_NOOP("ResidentMessages", "读取身份证失败，请重新放置身份证"),
     QT_TRANSLATE_NOOP("ResidentMessages", "未能读取身份证，请将身份证平放在感应区，不要移动"),
     QT_TRANSLATE_NOOP("ResidentMessages", "身份证读卡器暂时无法使用，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "服务中心暂时无法访问，请稍后再试"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "暂时无法连接服务中心，请稍后再试"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "服务中心响应超时，请稍后再试"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "无法安全连接服务中心，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "服务中心返回的数据有误，请稍后再试或联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "终端认证失败，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "操作超时，请重新放置身份证"),
 )

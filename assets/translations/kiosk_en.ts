@@ -245,6 +245,34 @@
         <source>身份证读卡器暂时无法使用，请联系工作人员</source>
         <translation>The ID card reader is out of service. Please ask the staff for help.</translation>
     </message>
+    <message>
+        <source>服务中心暂时无法访问，请稍后再试</source>
+        <translation>The service centre cannot be reached right now. Please try again later.</translation>
+    </message>
+    <message>
+        <source>暂时无法连接服务中心，请稍后再试</source>
+        <translation>Cannot connect to the service centre right now. Please try again later.</translation>
+    </message>
+    <message>
+        <source>服务中心响应超时，请稍后再试</source>
+        <translation>The service centre did not answer in time. Please try again later.</translation>
+    </message>
+    <message>
+        <source>无法安全连接服务中心，请联系工作人员</source>
+        <translation>No secure connection to the service centre. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>服务中心返回的数据有误，请稍后再试或联系工作人员</source>
+        <translation>The service centre sent a faulty answer. Please try again later or ask the staff.</translation>
+    </message>
+    <message>
+        <source>终端认证失败，请联系工作人员</source>
+        <translation>This kiosk was not recognised by the service centre. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>操作超时，请重新放置身份证</source>
+        <translation>Your session has timed out. Please place your ID card again.</translation>
+    </message>
 </context>
 <context>
     <name>TimeoutOverlay</name>

@@ -1,0 +1,149 @@
+"""The reference central service's tables (SQLAlchemy 2, typed). Only what SQLite and
+PostgreSQL both support; the schema's history is in central/migrations/versions/."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Device(Base):
+    """A kiosk allowed to call the API; `secret` signs its requests."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SeenNonce(Base):
+    """Nonces of the last few minutes, so a captured request cannot be replayed."""
+
+    __tablename__ = "seen_nonces"
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class Resident(Base):
+    __tablename__ = "residents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    gender: Mapped[str] = mapped_column(String(4))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    village: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str] = mapped_column(String(20))
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class ResidentSession(Base):
+    __tablename__ = "resident_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SmsCode(Base):
+    __tablename__ = "sms_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[bool] = mapped_column(default=False)
+
+
+class SmsMessage(Base):
+    """What the reference SMS sender 'sent': recorded here instead of a gateway."""
+
+    __tablename__ = "sms_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Service(Base):
+    __tablename__ = "services"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title_zh: Mapped[str] = mapped_column(String(60))
+    title_en: Mapped[str] = mapped_column(String(80))
+    description_zh: Mapped[str] = mapped_column(String(200))
+    description_en: Mapped[str] = mapped_column(String(200))
+    icon: Mapped[str] = mapped_column(String(40))
+    identification: Mapped[str] = mapped_column(String(20))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Notice(Base):
+    """An announcement (`level` null) or an alert (info, warning, critical)."""
+
+    __tablename__ = "notices"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    level: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    text_zh: Mapped[str] = mapped_column(String(300))
+    text_en: Mapped[str] = mapped_column(String(300))
+    valid_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LedgerEntry(Base):
+    """One line of a resident's records: a contribution, a payment, an account movement.
+
+    `amount_fen` is money in fen (分), exact; `detail` holds what is particular to the kind.
+    """
+
+    __tablename__ = "ledger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    ledger: Mapped[str] = mapped_column(String(30), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    item: Mapped[str] = mapped_column(String(60))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[dict[str, int | str]] = mapped_column(JSON, default=dict)
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    serial_no: Mapped[str] = mapped_column(String(32), unique=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    verify_code: Mapped[str] = mapped_column(String(16), unique=True)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    document: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class ReceivedEvent(Base):
+    """A print result, rating or heartbeat from a kiosk's outbox; one row per event id."""
+
+    __tablename__ = "received_events"
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    body: Mapped[dict[str, object]] = mapped_column(JSON)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

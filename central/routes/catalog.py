@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from central.models import Notice, Service, Setting
+from central.security import Kiosk
+from kiosk.api.models import Alert, Announcement, Catalog, CatalogService, Text
+
+router = APIRouter(tags=["catalog"])
+
+
+def config_version(session: Session) -> int:
+    setting = session.get(Setting, "config_version")
+    return int(setting.value) if setting else 1
+
+
+def notices(session: Session) -> tuple[list[Announcement], list[Alert]]:
+    now = dt.datetime.now(dt.UTC)
+    rows = session.scalars(
+        select(Notice)
+        .where(or_(Notice.valid_until.is_(None), Notice.valid_until > now))
+        .order_by(Notice.id)
+    )
+    announcements, alerts = [], []
+    for row in rows:
+        text = Text(zh_CN=row.text_zh, en=row.text_en)
+        if row.level is None:
+            announcements.append(Announcement(id=row.id, text=text, valid_until=row.valid_until))
+        else:
+            alerts.append(
+                Alert(
+                    id=row.id,
+                    level=row.level,
+                    text=text,  # type: ignore[arg-type]
+                    valid_until=row.valid_until,
+                )
+            )
+    return announcements, alerts
+
+
+@router.get("/catalog", response_model=Catalog)
+def get_catalog(request: Request, kiosk: Kiosk) -> Catalog:
+    """The services this kiosk offers, with the announcements and alerts in force."""
+    with request.app.state.db.session() as session:
+        services = [
+            CatalogService(
+                id=s.id,
+                kind=s.kind,
+                icon=s.icon,
+                enabled=s.enabled,
+                identification=s.identification,  # type: ignore[arg-type]
+                title=Text(zh_CN=s.title_zh, en=s.title_en),
+                description=Text(zh_CN=s.description_zh, en=s.description_en),
+                disabled_reason=None if s.enabled else Text(zh_CN="暂停办理", en="Suspended"),
+            )
+            for s in session.scalars(select(Service).order_by(Service.sort))
+        ]
+        announcements, alerts = notices(session)
+        return Catalog(
+            config_version=config_version(session),
+            services=services,
+            announcements=announcements,
+            alerts=alerts,
+        )

@@ -1,0 +1,76 @@
+"""Events from the kiosks' outboxes: print results, ratings, heartbeats. Idempotent by event id:
+the same event twice is stored once and answered `duplicate: true`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+
+from central.db import Database
+from central.errors import ApiRefusal
+from central.models import Certificate, ReceivedEvent
+from central.routes.catalog import config_version, notices
+from central.security import Kiosk, SignedKiosk
+from kiosk.api.models import Accepted, Heartbeat, HeartbeatAnswer, PrintResult, Rating
+
+router = APIRouter(tags=["events"])
+
+
+def store(
+    db: Database, kiosk: SignedKiosk, kind: str, subject: str | None, event: BaseModel
+) -> bool:
+    """Store the event once; True when it was new."""
+    event_id = event.event_id  # type: ignore[attr-defined]
+    try:
+        with db.session() as session:
+            if session.get(ReceivedEvent, event_id) is not None:
+                return False
+            session.add(
+                ReceivedEvent(
+                    event_id=event_id,
+                    kiosk_id=kiosk.kiosk_id,
+                    kind=kind,
+                    subject=subject,
+                    body=event.model_dump(mode="json"),
+                    received_at=dt.datetime.now(dt.UTC),
+                )
+            )
+    except IntegrityError:  # the same event raced in on another connection
+        return False
+    return True
+
+
+@router.post("/certificates/{certificate_id}/print-result", response_model=Accepted)
+def print_result(
+    request: Request, kiosk: Kiosk, certificate_id: str, body: PrintResult
+) -> Accepted:
+    """Whether a certificate came out of this kiosk's printer."""
+    db = request.app.state.db
+    with db.session() as session:
+        certificate = session.get(Certificate, certificate_id)
+        if certificate is None or certificate.kiosk_id != kiosk.kiosk_id:
+            raise ApiRefusal(404, "certificate_not_found", "证明不存在")
+    new = store(db, kiosk, "print_result", certificate_id, body)
+    return Accepted(event_id=body.event_id, duplicate=not new)
+
+
+@router.post("/ratings", response_model=Accepted)
+def rating(request: Request, kiosk: Kiosk, body: Rating) -> Accepted:
+    """好差评: a resident's rating of one service."""
+    new = store(request.app.state.db, kiosk, "rating", body.service_id, body)
+    return Accepted(event_id=body.event_id, duplicate=not new)
+
+
+@router.post("/heartbeat", response_model=HeartbeatAnswer)
+def heartbeat(request: Request, kiosk: Kiosk, body: Heartbeat) -> HeartbeatAnswer:
+    """Device health in; the config version, announcements and alerts in force out."""
+    db = request.app.state.db
+    store(db, kiosk, "heartbeat", None, body)
+    with db.session() as session:
+        announcements, alerts = notices(session)
+        return HeartbeatAnswer(
+            config_version=config_version(session), announcements=announcements, alerts=alerts
+        )

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from central.db import Database
+from central.errors import ApiRefusal
+from central.models import Resident, ResidentSession, SmsCode, SmsMessage
+from central.records import masked_id, masked_name
+from central.security import Kiosk, token_hash
+from kiosk.api.models import (
+    ResidentSummary,
+    SessionAnswer,
+    SessionByIdCard,
+    SessionBySms,
+    SessionRequest,
+    SmsCodeAnswer,
+    SmsCodeRequest,
+)
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["sessions"])
+
+SESSION_LIFETIME = dt.timedelta(minutes=30)
+SMS_LIFETIME = dt.timedelta(minutes=5)
+SMS_RESEND_AFTER = dt.timedelta(seconds=60)
+SMS_MAX_ATTEMPTS = 5
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _code_hash(resident_id: int, code: str) -> str:
+    return hashlib.sha256(f"{resident_id}:{code}".encode()).hexdigest()
+
+
+def _resident_by_number(session: Session, id_number: str) -> Resident:
+    resident = session.scalar(select(Resident).where(Resident.id_number == id_number.upper()))
+    if resident is None:
+        raise ApiRefusal(404, "resident_not_found", "未查询到您的信息，请到村便民服务站窗口办理")
+    return resident
+
+
+def _masked_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:]
+
+
+@router.post("/sms-codes", response_model=SmsCodeAnswer)
+def send_sms_code(request: Request, kiosk: Kiosk, body: SmsCodeRequest) -> SmsCodeAnswer:
+    """Send a six-digit code to the phone on file (the reference sender records it)."""
+    with request.app.state.db.session() as session:
+        resident = _resident_by_number(session, body.id_number)
+        latest = session.scalar(
+            select(SmsCode).where(SmsCode.resident_id == resident.id).order_by(SmsCode.id.desc())
+        )
+        now = _now()
+        if latest and _aware(latest.expires_at) - SMS_LIFETIME + SMS_RESEND_AFTER > now:
+            raise ApiRefusal(429, "sms_too_soon", "验证码已发送，请稍后再试", retryable=True)
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        session.add(
+            SmsCode(
+                resident_id=resident.id,
+                code_hash=_code_hash(resident.id, code),
+                expires_at=now + SMS_LIFETIME,
+                attempts=0,
+                used=False,
+            )
+        )
+        session.add(
+            SmsMessage(
+                phone=resident.phone,
+                created_at=now,
+                text=f"【村便民服务】您的验证码为{code}，5分钟内有效。",
+            )
+        )
+        log.info("SMS code sent to %s for kiosk %s", _masked_phone(resident.phone), kiosk.kiosk_id)
+        if request.app.state.settings.demo:
+            request.app.state.demo_sms_codes[resident.id_number] = code
+        return SmsCodeAnswer(
+            sent_to=_masked_phone(resident.phone), expires_in_s=int(SMS_LIFETIME.total_seconds())
+        )
+
+
+def _check_card(resident: Resident, body: SessionByIdCard) -> None:
+    card = body.card
+    if card.name != resident.name or card.birth_date != resident.birth_date:
+        log.warning("card data disagrees with the register for kiosk reader %s", body.sam_id)
+        raise ApiRefusal(403, "card_mismatch", "身份证信息核验失败，请到窗口办理")
+    if card.valid_until is not None and card.valid_until < dt.date.today():
+        raise ApiRefusal(403, "card_expired", "您的身份证已过期，请到派出所换领")
+
+
+def _check_sms(session: Session, resident: Resident, code: str) -> None:
+    sms = session.scalar(
+        select(SmsCode)
+        .where(SmsCode.resident_id == resident.id, SmsCode.used.is_(False))
+        .order_by(SmsCode.id.desc())
+    )
+    if sms is None or _aware(sms.expires_at) <= _now() or sms.attempts >= SMS_MAX_ATTEMPTS:
+        raise ApiRefusal(403, "sms_code_expired", "验证码已失效，请重新获取")
+    if not secrets.compare_digest(sms.code_hash, _code_hash(resident.id, code)):
+        raise ApiRefusal(403, "sms_code_wrong", "验证码不正确，请重新输入")
+    sms.used = True
+
+
+def _age(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@router.post("/sessions", response_model=SessionAnswer)
+def open_session(request: Request, kiosk: Kiosk, body: SessionRequest) -> SessionAnswer:
+    """A resident session, by the ID card's fields or by ID number and SMS code."""
+    db = request.app.state.db
+    try:
+        with db.session() as session:
+            if isinstance(body, SessionBySms):
+                resident = _resident_by_number(session, body.id_number)
+                _check_sms(session, resident, body.code)
+            else:
+                resident = _resident_by_number(session, body.card.id_number)
+                _check_card(resident, body)
+            token = secrets.token_urlsafe(32)
+            now = _now()
+            row = ResidentSession(
+                id=secrets.token_hex(8),
+                token_hash=token_hash(token),
+                resident_id=resident.id,
+                kiosk_id=kiosk.kiosk_id,
+                method=body.method,
+                created_at=now,
+                expires_at=now + SESSION_LIFETIME,
+            )
+            session.add(row)
+            return SessionAnswer(
+                token=token,
+                session_id=row.id,
+                expires_at=row.expires_at,
+                resident=ResidentSummary(
+                    display_name=masked_name(resident.name),
+                    masked_id=masked_id(resident.id_number),
+                    age=_age(resident.birth_date, dt.date.today()),
+                    flags=list(resident.flags),
+                ),
+            )
+    except ApiRefusal as problem:
+        if problem.answer.code == "sms_code_wrong":
+            _count_attempt(db, body)
+        raise
+
+
+def _count_attempt(db: Database, body: SessionRequest) -> None:
+    """A wrong code counts: record the attempt outside the refused transaction."""
+    assert isinstance(body, SessionBySms)
+    with db.session() as session:
+        resident = _resident_by_number(session, body.id_number)
+        sms = session.scalar(
+            select(SmsCode)
+            .where(SmsCode.resident_id == resident.id, SmsCode.used.is_(False))
+            .order_by(SmsCode.id.desc())
+        )
+        if sms is not None:
+            sms.attempts += 1
+
+
+@router.delete("/sessions/{token}", status_code=204)
+def close_session(request: Request, kiosk: Kiosk, token: str) -> Response:
+    """End a session (the resident left); an unknown or foreign token is 404."""
+    with request.app.state.db.session() as session:
+        found = session.scalar(
+            select(ResidentSession).where(ResidentSession.token_hash == token_hash(token))
+        )
+        if found is None or found.kiosk_id != kiosk.kiosk_id:
+            raise ApiRefusal(404, "session_not_found", "会话不存在")
+        found.ended_at = found.ended_at or _now()
+    return Response(status_code=204)

@@ -1,0 +1,256 @@
+"""The signed client of the central service (blocking; run it off the GUI thread).
+
+One `requests.Session` with a connection pool; every request signed at send time with the
+clock offset learned from the centre; TLS verified against the configured CA bundle; retries
+with back-off only where repeating is harmless; every answer validated by the contract.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from dataclasses import dataclass
+from typing import TypeVar
+
+import requests
+from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
+
+from kiosk.api import signing
+from kiosk.api.errors import (
+    CentralError,
+    CentralMalformedAnswerError,
+    CentralRefusedError,
+    CentralTimeoutError,
+    CentralTlsError,
+    CentralUnreachableError,
+    KioskNotAuthorizedError,
+    ResidentSessionEndedError,
+)
+from kiosk.api.models import (
+    API_PREFIX,
+    Accepted,
+    Catalog,
+    CertificateAnswer,
+    CertificateRequest,
+    ErrorAnswer,
+    Heartbeat,
+    HeartbeatAnswer,
+    PrintResult,
+    Rating,
+    RecordsAnswer,
+    SessionAnswer,
+    SessionByIdCard,
+    SessionBySms,
+    SmsCodeAnswer,
+    SmsCodeRequest,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+SKEW_CODE = "auth_clock_skew"
+_SESSION_CODES = ("session_invalid", "session_expired", "session_missing")
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    base_url: str
+    kiosk_id: str
+    secret: str
+    ca_bundle: str | None = None  # None: the system's CAs
+    client_cert: tuple[str, str] | None = None  # (certificate, key) PEM files
+    connect_timeout_s: float = 3.0
+    read_timeout_s: float = 10.0
+    retries: int = 2
+    backoff_s: float = 0.2
+
+
+class CentralClient:
+    """Thread-safe enough for one worker pool: requests.Session pools connections per host."""
+
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
+        self.clock_offset_s = 0.0
+        self._http = requests.Session()
+        self._http.trust_env = False  # no proxy look-up per call; set proxies explicitly
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=8)
+        self._http.mount("http://", adapter)
+        self._http.mount("https://", adapter)
+        self._http.verify = settings.ca_bundle or True
+        if settings.client_cert:
+            self._http.cert = settings.client_cert
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- the API -------------------------------------------------------------------------
+
+    def catalog(self) -> Catalog:
+        return self._call("GET", "/catalog", None, Catalog, idempotent=True)
+
+    def request_sms_code(self, id_number: str) -> SmsCodeAnswer:
+        body = SmsCodeRequest(id_number=id_number)
+        return self._call("POST", "/sms-codes", body, SmsCodeAnswer, idempotent=False)
+
+    def open_session(self, request: SessionByIdCard | SessionBySms) -> SessionAnswer:
+        return self._call("POST", "/sessions", request, SessionAnswer, idempotent=False)
+
+    def close_session(self, token: str) -> None:
+        self._call("DELETE", f"/sessions/{token}", None, None, idempotent=True)
+
+    def records(
+        self, token: str, service_id: str, page: int = 1, page_size: int = 20
+    ) -> RecordsAnswer:
+        path = f"/records/{service_id}?page={page}&page_size={page_size}"
+        return self._call("GET", path, None, RecordsAnswer, token=token, idempotent=True)
+
+    def issue_certificate(
+        self, token: str, service_id: str, idempotency_key: str
+    ) -> CertificateAnswer:
+        body = CertificateRequest(service_id=service_id, idempotency_key=idempotency_key)
+        # The idempotency key makes a repeat return the same certificate: safe to retry.
+        return self._call(
+            "POST", "/certificates", body, CertificateAnswer, token=token, idempotent=True
+        )
+
+    def send_print_result(self, certificate_id: str, result: PrintResult) -> Accepted:
+        path = f"/certificates/{certificate_id}/print-result"
+        return self._call("POST", path, result, Accepted, idempotent=True)
+
+    def send_rating(self, rating: Rating) -> Accepted:
+        return self._call("POST", "/ratings", rating, Accepted, idempotent=True)
+
+    def send_heartbeat(self, heartbeat: Heartbeat) -> HeartbeatAnswer:
+        return self._call("POST", "/heartbeat", heartbeat, HeartbeatAnswer, idempotent=True)
+
+    # --- the machinery -------------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: BaseModel | None,
+        answer: type[T] | None,
+        *,
+        idempotent: bool,
+        token: str | None = None,
+    ) -> T:
+        raw = body.model_dump_json().encode() if body is not None else b""
+        attempts = 1 + (self.settings.retries if idempotent else 0)
+        skew_corrected = False
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._send(method, API_PREFIX + path, raw, token)
+                return self._parse(response, answer, f"{method} {path}")  # type: ignore[return-value]
+            except CentralRefusedError as refusal:
+                if refusal.code == SKEW_CODE and not skew_corrected and self._learn_offset(refusal):
+                    skew_corrected = True  # re-sign once with the corrected clock
+                    attempt -= 1
+                    continue
+                if not refusal.retryable or attempt >= attempts:
+                    raise
+                log.warning("%s %s refused (%s), retrying", method, path, refusal.code)
+            except CentralError as failure:
+                if not failure.retryable or attempt >= attempts:
+                    raise
+                log.warning("%s %s failed (%s), retrying", method, path, failure.technician_message)
+            # Full jitter: spread the retries of many kiosks after an outage.
+            time.sleep(random.uniform(0, self.settings.backoff_s * 2 ** (attempt - 1)))
+
+    def _send(self, method: str, path: str, raw: bytes, token: str | None) -> requests.Response:
+        timestamp = int(time.time() + self.clock_offset_s)
+        headers = signing.signed_headers(
+            self.settings.kiosk_id, self.settings.secret, method, path, raw, timestamp
+        )
+        if raw:
+            headers["Content-Type"] = "application/json"
+        if token:
+            headers["Authorization"] = f"Session {token}"
+        url = self.settings.base_url.rstrip("/") + path
+        where = f"{method} {url.split('?')[0]}"
+        timeout = (self.settings.connect_timeout_s, self.settings.read_timeout_s)
+        try:
+            return self._http.request(
+                method,
+                url,
+                data=raw or None,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+            )
+        except requests.exceptions.SSLError as error:
+            raise CentralTlsError(f"{where}: TLS verification failed: {error}") from error
+        except requests.exceptions.Timeout as error:
+            raise CentralTimeoutError(f"{where}: no answer within {timeout} s") from error
+        except (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+        ) as error:
+            raise CentralUnreachableError(f"{where}: {type(error).__name__}: {error}") from error
+
+    def _parse(self, response: requests.Response, answer: type[T] | None, where: str) -> T | None:
+        try:
+            content = response.content
+        except (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ConnectionError,
+        ) as error:
+            raise CentralUnreachableError(
+                f"{where}: connection dropped mid-answer: {error}"
+            ) from error
+        if response.status_code >= 400:
+            raise self._refusal(response, content, where)
+        if answer is None:
+            return None
+        try:
+            return answer.model_validate_json(content)
+        except ValidationError as error:
+            first = error.errors()[0]
+            detail = f"{first['type']} at {'.'.join(map(str, first['loc']))}"
+            raise CentralMalformedAnswerError(
+                f"{where}: HTTP {response.status_code} answer is not a valid "
+                f"{answer.__name__} ({error.error_count()} problems, first: {detail}; "
+                f"{len(content)} bytes)"
+            ) from error
+
+    def _refusal(self, response: requests.Response, content: bytes, where: str) -> CentralError:
+        try:
+            body = ErrorAnswer.model_validate_json(content)
+        except ValidationError:
+            return CentralMalformedAnswerError(
+                f"{where}: HTTP {response.status_code} without an error body ({content[:80]!r})"
+            )
+        if response.status_code == 401 and body.code.startswith("auth_"):
+            kind: type[CentralRefusedError] = KioskNotAuthorizedError
+        elif body.code in _SESSION_CODES:
+            kind = ResidentSessionEndedError
+        else:
+            kind = CentralRefusedError
+        return kind(
+            response.status_code,
+            body.code,
+            body.message,
+            body.retryable,
+            where,
+            date_header=response.headers.get("Date"),
+        )
+
+    def _learn_offset(self, refusal: CentralRefusedError) -> bool:
+        """Set the clock offset from the centre's `Date` header; False when there is none."""
+        if not refusal.date_header:
+            return False
+        try:
+            server = email.utils.parsedate_to_datetime(refusal.date_header).timestamp()
+        except (TypeError, ValueError):
+            return False
+        self.clock_offset_s = server - time.time()
+        log.warning(
+            "kiosk clock is %+.0f s off the centre's; signing with the centre's time",
+            -self.clock_offset_s,
+        )
+        return True

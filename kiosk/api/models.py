@@ -1,0 +1,252 @@
+"""The central service's API contract (v1): every request and answer, as pydantic models.
+
+The kiosk validates every answer with these models and the reference server (central/) serves
+them, so `kiosk/api/openapi.json`, generated from them, is the one description of the API.
+Answers ignore fields they do not know (a newer centre may add some); requests forbid them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_PREFIX = "/v1"
+KNOWN_SERVICE_KINDS = ("certificate", "records")
+
+
+class Answer(BaseModel):
+    """A model the server sends: unknown fields are ignored, so old kiosks keep working."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Request(BaseModel):
+    """A model the kiosk sends: the server refuses unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Answer):
+    """A text in the product's two languages."""
+
+    zh_CN: str  # noqa: N815 - the locale name, as on the wire
+    en: str
+
+
+class ErrorAnswer(Answer):
+    """Every refusal: HTTP status plus this body."""
+
+    code: str = Field(description="stable machine code, e.g. auth_bad_signature")
+    message: str = Field(description="for the resident, in zh_CN")
+    retryable: bool
+
+
+# --- catalog ---------------------------------------------------------------------------
+
+
+class CatalogService(Answer):
+    id: str
+    kind: str = Field(
+        description="certificate | records; later kinds are skipped by kiosks that do not know them"
+    )
+    title: Text
+    description: Text
+    icon: str
+    identification: Literal["idcard", "idcard_or_sms"]
+    enabled: bool
+    disabled_reason: Text | None = None
+
+
+class Announcement(Answer):
+    id: str
+    text: Text
+    valid_until: dt.datetime | None = None
+
+
+class Alert(Answer):
+    id: str
+    level: Literal["info", "warning", "critical"]
+    text: Text
+    valid_until: dt.datetime | None = None
+
+
+class Catalog(Answer):
+    config_version: int
+    services: list[CatalogService]
+    announcements: list[Announcement]
+    alerts: list[Alert]
+
+
+# --- resident sessions -----------------------------------------------------------------
+
+
+class SmsCodeRequest(Request):
+    id_number: Annotated[str, Field(min_length=15, max_length=18)]
+
+
+class SmsCodeAnswer(Answer):
+    sent_to: str = Field(description="the phone number on file, masked: 138****5678")
+    expires_in_s: int
+
+
+class IdCardFields(Request):
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    gender: str
+    ethnicity: str
+    birth_date: dt.date
+    address: Annotated[str, Field(max_length=200)]
+    id_number: Annotated[str, Field(min_length=15, max_length=18)]
+    issuer: str
+    valid_from: dt.date
+    valid_until: dt.date | None = Field(description="null: 长期 (no end date)")
+
+
+class SessionByIdCard(Request):
+    method: Literal["idcard"]
+    card: IdCardFields
+    sam_id: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class SessionBySms(Request):
+    method: Literal["sms"]
+    id_number: Annotated[str, Field(min_length=15, max_length=18)]
+    code: Annotated[str, Field(pattern=r"^\d{6}$")]
+
+
+SessionRequest = Annotated[SessionByIdCard | SessionBySms, Field(discriminator="method")]
+
+
+class ResidentSummary(Answer):
+    display_name: str = Field(description="for the greeting, masked: 张*伟")
+    masked_id: str = Field(description="first 6 and last 4 characters kept")
+    age: int
+    flags: list[str] = Field(description="e.g. elderly, dibao")
+
+
+class SessionAnswer(Answer):
+    token: str = Field(description="secret: `Authorization: Session <token>`")
+    session_id: str = Field(description="public reference for ratings and logs")
+    expires_at: dt.datetime
+    resident: ResidentSummary
+
+
+# --- records -----------------------------------------------------------------------------
+
+
+class Column(Answer):
+    key: str
+    title: Text
+    kind: Literal["text", "money", "date", "number"]
+
+
+Cell = str | int | float | None
+
+
+class RecordsAnswer(Answer):
+    title: Text
+    columns: list[Column]
+    rows: list[dict[str, Cell]]
+    total: int
+    page: int
+    page_size: int
+    summary: list[Text]
+
+
+# --- certificates ------------------------------------------------------------------------
+
+
+class CertificateRequest(Request):
+    service_id: str
+    idempotency_key: Annotated[
+        str, Field(min_length=16, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")
+    ]
+
+
+class KeyValue(Answer):
+    label: str
+    value: str
+
+
+class DocumentTable(Answer):
+    title: str | None = None
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class Document(Answer):
+    """A certificate as the printing issue renders it; all strings are plain text."""
+
+    title: str
+    subtitle: str | None = None
+    recipient: list[KeyValue]
+    paragraphs: list[str]
+    fields: list[KeyValue]
+    tables: list[DocumentTable]
+    notes: list[str]
+    issuer: str
+    issue_date: dt.date
+    seal_text: str
+    pages_hint: int
+
+
+class Verification(Answer):
+    url: str
+    code: str
+    valid_until: dt.date
+
+
+class CertificateAnswer(Answer):
+    certificate_id: str
+    serial_no: str
+    issued_at: dt.datetime
+    verify: Verification
+    document: Document
+
+
+# --- events (delivered through the kiosk's outbox; idempotent by event_id) ----------------
+
+
+class Event(Request):
+    event_id: Annotated[str, Field(min_length=16, max_length=64, pattern=r"^[0-9a-f]+$")]
+
+
+class PrintResult(Event):
+    status: Literal["printed", "failed"]
+    pages: Annotated[int, Field(ge=0, le=500)]
+    printer: str
+    error: str | None = None
+
+
+class Rating(Event):
+    session_id: str
+    service_id: str
+    score: Annotated[int, Field(ge=1, le=5)]
+    tags: list[Annotated[str, Field(max_length=40)]] = Field(max_length=10)
+
+
+class DeviceReport(Request):
+    device: str
+    level: Literal["ok", "degraded", "offline"]
+    reason: str = ""
+
+
+class Heartbeat(Event):
+    app_version: str
+    uptime_s: Annotated[float, Field(ge=0)]
+    devices: list[DeviceReport]
+    outbox_depth: Annotated[int, Field(ge=0)]
+
+
+class Accepted(Answer):
+    """An event stored (or already stored: the same event id twice is one event)."""
+
+    event_id: str
+    duplicate: bool
+
+
+class HeartbeatAnswer(Answer):
+    config_version: int
+    announcements: list[Announcement]
+    alerts: list[Alert]

@@ -1,0 +1,111 @@
+"""The reference central service, started for real on a free loopback port."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from kiosk.api.client import CentralClient, ClientSettings
+from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
+from tests.rigs.tls import TlsFiles
+
+ADMIN_TOKEN = "test-admin-token-0123456789"
+START_TIMEOUT_S = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class CentralServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    ca_bundle: str | None = None
+    clients: list[CentralClient] = field(default_factory=list)
+
+    def client(self, **overrides: object) -> CentralClient:
+        settings = ClientSettings(
+            base_url=self.url,
+            kiosk_id=DEMO_DEVICE_ID,
+            secret=DEMO_DEVICE_SECRET,
+            ca_bundle=self.ca_bundle,
+        )
+        client = CentralClient(dataclasses.replace(settings, **overrides))  # type: ignore[arg-type]
+        self.clients.append(client)
+        return client
+
+    def set_faults(self, rules: dict[str, dict[str, float]]) -> None:
+        response = requests.put(
+            f"{self.url}/admin/faults",
+            json={"rules": rules},
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+            verify=self.ca_bundle or True,
+            timeout=5,
+        )
+        response.raise_for_status()
+
+    def stop(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_central(
+    directory: Path, *, tls: TlsFiles | None = None, extra: tuple[str, ...] = ()
+) -> CentralServer:
+    directory.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    scheme = "https" if tls else "http"
+    command = [
+        str(Path(sys.executable).with_name("kiosk-central")),
+        "serve",
+        "--demo",
+        "--port",
+        str(port),
+        "--db",
+        f"sqlite:///{directory / 'central.sqlite3'}",
+        "--admin-token",
+        ADMIN_TOKEN,
+        *extra,
+    ]
+    if tls:
+        command += ["--tls-cert", str(tls.server_cert), "--tls-key", str(tls.server_key)]
+    log_path = directory / "central.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    server = CentralServer(
+        f"{scheme}://127.0.0.1:{port}", process, log_path, str(tls.ca_cert) if tls else None
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            requests.get(f"{server.url}/health", timeout=1, verify=server.ca_bundle or True)
+            return server
+        except requests.ConnectionError as error:
+            if process.poll() is not None or time.monotonic() > deadline:
+                server.stop()
+                log = log_path.read_text()
+                raise RuntimeError(f"kiosk-central did not start:\n{log}") from error
+            time.sleep(0.05)
