@@ -1,8 +1,9 @@
-"""The one composition of the core: config → logging → drivers → device services → session.
+"""The one composition of the core: config → logging → drivers → central client → outbox →
+services → session.
 
 Every front end builds the core here: `kiosk-diag` uses it as it is, the touchscreen's entry
-point (`ui/app.py`) puts its windows on top. Demo mode is the same root with simulator drivers.
-Nothing here imports Qt.
+point (`ui/app.py`) puts its windows on top. Demo mode is the same root with simulator drivers
+and the reference central service started on a free loopback port. Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -10,22 +11,39 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from drivers.idcard.base import IdCardReader
 from drivers.idcard.demo import DemoCardReader
 from kiosk import logs
-from kiosk.catalog import DEMO_CATALOG, Catalog
+from kiosk.api.client import CentralClient, ClientSettings
+from kiosk.api.demo import DEMO_DEVICE_SECRET
+from kiosk.api.models import HeartbeatAnswer
+from kiosk.catalog import CatalogLoader, CatalogStore, notices_from_api
 from kiosk.config import Config
 from kiosk.crash import CrashReporter
+from kiosk.demo_central import DemoCentral
 from kiosk.devices.card_monitor import DEVICE_NAME as IDCARD_DEVICE
 from kiosk.devices.card_monitor import CardMonitor
 from kiosk.devices.status import DeviceStatus, Level
+from kiosk.executor import Executor, ThreadExecutor
+from kiosk.outbox import Outbox
+from kiosk.services.events import EventSender, HeartbeatService
 from kiosk.services.identification import Identification
 from kiosk.session import Session, State
 
 log = logging.getLogger(__name__)
+
+OUTBOX_FILE = "outbox.sqlite3"
+
+
+class Service(Protocol):
+    """A part of the core with a thread or a process of its own."""
+
+    def start(self) -> None: ...
+    def stop(self) -> object: ...
 
 
 @dataclass
@@ -37,22 +55,28 @@ class Core:
     session: Session
     identification: Identification
     crash: CrashReporter
-    catalog: Catalog
+    catalog: CatalogStore
     log_file: Path
+    executor: Executor
+    central: CentralClient | None = None
+    outbox: Outbox | None = None
     card_monitor: CardMonitor | None = None
     demo_reader: DemoCardReader | None = None
+    heartbeat: HeartbeatService | None = None
+    services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
 
     def start(self) -> None:
-        """Start the device threads."""
-        if self.card_monitor is not None:
-            self.card_monitor.start()
+        for service in self.services:
+            service.start()
 
     def stop(self) -> None:
-        """Stop the device threads and end a session still under way (wiping it)."""
-        if self.card_monitor is not None:
-            self.card_monitor.stop()
+        """End a session still under way (wiping it), then stop every thread and process."""
         if self.session.state is not State.IDLE:
             self.session.exit()
+        for service in reversed(self.services):
+            service.stop()
+        if self.central is not None:
+            self.central.close()
 
     def device_statuses(self) -> list[DeviceStatus]:
         if self.card_monitor is None:
@@ -72,14 +96,45 @@ def _card_reader(config: Config, demo: bool) -> IdCardReader | None:
     return None
 
 
-def build_core(config: Config, *, demo: bool, clock: Callable[[], float] = time.monotonic) -> Core:
+def _client(config: Config, demo_central: DemoCentral | None, demo: bool) -> CentralClient | None:
+    section = config.central
+    url = section.url or (demo_central.url if demo_central else "")
+    if not url:
+        return None
+    secret = config.kiosk.device_secret or (DEMO_DEVICE_SECRET if demo else "")
+    if not secret:
+        log.error("central.url is set but kiosk.device_secret is empty: requests will be refused")
+    return CentralClient(
+        ClientSettings(
+            base_url=url,
+            kiosk_id=config.kiosk.id,
+            secret=secret,
+            ca_bundle=section.ca_bundle or None,
+            client_cert=(section.client_cert, section.client_key) if section.client_cert else None,
+            connect_timeout_s=section.connect_timeout_s,
+            read_timeout_s=section.read_timeout_s,
+            retries=section.retries,
+        )
+    )
+
+
+def build_core(
+    config: Config,
+    *,
+    demo: bool,
+    clock: Callable[[], float] = time.monotonic,
+    executor: Executor | None = None,
+) -> Core:
     """Build (but do not start) the core. Logging is configured first, so the rest can log.
 
-    `clock` times the session's idle timeout (tests pass a clock they move themselves).
+    `clock` times the session's idle timeout (tests pass a clock they move themselves);
+    `executor` runs the calls to the centre (the touchscreen passes one that answers on the
+    GUI thread).
     """
+    state_dir = config.state_dir
     log_file = logs.configure(
         config.logging.level,
-        config.state_dir,
+        state_dir,
         max_bytes=config.logging.file_max_bytes,
         backups=config.logging.file_backups,
     )
@@ -90,20 +145,61 @@ def build_core(config: Config, *, demo: bool, clock: Callable[[], float] = time.
         default_language=config.kiosk.language,
         clock=clock,
     )
+    services: list[Service] = []
+    demo_central = DemoCentral(state_dir) if demo and not config.central.url else None
+    if demo_central is not None:
+        services.append(demo_central)
+    central = _client(config, demo_central, demo)
+    executor = executor or ThreadExecutor()
     reader = _card_reader(config, demo)
-    monitor = (
-        CardMonitor(reader, config.devices.card_poll_interval_s) if reader is not None else None
-    )
+    catalog = CatalogStore()
+    outbox: Outbox | None = None
+    if central is not None:
+        loader = CatalogLoader(central, catalog)
+
+        def heard(answer: HeartbeatAnswer) -> None:
+            current = catalog.current
+            if answer.config_version != current.config_version:
+                loader.refresh()
+            notices = notices_from_api(answer.announcements, answer.alerts)
+            if notices != current.announcements:
+                catalog.replace(type(current)(current.services, notices, current.config_version))
+
+        outbox = Outbox(
+            state_dir / OUTBOX_FILE,
+            EventSender(central, heard),
+            max_events=config.central.outbox_max_events,
+        )
+        services += [outbox, loader]
     core = Core(
         config=config,
         demo=demo,
         session=session,
-        identification=Identification(session),
+        identification=Identification(
+            session, central, executor, reader.sam_id if reader else lambda: ""
+        ),
         crash=CrashReporter(session),
-        catalog=DEMO_CATALOG if demo else Catalog(),
+        catalog=catalog,
         log_file=log_file,
-        card_monitor=monitor,
+        executor=executor,
+        central=central,
+        outbox=outbox,
+        card_monitor=(CardMonitor(reader, config.devices.card_poll_interval_s) if reader else None),
         demo_reader=reader if isinstance(reader, DemoCardReader) else None,
+        services=services,
     )
-    log.info("core built: kiosk %s, demo=%s, log file %s", config.kiosk.id, demo, log_file)
+    if core.card_monitor is not None:
+        services.append(core.card_monitor)
+    if outbox is not None:
+        core.heartbeat = HeartbeatService(
+            outbox, config.central.heartbeat_interval_s, core.device_statuses
+        )
+        services.append(core.heartbeat)
+    log.info(
+        "core built: kiosk %s, demo=%s, central %s, log file %s",
+        config.kiosk.id,
+        demo,
+        central.settings.base_url if central else "none",
+        log_file,
+    )
     return core

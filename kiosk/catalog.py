@@ -1,21 +1,36 @@
 """The services this kiosk offers and the announcements it shows (DESIGN.md, "data-driven").
 
-The central service's `GET /v1/catalog` is the source in production (central-service issue);
-until it is, demo mode shows `DEMO_CATALOG` and a kiosk without a centre shows an empty one.
+The central service's `GET /v1/catalog` is the source: `CatalogLoader` fetches it on a thread
+of its own until it succeeds, and again when a heartbeat reports a newer configuration.
+A service of a kind this kiosk does not know is skipped with a log line, so an older kiosk
+keeps working against a newer centre.
 """
 
 from __future__ import annotations
 
+import logging
+import random
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from kiosk.api import models
+from kiosk.api.client import CentralClient
+from kiosk.api.errors import CentralError
+
+log = logging.getLogger(__name__)
+
+RETRY_MAX_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
 class Service:
     id: str
-    kind: str  # certificate | records (later: application, bundle)
+    kind: str  # certificate | records
     title: dict[str, str]  # language -> title
     description: dict[str, str]
     icon: str
+    identification: str
     enabled: bool = True
     disabled_reason: dict[str, str] | None = None
 
@@ -27,89 +42,119 @@ class Service:
 @dataclass(frozen=True, slots=True)
 class Announcement:
     text: dict[str, str]
+    level: str | None = None  # None: an announcement; info | warning | critical: an alert
 
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
     services: tuple[Service, ...] = ()
     announcements: tuple[Announcement, ...] = ()
+    config_version: int = 0
 
 
-def _service(
-    sid: str, kind: str, zh: str, en: str, zh_desc: str, en_desc: str, icon: str
-) -> Service:
-    return Service(sid, kind, {"zh_CN": zh, "en": en}, {"zh_CN": zh_desc, "en": en_desc}, icon)
+def _texts(text: models.Text) -> dict[str, str]:
+    return {"zh_CN": text.zh_CN, "en": text.en}
 
 
-DEMO_CATALOG = Catalog(
-    services=(
-        _service(
-            "si-contrib",
-            "records",
-            "社保缴费查询",
-            "Social insurance contributions",
-            "查询养老保险历年缴费记录",
-            "Your pension contribution history",
-            "records",
-        ),
-        _service(
-            "mi-balance",
-            "records",
-            "医保账户查询",
-            "Medical insurance account",
-            "查询医保个人账户余额与消费",
-            "Balance and spending of your account",
-            "health",
-        ),
-        _service(
-            "subsidy",
-            "records",
-            "补贴发放查询",
-            "Subsidy payments",
-            "查询惠农补贴、低保等发放记录",
-            "Farm subsidies, minimum living allowance",
-            "money",
-        ),
-        _service(
-            "pension",
-            "records",
-            "养老金领取查询",
-            "Pension payments",
-            "查询每月养老金到账情况",
-            "Monthly pension payments received",
-            "pension",
-        ),
-        _service(
-            "residence-cert",
-            "certificate",
-            "户籍证明打印",
-            "Residence certificate",
-            "打印本人户籍信息证明",
-            "Print a certificate of household registration",
-            "certificate",
-        ),
-        _service(
-            "si-cert",
-            "certificate",
-            "参保证明打印",
-            "Insurance certificate",
-            "打印社会保险参保缴费证明",
-            "Print a social insurance certificate",
-            "certificate",
-        ),
-    ),
-    announcements=(
-        Announcement(
-            {
-                "zh_CN": "城乡居民医保2027年度缴费已开始，截止日期为12月31日。",
-                "en": "Rural and urban medical insurance for 2027: pay by 31 December.",
-            }
-        ),
-        Announcement(
-            {
-                "zh_CN": "本机24小时开放，如需帮助请拨打村委会电话 0817-5500123。",
-                "en": "Open 24 hours. For help call the village committee: 0817-5500123.",
-            }
-        ),
-    ),
-)
+def notices_from_api(
+    announcements: list[models.Announcement], alerts: list[models.Alert]
+) -> tuple[Announcement, ...]:
+    return tuple(Announcement(_texts(a.text), level=a.level) for a in alerts) + tuple(
+        Announcement(_texts(a.text)) for a in announcements
+    )
+
+
+def from_api(answer: models.Catalog) -> Catalog:
+    services = []
+    for service in answer.services:
+        if service.kind not in models.KNOWN_SERVICE_KINDS:
+            log.info("catalog: skipping service %s of unknown kind %r", service.id, service.kind)
+            continue
+        services.append(
+            Service(
+                id=service.id,
+                kind=service.kind,
+                title=_texts(service.title),
+                description=_texts(service.description),
+                icon=service.icon,
+                identification=service.identification,
+                enabled=service.enabled,
+                disabled_reason=_texts(service.disabled_reason)
+                if service.disabled_reason
+                else None,
+            )
+        )
+    return Catalog(
+        tuple(services),
+        notices_from_api(answer.announcements, answer.alerts),
+        answer.config_version,
+    )
+
+
+class CatalogStore:
+    """The catalog in force; listeners hear of every change (on the loader's thread)."""
+
+    def __init__(self) -> None:
+        self._catalog = Catalog()
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[Catalog], None]] = []
+
+    @property
+    def current(self) -> Catalog:
+        return self._catalog
+
+    def on_change(self, listener: Callable[[Catalog], None]) -> None:
+        self._listeners.append(listener)
+
+    def replace(self, catalog: Catalog) -> None:
+        with self._lock:
+            self._catalog = catalog
+        for listener in self._listeners:
+            listener(catalog)
+
+
+class CatalogLoader:
+    """Fetches the catalog on its own thread: at start, and whenever `refresh()` is called."""
+
+    def __init__(self, client: CentralClient, store: CatalogStore) -> None:
+        self._client = client
+        self._store = store
+        self._wanted = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._wanted.set()
+        self._thread = threading.Thread(target=self._run, name="catalog", daemon=True)
+        self._thread.start()
+
+    def refresh(self) -> None:
+        self._wanted.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wanted.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def _run(self) -> None:
+        delay_s = 0.5
+        while not self._stop.is_set():
+            self._wanted.wait()
+            if self._stop.is_set():
+                return
+            try:
+                catalog = from_api(self._client.catalog())
+            except CentralError as error:
+                log.warning(
+                    "catalog not loaded (%s); retrying in %.0f s", error.technician_message, delay_s
+                )
+                self._stop.wait(random.uniform(delay_s / 2, delay_s))
+                delay_s = min(delay_s * 2, RETRY_MAX_S)
+                continue
+            self._wanted.clear()
+            delay_s = 0.5
+            log.info(
+                "catalog version %d: %d services", catalog.config_version, len(catalog.services)
+            )
+            self._store.replace(catalog)

@@ -53,9 +53,7 @@ def setting(
 
 @dataclass(frozen=True, slots=True)
 class KioskSection:
-    id: str = setting(
-        "demo-kiosk-01", "Kiosk id as registered at the central service", env="KIOSK_ID"
-    )
+    id: str = setting("demo-0001", "Kiosk id as registered at the central service", env="KIOSK_ID")
     device_secret: str = setting(
         "",
         "HMAC secret shared with the central service (set through the environment)",
@@ -114,6 +112,28 @@ class DevicesSection:
 
 
 @dataclass(frozen=True, slots=True)
+class CentralSection:
+    url: str = setting(
+        "",
+        "Base URL of the central service, e.g. https://zw.example.gov.cn; empty: none "
+        "(`--demo` starts the reference service on loopback when this is empty)",
+        env="KIOSK_CENTRAL_URL",
+    )
+    ca_bundle: str = setting(
+        "", "PEM file of the CAs that sign the centre's certificate; empty: the system's"
+    )
+    client_cert: str = setting("", "PEM client certificate, when the centre asks for one")
+    client_key: str = setting("", "PEM key of the client certificate")
+    connect_timeout_s: float = setting(3.0, "Seconds to connect", minimum=0.2, maximum=60)
+    read_timeout_s: float = setting(10.0, "Seconds to wait for an answer", minimum=0.5, maximum=120)
+    retries: int = setting(2, "Extra tries of a call that is safe to repeat", minimum=0, maximum=5)
+    heartbeat_interval_s: int = setting(60, "Seconds between heartbeats", minimum=10, maximum=3600)
+    outbox_max_events: int = setting(
+        10_000, "Events the outbox holds before it drops heartbeats", minimum=100, maximum=1_000_000
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class LoggingSection:
     level: str = setting(
         "INFO", "Least severe level logged", choices=("DEBUG", "INFO", "WARNING", "ERROR")
@@ -141,6 +161,7 @@ class Config:
     screen: ScreenSection = field(default_factory=ScreenSection)
     session: SessionSection = field(default_factory=SessionSection)
     devices: DevicesSection = field(default_factory=DevicesSection)
+    central: CentralSection = field(default_factory=CentralSection)
     logging: LoggingSection = field(default_factory=LoggingSection)
     technician: TechnicianSection = field(default_factory=TechnicianSection)
 
@@ -161,6 +182,7 @@ SECTIONS: dict[str, type[Any]] = {
     "screen": ScreenSection,
     "session": SessionSection,
     "devices": DevicesSection,
+    "central": CentralSection,
     "logging": LoggingSection,
     "technician": TechnicianSection,
 }

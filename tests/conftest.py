@@ -7,6 +7,7 @@ import os
 # Before anything imports Qt: no display here, and Qt aborts without one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from kiosk import logs
 from kiosk.app import Core, build_core
 from kiosk.config import Config, from_mapping
+from tests.rigs.central import CentralServer, start_central
 
 
 class FakeClock:
@@ -35,16 +37,32 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def central_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServer]:
+    """The reference central service with its demo data, shared by the kiosk's tests."""
+    server = start_central(tmp_path_factory.mktemp("kiosk-central"))
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
+def config(tmp_path: Path, central_server: CentralServer) -> Config:
     return from_mapping(
         {
             "kiosk": {"state_dir": str(tmp_path / "state")},
             "devices": {"card_poll_interval_s": 0.05},
             "session": {"idle_timeout_s": 60, "timeout_warning_s": 15},
+            "central": {"url": central_server.url},
         },
         environ={},
     )
+
+
+def wait_for_catalog(core: Core, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not core.catalog.current.services:
+        assert time.monotonic() < deadline, "the catalog did not load"
+        time.sleep(0.02)
 
 
 @pytest.fixture

@@ -37,6 +37,17 @@ def test_a_layer_imports_nothing_above_it(package: str) -> None:
     assert offences == []
 
 
+def test_the_central_service_takes_only_the_contract_from_the_kiosk() -> None:
+    offences = [
+        f"{path.relative_to(REPO)} imports {name}"
+        for path in sorted((REPO / "central").rglob("*.py"))
+        for name in imported_modules(path)
+        if name.split(".")[0] == "kiosk"
+        and not (name == "kiosk.api" or name.startswith("kiosk.api."))
+    ]
+    assert offences == []
+
+
 def test_building_the_core_loads_no_qt(tmp_path: Path) -> None:
     environ = {"KIOSK_STATE_DIR": str(tmp_path)}
     script = (

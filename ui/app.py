@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app import build_core
 from kiosk.config import ConfigError, load
+from ui.executor import QtExecutor
 from ui.fonts import FontMissingError, chinese_font_family
 from ui.window import KioskWindow
 
@@ -93,10 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kiosk: config: {problem}", file=sys.stderr)
         return EXIT_USAGE
 
-    core = build_core(config, demo=args.demo)
-    core.crash.install()
     app = QApplication(sys.argv[:1])
     app.setApplicationName("village-kiosk")
+    core = build_core(config, demo=args.demo, executor=QtExecutor())
+    core.crash.install()
     try:
         family = chinese_font_family()
     except FontMissingError as error:

@@ -20,6 +20,7 @@ class CoreBridge(QObject):
     device_status = Signal(object)  # DeviceStatus
     crashed = Signal(str)  # report id
     wiped = Signal()  # the session ended: widgets must drop the resident too
+    catalog_changed = Signal(object)  # Catalog
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +33,7 @@ class CoreBridge(QObject):
         # Wipe hooks run on the thread that ended the session (a crashing worker, say);
         # widgets may only be touched on the GUI thread, so theirs goes through a signal.
         core.session.add_wipe_hook(self.wiped.emit)
+        core.catalog.on_change(self.catalog_changed.emit)
         if core.card_monitor is not None:
             core.card_monitor.on_card_event(self.card_event.emit)
             core.card_monitor.on_status(self.device_status.emit)

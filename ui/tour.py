@@ -22,7 +22,7 @@ from kiosk.session import Preferences
 from ui.window import KioskWindow
 
 STEP_POLL_MS = 50
-STEP_TIMEOUT_S = 10.0
+STEP_TIMEOUT_S = 30.0  # the first step waits for the demo central service to start
 SETTLE_MS = 150  # let the layout and the style sheet settle before the grab
 
 
@@ -72,7 +72,8 @@ class Tour(QObject):
         def first_tile() -> None:
             next(iter(w.menu.grid.tiles.values())).click()
 
-        steps: list[Step] = []
+        # Demo mode starts the reference central service; its catalog fills the screens.
+        steps = [Step("", lambda: None, lambda: bool(w.core.catalog.current.services))]
         for mode, elder in (("normal", False), ("elder", True)):
             steps += [
                 Step(f"{mode}-attract", prefs(elder), on(w.attract)),

@@ -97,7 +97,7 @@ class KioskWindow(QWidget):
         self.attract.set_elder_mode(core.session.preferences.elder_mode)
         for status in core.device_statuses():
             self._on_device_status(status)
-        self.attract.announcements.set_texts(self._announcements())
+        self.attract.announcements.set_items(self._announcements())
         if kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -133,6 +133,7 @@ class KioskWindow(QWidget):
         self.bridge.card_event.connect(self._on_card_event)
         self.bridge.device_status.connect(self._on_device_status)
         self.bridge.crashed.connect(self.show_crash)
+        self.bridge.catalog_changed.connect(self._on_catalog)
         for wipe in (self.menu.wipe, self.error.wipe, self.overlay.hide):
             self.bridge.wiped.connect(wipe)
 
@@ -152,10 +153,10 @@ class KioskWindow(QWidget):
             self.show_page(self.identifying)
         elif new is State.IDENTIFIED and session.resident is not None:
             self.menu.show_resident(session.resident)
-            self.menu.grid.show_catalog(self.core.catalog, language, selectable=True)
+            self.menu.grid.show_catalog(self.core.catalog.current, language, selectable=True)
             self.show_page(self.menu)
         elif new is State.IN_SERVICE:
-            titles = {s.id: s.text(s.title, language) for s in self.core.catalog.services}
+            titles = {s.id: s.text(s.title, language) for s in self.core.catalog.current.services}
             self.in_service.show_service(titles.get(session.service_id or "", ""))
             self.show_page(self.in_service)
         elif new is State.DONE:
@@ -165,7 +166,9 @@ class KioskWindow(QWidget):
             self.show_page(self.error)
 
     def _show_preview(self) -> None:
-        self.preview.grid.show_catalog(self.core.catalog, current_language(), selectable=False)
+        self.preview.grid.show_catalog(
+            self.core.catalog.current, current_language(), selectable=False
+        )
         self.show_page(self.preview)
 
     def show_timeout_warning(self, seconds_left: int | None) -> None:
@@ -191,13 +194,29 @@ class KioskWindow(QWidget):
         """Swap the theme's tokens and the translation; every widget restyles and retranslates."""
         self._apply_look(preferences)
         self.attract.set_elder_mode(preferences.elder_mode)
-        self.attract.announcements.set_texts(self._announcements())
+        self.attract.announcements.set_items(self._announcements())
         if self.core.session.state is State.IDENTIFIED:
-            self.menu.grid.show_catalog(self.core.catalog, preferences.language, selectable=True)
+            self.menu.grid.show_catalog(
+                self.core.catalog.current, preferences.language, selectable=True
+            )
 
-    def _announcements(self) -> list[str]:
+    def _on_catalog(self, _catalog: object) -> None:
+        """A new catalog from the centre: refresh what shows it."""
+        self.attract.announcements.set_items(self._announcements())
+        page = self.stack.currentWidget()
+        if page is self.preview:
+            self._show_preview()
+        elif page is self.menu:
+            self.menu.grid.show_catalog(
+                self.core.catalog.current, current_language(), selectable=True
+            )
+
+    def _announcements(self) -> list[tuple[bool, str]]:
         language = current_language()
-        return [a.text.get(language) or a.text["zh_CN"] for a in self.core.catalog.announcements]
+        return [
+            (a.level is not None, a.text.get(language) or a.text["zh_CN"])
+            for a in self.core.catalog.current.announcements
+        ]
 
     def _toggle_elder_mode(self) -> None:
         current = self.core.session.preferences

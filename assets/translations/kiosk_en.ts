@@ -7,6 +7,10 @@
         <source>公告</source>
         <translation>Notice</translation>
     </message>
+    <message>
+        <source>提醒</source>
+        <translation>Alert</translation>
+    </message>
 </context>
 <context>
     <name>AttractScreen</name>

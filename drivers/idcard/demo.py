@@ -84,5 +84,8 @@ class DemoCardReader:
                 raise NoCardError("card lifted during the read")
             return self._card
 
+    def sam_id(self) -> str:
+        return "demo-sam-0001"
+
     def close(self) -> None:
         self.lift()

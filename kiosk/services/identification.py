@@ -1,45 +1,72 @@
-"""From a card on the reader to an identified resident session.
+"""From a card on the reader to an identified resident session at the central service.
 
-Until the central service issues sessions (`POST /v1/sessions`), the card's own fields identify
-the resident; the rules about *when* a card may start a session live here either way.
+The card's fields go to `POST /v1/sessions` (off the caller's thread, through the executor);
+the answer's masked resident and session token identify the resident for this session only.
+The rules about *when* a card may start a session live here too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from drivers.idcard.base import IdCard
+from kiosk.api.client import CentralClient
+from kiosk.api.errors import CentralError, CentralRefusedError
+from kiosk.api.models import IdCardFields, SessionAnswer, SessionByIdCard
 from kiosk.devices.card_monitor import CardEvent, CardInserted, CardRead, CardRemoved, ReadFailed
-from kiosk.privacy import mask_for_screen, mask_name
+from kiosk.executor import Executor, Outcome
 from kiosk.session import Failure, Resident, Session, State
 
 log = logging.getLogger(__name__)
 
+NO_CENTRAL = Failure(
+    "服务中心暂时无法访问，请稍后再试", "no central service configured (central.url is empty)"
+)
 
-def age_on(birth_date: dt.date, today: dt.date) -> int:
-    had_birthday = (today.month, today.day) >= (birth_date.month, birth_date.day)
-    return today.year - birth_date.year - (0 if had_birthday else 1)
+
+def resident_message(error: CentralError) -> str:
+    """What the resident reads: the centre's own words for a refusal, else the type's."""
+    if isinstance(error, CentralRefusedError) and type(error) is CentralRefusedError:
+        return error.resident_text
+    return error.resident_message
 
 
 class Identification:
-    """Feeds card events into the session. Call `handle` on the thread that owns the session."""
+    """Feeds card events into the session. Call `handle` on the thread that owns the session.
 
-    def __init__(self, session: Session, today: Callable[[], dt.date] = dt.date.today) -> None:
+    Holds the resident session's token (in memory only) until the session ends, then asks the
+    centre to close it.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        central: CentralClient | None,
+        executor: Executor,
+        sam_id: Callable[[], str],
+    ) -> None:
         self._session = session
-        self._today = today
+        self._central = central
+        self._executor = executor
+        self._sam_id = sam_id
+        self._generation = 0  # which card placement an answer belongs to
+        self.token: str | None = None
+        self.session_id: str | None = None
+        session.add_wipe_hook(self.wipe)
 
     def handle(self, event: CardEvent) -> None:
         state = self._session.state
         match event:
             case CardInserted():
                 if state is State.IDLE:
+                    self._generation += 1
                     self._session.card_detected()
                 else:
                     log.info("card placed in state %s: ignored, a session is under way", state)
             case CardRead(card=card) if state is State.IDENTIFYING:
-                self._session.identified(self._resident(card))
+                self._open_session(card)
             case ReadFailed(error=error) if state is State.IDENTIFYING:
                 self._session.fail(Failure(error.resident_message, error.technician_message))
             case CardRemoved():
@@ -47,9 +74,67 @@ class Identification:
             case _:
                 log.info("%s in state %s: ignored", type(event).__name__, state)
 
-    def _resident(self, card: IdCard) -> Resident:
-        return Resident(
-            display_name=mask_name(card.name),
-            masked_id=mask_for_screen(card.id_number),
-            age=age_on(card.birth_date, self._today()),
+    def _open_session(self, card: IdCard) -> None:
+        central = self._central
+        if central is None:
+            self._session.fail(NO_CENTRAL)
+            return
+        request = SessionByIdCard(
+            method="idcard",
+            sam_id=self._sam_id(),
+            card=IdCardFields(
+                name=card.name,
+                gender=card.gender,
+                ethnicity=card.ethnicity,
+                birth_date=card.birth_date,
+                address=card.address,
+                id_number=card.id_number,
+                issuer=card.issuer,
+                valid_from=card.valid_from,
+                valid_until=card.valid_until,
+            ),
         )
+        generation = self._generation
+        self._executor.submit(
+            lambda: central.open_session(request), lambda outcome: self._opened(generation, outcome)
+        )
+
+    def _opened(self, generation: int, outcome: Outcome[Any]) -> None:
+        answer = outcome.value
+        current = generation == self._generation and self._session.state is State.IDENTIFYING
+        if not current:
+            if isinstance(answer, SessionAnswer):
+                log.info("session %s opened after the resident left: closing it", answer.session_id)
+                self._close(answer.token)
+            return
+        if outcome.error is not None:
+            if not isinstance(outcome.error, CentralError):
+                raise outcome.error  # a bug: let the crash handler report it
+            log.warning("identification failed: %s", outcome.error.technician_message)
+            self._session.fail(
+                Failure(resident_message(outcome.error), outcome.error.technician_message)
+            )
+            return
+        assert isinstance(answer, SessionAnswer)
+        self.token, self.session_id = answer.token, answer.session_id
+        resident = answer.resident
+        self._session.identified(Resident(resident.display_name, resident.masked_id, resident.age))
+
+    def wipe(self) -> None:
+        """Session over (any path): forget the token and close the session at the centre."""
+        self._generation += 1
+        token, self.token, self.session_id = self.token, None, None
+        if token is not None:
+            self._close(token)
+
+    def _close(self, token: str) -> None:
+        central = self._central
+        if central is None:
+            return
+
+        def closed(outcome: Outcome[Any]) -> None:
+            if outcome.error is not None:
+                # The centre expires it on its own; nothing for the resident to see.
+                log.info("closing the resident session failed: %s", outcome.error)
+
+        self._executor.submit(lambda: central.close_session(token), closed)

@@ -72,7 +72,7 @@ def test_a_file_overrides_defaults(tmp_path: Path) -> None:
         (
             {"printer": {}},
             "unknown section [printer]; known sections: kiosk, screen, session, "
-            "devices, logging, technician",
+            "devices, central, logging, technician",
         ),
         ({"session": 3}, "[session] must be a table of keys, got 3"),
         (

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 from drivers.idcard.base import NoCardError
 from drivers.idcard.demo import DEMO_CARDS
-from kiosk.app import Core
-from kiosk.services.identification import age_on
+from kiosk.app import Core, build_core
+from kiosk.config import Config
 from kiosk.session import State
+from tests.conftest import FakeClock
+from tests.rigs.central import CentralServer
 
-WAIT_S = 3.0
+WAIT_S = 5.0
 
 
 def wait_until(condition: Callable[[], bool]) -> None:
@@ -27,16 +32,37 @@ def started(core: Core) -> Core:
     return core
 
 
-def test_a_card_identifies_the_resident_with_masked_data(core: Core) -> None:
+def test_a_card_opens_a_session_at_the_centre(core: Core) -> None:
     started(core).demo_reader.place(DEMO_CARDS[1])  # type: ignore[union-attr]
     wait_until(lambda: core.session.state is State.IDENTIFIED)
     resident = core.session.resident
     assert resident is not None
-    assert resident.display_name == "李*英"
-    assert (
-        resident.masked_id
-        == DEMO_CARDS[1].id_number[:6] + "********" + DEMO_CARDS[1].id_number[-4:]
-    )
+    assert (resident.display_name, resident.masked_id) == ("李*英", "511321********0029")
+    assert resident.age is not None and resident.age >= 80
+    assert core.identification.token and core.identification.session_id
+
+
+def test_ending_the_session_forgets_the_token_and_closes_it_at_the_centre(
+    core: Core, central_server: CentralServer
+) -> None:
+    started(core).demo_reader.place(DEMO_CARDS[0])  # type: ignore[union-attr]
+    wait_until(lambda: core.session.state is State.IDENTIFIED)
+    token = core.identification.token
+    assert token is not None
+    core.session.exit()
+    assert core.identification.token is None
+    from kiosk.api.errors import ResidentSessionEndedError
+
+    client = central_server.client()
+
+    def closed() -> bool:
+        try:
+            client.records(token, "pension")
+        except ResidentSessionEndedError:
+            return True
+        return False
+
+    wait_until(closed)
 
 
 def test_card_left_on_reader_does_not_start_a_new_session(core: Core) -> None:
@@ -65,6 +91,41 @@ def test_an_unreadable_card_puts_the_session_in_error_with_both_messages(core: C
     assert failure.technician_message == "SW3 0x41: no card after select"
 
 
+def test_a_card_the_centre_refuses_shows_the_centres_reason(core: Core) -> None:
+    reader = started(core).demo_reader
+    assert reader is not None
+    reader.place(dataclasses.replace(DEMO_CARDS[0], name="张三"))  # the chip disagrees
+    wait_until(lambda: core.session.state is State.ERROR)
+    failure = core.session.failure
+    assert failure is not None
+    assert failure.resident_message == "身份证信息核验失败，请到窗口办理"
+    assert "403 card_mismatch" in failure.technician_message
+
+
+def test_when_the_centre_is_down_the_resident_is_told_so(
+    tmp_path: Path, config: Config, clock: FakeClock
+) -> None:
+    from kiosk.demo_central import free_loopback_port
+
+    down = dataclasses.replace(
+        config,
+        central=dataclasses.replace(
+            config.central, url=f"http://127.0.0.1:{free_loopback_port()}", retries=0
+        ),
+    )
+    core = started(build_core(down, demo=True, clock=clock))
+    try:
+        assert core.demo_reader is not None
+        core.demo_reader.place(DEMO_CARDS[0])
+        wait_until(lambda: core.session.state is State.ERROR)
+        failure = core.session.failure
+        assert failure is not None
+        assert failure.resident_message == "暂时无法连接服务中心，请稍后再试"
+        assert "ConnectionError" in failure.technician_message
+    finally:
+        core.stop()
+
+
 def test_a_second_card_during_a_session_is_ignored(core: Core) -> None:
     reader = started(core).demo_reader
     assert reader is not None
@@ -79,7 +140,7 @@ def test_a_second_card_during_a_session_is_ignored(core: Core) -> None:
     assert core.session.resident is not None and core.session.resident.display_name == "张*"
 
 
-def test_age_counts_birthdays() -> None:
-    born = dt.date(1946, 2, 3)
-    assert age_on(born, dt.date(2026, 2, 2)) == 79
-    assert age_on(born, dt.date(2026, 2, 3)) == 80
+@pytest.mark.parametrize("card", DEMO_CARDS, ids=lambda c: c.name)
+def test_every_demo_card_is_a_resident_of_the_demo_centre(core: Core, card: object) -> None:
+    started(core).demo_reader.place(card)  # type: ignore[union-attr, arg-type]
+    wait_until(lambda: core.session.state is State.IDENTIFIED)

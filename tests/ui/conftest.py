@@ -5,9 +5,22 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Core
+from kiosk.app import Core, build_core
+from kiosk.config import Config
+from tests.conftest import FakeClock
+from ui.executor import QtExecutor
 from ui.fonts import chinese_font_family
 from ui.window import KioskWindow
+
+
+@pytest.fixture
+def core(qapp: object, config: Config, clock: FakeClock) -> Iterator[Core]:
+    """The demo core as the touchscreen builds it: the centre's answers on the GUI thread."""
+    executor = QtExecutor()
+    core = build_core(config, demo=True, clock=clock, executor=executor)
+    yield core
+    core.stop()
+    executor.wait()
 
 
 @pytest.fixture
@@ -18,5 +31,6 @@ def window(qtbot: QtBot, core: Core) -> Iterator[KioskWindow]:
     window.show()
     qtbot.waitExposed(window)
     core.start()
+    qtbot.waitUntil(lambda: bool(core.catalog.current.services), timeout=10_000)
     yield window
     core.stop()

@@ -15,11 +15,11 @@ ILLUSTRATION = "place-card.svg"
 
 
 class AnnouncementStrip(Translatable):
-    """Shows the announcements one at a time, each for a few seconds."""
+    """Shows alerts and announcements one at a time, each for a few seconds."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("strip", parent)
-        self._texts: list[str] = []
+        self._items: list[tuple[bool, str]] = []  # (is an alert, text)
         self._index = 0
         self.tag = label("badge", wrap=False)
         self.text = label("", wrap=True)
@@ -33,22 +33,28 @@ class AnnouncementStrip(Translatable):
         self._timer.start(ANNOUNCEMENT_ROTATE_MS)
         self.retranslate()
 
-    def retranslate(self) -> None:
-        self.tag.setText(self.tr("公告"))
+    @property
+    def texts(self) -> list[str]:
+        return [text for _, text in self._items]
 
-    def set_texts(self, texts: list[str]) -> None:
-        self._texts = texts
+    def retranslate(self) -> None:
+        self._show()
+
+    def set_items(self, items: list[tuple[bool, str]]) -> None:
+        self._items = items
         self._index = 0
-        self.setVisible(bool(texts))
+        self.setVisible(bool(items))
         self._show()
 
     def _next(self) -> None:
-        if self._texts:
-            self._index = (self._index + 1) % len(self._texts)
+        if self._items:
+            self._index = (self._index + 1) % len(self._items)
             self._show()
 
     def _show(self) -> None:
-        self.text.setText(self._texts[self._index] if self._texts else "")
+        alert, text = self._items[self._index] if self._items else (False, "")
+        self.tag.setText(self.tr("提醒") if alert else self.tr("公告"))
+        self.text.setText(text)
 
 
 class AttractScreen(Screen):

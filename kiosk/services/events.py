@@ -1,0 +1,99 @@
+"""Events for the centre, through the outbox: what is sent, and the heartbeat that sends it.
+
+`EventSender` is the outbox's `deliver`: it turns a stored event into the contract's model
+and calls the client; a refusal the centre will repeat becomes a non-retryable DeliveryError,
+so it is set aside instead of blocking its kind.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from kiosk import __version__
+from kiosk.api.client import CentralClient
+from kiosk.api.errors import CentralError
+from kiosk.api.models import DeviceReport, Heartbeat, HeartbeatAnswer, PrintResult, Rating
+from kiosk.devices.status import DeviceStatus
+from kiosk.outbox import DeliveryError, Outbox, OutboxEvent
+
+log = logging.getLogger(__name__)
+
+
+class EventSender:
+    def __init__(
+        self, client: CentralClient, on_heartbeat_answer: Callable[[HeartbeatAnswer], None]
+    ) -> None:
+        self._client = client
+        self._on_heartbeat_answer = on_heartbeat_answer
+
+    def __call__(self, event: OutboxEvent) -> None:
+        payload = dict(event.payload)
+        try:
+            if event.kind == "print_result":
+                certificate_id = str(payload.pop("certificate_id"))
+                result = PrintResult(event_id=event.event_id, **payload)
+                self._client.send_print_result(certificate_id, result)
+            elif event.kind == "rating":
+                self._client.send_rating(Rating(event_id=event.event_id, **payload))
+            elif event.kind == "heartbeat":
+                answer = self._client.send_heartbeat(Heartbeat(event_id=event.event_id, **payload))
+                self._on_heartbeat_answer(answer)
+            else:
+                raise DeliveryError(False, f"the v1 API has no route for {event.kind} events")
+        except CentralError as error:
+            raise DeliveryError(error.retryable, error.technician_message) from error
+        except (ValidationError, KeyError, TypeError) as error:
+            raise DeliveryError(
+                False, f"stored {event.kind} event is not valid: {error}"
+            ) from error
+
+
+class HeartbeatService:
+    """Queues a heartbeat every `interval_s` (the first at once), on its own thread."""
+
+    def __init__(
+        self, outbox: Outbox, interval_s: float, statuses: Callable[[], list[DeviceStatus]]
+    ) -> None:
+        self._outbox = outbox
+        self._interval_s = interval_s
+        self._statuses = statuses
+        self._started = time.monotonic()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def beat(self) -> str:
+        devices = [
+            DeviceReport(device=s.device, level=s.level.value, reason=s.reason).model_dump()
+            for s in self._statuses()
+        ]
+        return self._outbox.enqueue(
+            "heartbeat",
+            {
+                "app_version": __version__,
+                "uptime_s": round(time.monotonic() - self._started, 1),
+                "devices": devices,
+                "outbox_depth": self._outbox.depth(),
+            },
+        )
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.beat()
+            except Exception:
+                log.exception("heartbeat not queued")
+            self._stop.wait(self._interval_s)
