@@ -13,13 +13,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kiosk.api.client import CentralClient, Probe
+from kiosk.api.errors import CentralError, CentralUnreachableError
 from kiosk.app import build_core
-from kiosk.config import ConfigError, example_toml, load, redacted
+from kiosk.config import Config, ConfigError, example_toml, load, redacted
+from kiosk.demo_central import DemoCentral
 from kiosk.pin import hash_pin
 
 EXIT_OK = 0
 EXIT_DEVICE_PROBLEM = 1
 EXIT_CONFIG = 2
+CLOCK_TOLERANCE_S = 60.0  # signatures allow 300 s; a technician should act long before
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("status", help="list every device and its status; exit 1 if one is not ok")
+    commands.add_parser(
+        "network", help="reach the central service with a signed request; check the clock"
+    )
     commands.add_parser("config", help="validate the configuration and show it, secrets hidden")
     commands.add_parser("hash-pin", help="read a technician PIN and print its hash for the config")
     commands.add_parser("example-config", help="print a config file documenting every key")
@@ -66,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         _emit(data, args.json, "\n".join(lines))
         return EXIT_OK
 
+    if args.command == "network":
+        return _network(config, args.demo, args.json)
     core = build_core(config, demo=args.demo)
     core.start()
     time.sleep(2 * config.devices.card_poll_interval_s)  # let each device answer one poll
@@ -75,6 +84,56 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)
     _emit(rows, args.json, text)
     return EXIT_OK if all(s.level == "ok" for s in statuses) else EXIT_DEVICE_PROBLEM
+
+
+def _network(config: Config, demo: bool, as_json: bool) -> int:
+    """Exit 0 when the centre answers a signed request and the clocks agree within 60 s."""
+    core = build_core(config, demo=demo)
+    if core.central is None:
+        _emit({"central": "none"}, as_json, "central    not configured (central.url is empty)")
+        return EXIT_DEVICE_PROBLEM
+    for service in core.services:  # only the demo centre, if any: no devices, no outbox
+        if isinstance(service, DemoCentral):
+            service.start()
+    url = core.central.settings.base_url
+    try:
+        probe = _probe_until_up(core.central, wait_s=20 if demo else 0)
+    except CentralError as error:
+        row = {"central": url, "ok": False, "error": error.technician_message}
+        _emit(row, as_json, f"central    FAILED  {url}\n           {error.technician_message}")
+        return EXIT_DEVICE_PROBLEM
+    finally:
+        core.stop()
+    offset = probe.clock_offset_s
+    clock_ok = offset is not None and abs(offset) <= CLOCK_TOLERANCE_S
+    row = {
+        "central": url,
+        "ok": True,
+        "round_trip_ms": round(probe.round_trip_ms, 1),
+        "config_version": probe.config_version,
+        "services": probe.services,
+        "clock_offset_s": None if offset is None else round(offset, 1),
+        "clock_ok": clock_ok,
+    }
+    text = (
+        f"central    ok      {url}  catalog v{probe.config_version}, {probe.services} "
+        f"services, {probe.round_trip_ms:.1f} ms\n"
+        f"clock      {'ok' if clock_ok else 'WRONG':<7} offset to the centre "
+        f"{'unknown' if offset is None else f'{offset:+.1f} s'}"
+    )
+    _emit(row, as_json, text)
+    return EXIT_OK if clock_ok else EXIT_DEVICE_PROBLEM
+
+
+def _probe_until_up(client: CentralClient, wait_s: float) -> Probe:
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return client.probe()
+        except CentralUnreachableError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,14 @@ class ClientSettings:
     backoff_s: float = 0.2
 
 
+@dataclass(frozen=True, slots=True)
+class Probe:
+    round_trip_ms: float
+    clock_offset_s: float | None  # the centre's clock minus ours (1 s resolution)
+    config_version: int
+    services: int
+
+
 class CentralClient:
     """Thread-safe enough for one worker pool: requests.Session pools connections per host."""
 
@@ -125,6 +133,22 @@ class CentralClient:
 
     def send_heartbeat(self, heartbeat: Heartbeat) -> HeartbeatAnswer:
         return self._call("POST", "/heartbeat", heartbeat, HeartbeatAnswer, idempotent=True)
+
+    def probe(self) -> Probe:
+        """A signed catalog request, timed, with the centre's clock: for `kiosk-diag network`.
+
+        Raises the same typed errors as every call; no retry, no clock correction.
+        """
+        started = time.monotonic()
+        response = self._send("GET", API_PREFIX + "/catalog", b"", None)
+        catalog = self._parse(response, Catalog, "GET /catalog")
+        round_trip_ms = (time.monotonic() - started) * 1000
+        offset_s = None
+        if response.headers.get("Date"):
+            server = email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp()
+            offset_s = server - time.time()
+        assert catalog is not None
+        return Probe(round_trip_ms, offset_s, catalog.config_version, len(catalog.services))
 
     # --- the machinery -------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from kiosk.pin import verify_pin
+from tests.rigs.central import CentralServer
 
 DIAG = str(Path(sys.executable).with_name("kiosk-diag"))
 
@@ -75,3 +76,34 @@ def test_hash_pin_makes_a_hash_the_config_accepts(tmp_path: Path) -> None:
         env={**os.environ, "KIOSK_TECH_PIN_HASH": pin_hash, "KIOSK_STATE_DIR": str(tmp_path)},
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_network_reaches_the_centre_with_a_signed_request(
+    tmp_path: Path, central_server: CentralServer
+) -> None:
+    env = {
+        **os.environ,
+        "KIOSK_STATE_DIR": str(tmp_path),
+        "KIOSK_CENTRAL_URL": central_server.url,
+        "KIOSK_DEVICE_SECRET": "demo-secret-0001",
+    }
+    done = subprocess.run(
+        [DIAG, "--json", "network"], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["ok"] and answer["clock_ok"] and answer["services"] >= 9
+
+
+def test_network_names_a_centre_that_refuses_the_kiosk(
+    tmp_path: Path, central_server: CentralServer
+) -> None:
+    env = {
+        **os.environ,
+        "KIOSK_STATE_DIR": str(tmp_path),
+        "KIOSK_CENTRAL_URL": central_server.url,
+        "KIOSK_DEVICE_SECRET": "a-wrong-secret-for-this-kiosk",
+    }
+    done = subprocess.run([DIAG, "network"], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1
+    assert "FAILED" in done.stdout and "401 auth_bad_signature" in done.stdout
