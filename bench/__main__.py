@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import startup
+from bench import gui_stall, startup
 
-BENCHMARKS = (startup,)
+BENCHMARKS = (startup, gui_stall)
 
 
 def main() -> None:

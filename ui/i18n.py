@@ -30,6 +30,7 @@ class _Installed:
 
     translator: QTranslator | None = None
     language = SOURCE_LANGUAGE
+    loaded: dict[str, QTranslator] = {}  # noqa: RUF012 - a per-process cache, on purpose
 
 
 def current_language() -> str:
@@ -45,10 +46,13 @@ def use_language(language: str) -> None:
         app.removeTranslator(_Installed.translator)
         _Installed.translator = None
     if language != SOURCE_LANGUAGE:
-        translator = QTranslator(app)
-        path = translations_dir() / _QM_NAME.format(language=language)
-        if not translator.load(str(path)):
-            raise FileNotFoundError(f"translation {path} is missing; run `make translations`")
+        translator = _Installed.loaded.get(language)
+        if translator is None:
+            translator = QTranslator(app)
+            path = translations_dir() / _QM_NAME.format(language=language)
+            if not translator.load(str(path)):
+                raise FileNotFoundError(f"translation {path} is missing; run `make translations`")
+            _Installed.loaded[language] = translator
         app.installTranslator(translator)
         _Installed.translator = translator
     _Installed.language = language

@@ -36,6 +36,7 @@ from ui.timeout_overlay import TimeoutOverlay
 log = logging.getLogger(__name__)
 
 SESSION_TICK_MS = 1000
+WARM_UP_AFTER_MS = 500  # after the first frame, before a finger is likely to arrive
 _ACTIVITY_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 
 
@@ -52,6 +53,7 @@ class KioskWindow(QWidget):
         self._app = app
         self.bridge = CoreBridge(core, self)
         # Style before building: widgets created under a style sheet are polished once.
+        self._elder_look: bool | None = None
         self._apply_look(core.session.preferences)
 
         self.header = Header(core.config.kiosk.site_name, core.demo)
@@ -98,6 +100,7 @@ class KioskWindow(QWidget):
         for status in core.device_statuses():
             self._on_device_status(status)
         self.attract.announcements.set_items(self._announcements())
+        QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
         if kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -186,8 +189,13 @@ class KioskWindow(QWidget):
             self.attract.set_reader_available(status.level is not Level.OFFLINE)
 
     def _apply_look(self, preferences: Preferences) -> None:
-        tokens = tokens_for(preferences.elder_mode, self.core.config.screen.min_touch_mm)
-        self._app.setStyleSheet(stylesheet(tokens, self.core.config.screen.dpi, self._font_family))
+        # A new style sheet re-polishes every widget (tens of milliseconds): only when it changes.
+        if preferences.elder_mode != self._elder_look:
+            self._elder_look = preferences.elder_mode
+            tokens = tokens_for(preferences.elder_mode, self.core.config.screen.min_touch_mm)
+            self._app.setStyleSheet(
+                stylesheet(tokens, self.core.config.screen.dpi, self._font_family)
+            )
         use_language(preferences.language)
 
     def apply_preferences(self, preferences: Preferences) -> None:
@@ -234,6 +242,11 @@ class KioskWindow(QWidget):
     def _toggle_demo_panel(self) -> None:
         if self.demo_panel is not None:
             self.demo_panel.setVisible(not self.demo_panel.isVisible())
+
+    def _warm_up(self) -> None:
+        """Pay PySide's one-time cost of the first language change (~45 ms of lazily built
+        enums) while nobody waits, instead of on a resident's first tap of 语言."""
+        QApplication.sendEvent(self, QEvent(QEvent.Type.LanguageChange))
 
     # --- crash ---------------------------------------------------------------------------
 
