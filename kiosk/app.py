@@ -11,17 +11,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from drivers.idcard.base import IdCardReader
 from drivers.idcard.demo import DemoCardReader
 from kiosk import logs
-from kiosk.api.client import CentralClient, ClientSettings
 from kiosk.api.demo import DEMO_DEVICE_SECRET
-from kiosk.api.models import HeartbeatAnswer
-from kiosk.catalog import CatalogLoader, CatalogStore, notices_from_api
+from kiosk.catalog import CatalogStore
 from kiosk.config import Config
 from kiosk.crash import CrashReporter
 from kiosk.demo_central import DemoCentral
@@ -29,10 +27,14 @@ from kiosk.devices.card_monitor import DEVICE_NAME as IDCARD_DEVICE
 from kiosk.devices.card_monitor import CardMonitor
 from kiosk.devices.status import DeviceStatus, Level
 from kiosk.executor import Executor, ThreadExecutor
-from kiosk.outbox import Outbox
-from kiosk.services.events import EventSender, HeartbeatService
 from kiosk.services.identification import Identification
 from kiosk.session import Session, State
+
+if TYPE_CHECKING:  # loaded by Core.connect(), after the first frame
+    from kiosk.api.client import CentralClient
+    from kiosk.api.models import HeartbeatAnswer
+    from kiosk.outbox import Outbox
+    from kiosk.services.events import HeartbeatService
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,12 @@ class Service(Protocol):
 
 @dataclass
 class Core:
-    """Everything below the windows, built once per process."""
+    """Everything below the windows, built once per process.
+
+    Built in two steps so the first frame comes fast: `build_core` makes what the screens
+    need at once; `connect()` (called by `start()`, after the first frame) builds what talks to
+    the centre, whose imports (requests, pydantic) cost more than the whole first frame.
+    """
 
     config: Config
     demo: bool
@@ -58,14 +65,54 @@ class Core:
     catalog: CatalogStore
     log_file: Path
     executor: Executor
+    demo_central: DemoCentral | None = None
     central: CentralClient | None = None
     outbox: Outbox | None = None
     card_monitor: CardMonitor | None = None
     demo_reader: DemoCardReader | None = None
     heartbeat: HeartbeatService | None = None
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
+    _connected: bool = field(default=False, repr=False)
+
+    def connect(self) -> None:
+        """Build the central client, the outbox, the catalog loader and the heartbeat."""
+        if self._connected:
+            return
+        self._connected = True
+        if self.demo_central is not None:
+            self.services.insert(0, self.demo_central)
+        central = _client(self.config, self.demo_central, self.demo)
+        if central is None:
+            return
+        from kiosk.catalog import CatalogLoader, notices_from_api
+        from kiosk.outbox import Outbox
+        from kiosk.services.events import EventSender, HeartbeatService
+
+        loader = CatalogLoader(central, self.catalog)
+        catalog = self.catalog
+
+        def heard(answer: HeartbeatAnswer) -> None:
+            current = catalog.current
+            if answer.config_version != current.config_version:
+                loader.refresh()
+            notices = notices_from_api(answer.announcements, answer.alerts)
+            if notices != current.announcements:
+                catalog.replace(replace(current, announcements=notices))
+
+        self.central = central
+        self.identification.central = central
+        self.outbox = Outbox(
+            self.config.state_dir / OUTBOX_FILE,
+            EventSender(central, heard),
+            max_events=self.config.central.outbox_max_events,
+        )
+        self.heartbeat = HeartbeatService(
+            self.outbox, self.config.central.heartbeat_interval_s, self.device_statuses
+        )
+        self.services += [self.outbox, loader, self.heartbeat]
 
     def start(self) -> None:
+        self.connect()
         for service in self.services:
             service.start()
 
@@ -97,6 +144,8 @@ def _card_reader(config: Config, demo: bool) -> IdCardReader | None:
 
 
 def _client(config: Config, demo_central: DemoCentral | None, demo: bool) -> CentralClient | None:
+    from kiosk.api.client import CentralClient, ClientSettings
+
     section = config.central
     url = section.url or (demo_central.url if demo_central else "")
     if not url:
@@ -131,10 +180,9 @@ def build_core(
     `executor` runs the calls to the centre (the touchscreen passes one that answers on the
     GUI thread).
     """
-    state_dir = config.state_dir
     log_file = logs.configure(
         config.logging.level,
-        state_dir,
+        config.state_dir,
         max_bytes=config.logging.file_max_bytes,
         backups=config.logging.file_backups,
     )
@@ -145,61 +193,28 @@ def build_core(
         default_language=config.kiosk.language,
         clock=clock,
     )
-    services: list[Service] = []
-    demo_central = DemoCentral(state_dir) if demo and not config.central.url else None
-    if demo_central is not None:
-        services.append(demo_central)
-    central = _client(config, demo_central, demo)
     executor = executor or ThreadExecutor()
     reader = _card_reader(config, demo)
-    catalog = CatalogStore()
-    outbox: Outbox | None = None
-    if central is not None:
-        loader = CatalogLoader(central, catalog)
-
-        def heard(answer: HeartbeatAnswer) -> None:
-            current = catalog.current
-            if answer.config_version != current.config_version:
-                loader.refresh()
-            notices = notices_from_api(answer.announcements, answer.alerts)
-            if notices != current.announcements:
-                catalog.replace(type(current)(current.services, notices, current.config_version))
-
-        outbox = Outbox(
-            state_dir / OUTBOX_FILE,
-            EventSender(central, heard),
-            max_events=config.central.outbox_max_events,
-        )
-        services += [outbox, loader]
+    monitor = CardMonitor(reader, config.devices.card_poll_interval_s) if reader else None
     core = Core(
         config=config,
         demo=demo,
         session=session,
-        identification=Identification(
-            session, central, executor, reader.sam_id if reader else lambda: ""
-        ),
+        identification=Identification(session, executor, reader.sam_id if reader else str),
         crash=CrashReporter(session),
-        catalog=catalog,
+        catalog=CatalogStore(),
         log_file=log_file,
         executor=executor,
-        central=central,
-        outbox=outbox,
-        card_monitor=(CardMonitor(reader, config.devices.card_poll_interval_s) if reader else None),
+        demo_central=DemoCentral(config.state_dir) if demo and not config.central.url else None,
+        card_monitor=monitor,
         demo_reader=reader if isinstance(reader, DemoCardReader) else None,
-        services=services,
+        services=[monitor] if monitor else [],
     )
-    if core.card_monitor is not None:
-        services.append(core.card_monitor)
-    if outbox is not None:
-        core.heartbeat = HeartbeatService(
-            outbox, config.central.heartbeat_interval_s, core.device_statuses
-        )
-        services.append(core.heartbeat)
     log.info(
         "core built: kiosk %s, demo=%s, central %s, log file %s",
         config.kiosk.id,
         demo,
-        central.settings.base_url if central else "none",
+        config.central.url or ("demo" if core.demo_central else "none"),
         log_file,
     )
     return core

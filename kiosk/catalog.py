@@ -13,10 +13,13 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kiosk.api import models
-from kiosk.api.client import CentralClient
 from kiosk.api.errors import CentralError
+
+if TYPE_CHECKING:  # pydantic and requests stay off the path to the first frame
+    from kiosk.api import models
+    from kiosk.api.client import CentralClient
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +68,11 @@ def notices_from_api(
 
 
 def from_api(answer: models.Catalog) -> Catalog:
+    from kiosk.api.models import KNOWN_SERVICE_KINDS
+
     services = []
     for service in answer.services:
-        if service.kind not in models.KNOWN_SERVICE_KINDS:
+        if service.kind not in KNOWN_SERVICE_KINDS:
             log.info("catalog: skipping service %s of unknown kind %r", service.id, service.kind)
             continue
         services.append(

@@ -17,7 +17,6 @@ from kiosk.api.client import CentralClient, Probe
 from kiosk.api.errors import CentralError, CentralUnreachableError
 from kiosk.app import build_core
 from kiosk.config import Config, ConfigError, example_toml, load, redacted
-from kiosk.demo_central import DemoCentral
 from kiosk.pin import hash_pin
 
 EXIT_OK = 0
@@ -89,12 +88,12 @@ def main(argv: list[str] | None = None) -> int:
 def _network(config: Config, demo: bool, as_json: bool) -> int:
     """Exit 0 when the centre answers a signed request and the clocks agree within 60 s."""
     core = build_core(config, demo=demo)
+    core.connect()
     if core.central is None:
         _emit({"central": "none"}, as_json, "central    not configured (central.url is empty)")
         return EXIT_DEVICE_PROBLEM
-    for service in core.services:  # only the demo centre, if any: no devices, no outbox
-        if isinstance(service, DemoCentral):
-            service.start()
+    if core.demo_central is not None:  # only the demo centre: no devices, no outbox
+        core.demo_central.start()
     url = core.central.settings.base_url
     try:
         probe = _probe_until_up(core.central, wait_s=20 if demo else 0)

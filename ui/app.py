@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -110,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.bench_first_paint:
         probe = FirstPaintProbe(window)
         window.attract.installEventFilter(probe)
-    core.start()
+    else:
+        # The core's central parts import requests and pydantic: after the first frame.
+        window.first_painted.connect(core.start, Qt.ConnectionType.QueuedConnection)
     if args.tour is not None:
         from ui.tour import Tour
 

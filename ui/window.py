@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
@@ -41,12 +41,15 @@ _ACTIVITY_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent
 
 
 class KioskWindow(QWidget):
+    first_painted = Signal()  # once, when the attract screen has been drawn
+
     def __init__(self, core: Core, font_family: str, *, kiosk_mode: bool) -> None:
         super().__init__()
         self.setObjectName("KioskWindow")
         self.core = core
         self.kiosk_mode = kiosk_mode
         self.crashed = False
+        self._awaiting_first_paint = True
         self._font_family = font_family
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -101,6 +104,7 @@ class KioskWindow(QWidget):
             self._on_device_status(status)
         self.attract.announcements.set_items(self._announcements())
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
+        self.attract.installEventFilter(self)
         if kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -269,6 +273,14 @@ class KioskWindow(QWidget):
     # --- Qt events -----------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            self._awaiting_first_paint
+            and watched is self.attract
+            and (event.type() == QEvent.Type.Paint)
+        ):
+            self._awaiting_first_paint = False
+            self.attract.removeEventFilter(self)
+            self.first_painted.emit()
         if event.type() in _ACTIVITY_EVENTS:
             self.core.session.touch()
         # Kiosk mode: no context menu anywhere (a long press must not open one).

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drivers.idcard.base import IdCard
-from kiosk.api.client import CentralClient
 from kiosk.api.errors import CentralError, CentralRefusedError
-from kiosk.api.models import IdCardFields, SessionAnswer, SessionByIdCard
 from kiosk.devices.card_monitor import CardEvent, CardInserted, CardRead, CardRemoved, ReadFailed
 from kiosk.executor import Executor, Outcome
 from kiosk.session import Failure, Resident, Session, State
+
+if TYPE_CHECKING:  # pydantic and requests load when the core connects, after the first frame
+    from kiosk.api.client import CentralClient
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +41,9 @@ class Identification:
     centre to close it.
     """
 
-    def __init__(
-        self,
-        session: Session,
-        central: CentralClient | None,
-        executor: Executor,
-        sam_id: Callable[[], str],
-    ) -> None:
+    def __init__(self, session: Session, executor: Executor, sam_id: Callable[[], str]) -> None:
         self._session = session
-        self._central = central
+        self.central: CentralClient | None = None  # set when the core connects
         self._executor = executor
         self._sam_id = sam_id
         self._generation = 0  # which card placement an answer belongs to
@@ -75,7 +70,9 @@ class Identification:
                 log.info("%s in state %s: ignored", type(event).__name__, state)
 
     def _open_session(self, card: IdCard) -> None:
-        central = self._central
+        from kiosk.api.models import IdCardFields, SessionByIdCard
+
+        central = self.central
         if central is None:
             self._session.fail(NO_CENTRAL)
             return
@@ -100,6 +97,8 @@ class Identification:
         )
 
     def _opened(self, generation: int, outcome: Outcome[Any]) -> None:
+        from kiosk.api.models import SessionAnswer
+
         answer = outcome.value
         current = generation == self._generation and self._session.state is State.IDENTIFYING
         if not current:
@@ -128,7 +127,7 @@ class Identification:
             self._close(token)
 
     def _close(self, token: str) -> None:
-        central = self._central
+        central = self.central
         if central is None:
             return
 
