@@ -125,6 +125,21 @@ class Core:
         if self.central is not None:
             self.central.close()
 
+    def rate(self, score: int) -> None:
+        """好差评: queue the resident's score (durably, no personal data), then end the session."""
+        if not 1 <= score <= 5:
+            raise ValueError(f"a score is 1 to 5, got {score}")
+        if self.outbox is None:
+            log.warning("rating %d not sent: no central service", score)
+        else:
+            self.outbox.enqueue("rating", {
+                "session_id": self.identification.session_id or "",
+                "service_id": self.session.service_id or "",
+                "score": score,
+                "tags": [],
+            })
+        self.session.finish()
+
     def device_statuses(self) -> list[DeviceStatus]:
         if self.card_monitor is None:
             return [

@@ -153,6 +153,7 @@ QPushButton[role="primary"] {{
     font-weight: bold;
 }}
 QPushButton[role="primary"]:pressed {{ background: {t.primary_pressed}; }}
+QPushButton[role="rate"] {{ min-width: {touch}; padding: {mm(2)} {mm(2)}; }}
 QPushButton[role="tile"] {{
     background: {t.surface}; color: {t.text}; border: 2px solid {t.border};
     text-align: left; padding: {mm(4)} {mm(5)};

@@ -124,6 +124,7 @@ class KioskWindow(QWidget):
         self.in_service.exit_requested.connect(session.exit)
         self.done.another_requested.connect(session.back_to_menu)
         self.done.finish_requested.connect(session.finish)
+        self.done.rated.connect(self.core.rate)
         self.error.acknowledged.connect(session.acknowledge_error)
         self.overlay.continue_requested.connect(session.touch)
         if self.demo_panel is not None:

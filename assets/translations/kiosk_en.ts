@@ -104,12 +104,36 @@
         <translation>When you leave, your personal data is erased from this kiosk at once.</translation>
     </message>
     <message>
+        <source>请对本次服务进行评价，评价后自动退出</source>
+        <translation>Please rate this service; rating ends your session</translation>
+    </message>
+    <message>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>基本满意</source>
+        <translation>Fair</translation>
+    </message>
+    <message>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
         <source>办理其他业务</source>
         <translation>Another service</translation>
     </message>
     <message>
-        <source>退出</source>
-        <translation>Exit</translation>
+        <source>不评价，退出</source>
+        <translation>Exit without rating</translation>
     </message>
 </context>
 <context>

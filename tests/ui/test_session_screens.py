@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import sqlite3
 import sys
 import threading
 
@@ -9,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from drivers.idcard.demo import DEMO_CARDS
 from kiosk.session import State
 from tests.conftest import FakeClock
+from tests.rigs.central import CentralServer
 from tests.ui.helpers import all_texts, clipped_labels, small_buttons, tap, visible_texts
 from ui.theme import px_from_mm
 from ui.window import KioskWindow
@@ -154,3 +157,34 @@ def test_an_exception_in_a_worker_shows_the_crash_screen_and_wipes(
     qtbot.wait(800)
     assert window.core.session.state is State.IDLE
     assert window.stack.currentWidget() is window.crash_screen
+
+
+def test_a_rating_ends_the_session_and_reaches_the_centre(
+    qtbot: QtBot, window: KioskWindow, central_server: CentralServer
+) -> None:
+    identify(qtbot, window)
+    session_id = window.core.identification.session_id
+    tap(qtbot, window.menu.grid.tiles["pension"])
+    window.core.session.complete_service()
+    assert window.stack.currentWidget() is window.done
+    assert [b.text() for b in window.done.rating_buttons.values()] == [
+        "非常满意",
+        "满意",
+        "基本满意",
+        "不满意",
+        "非常不满意",
+    ]
+    tap(qtbot, window.done.rating_buttons[4])
+    assert window.stack.currentWidget() is window.attract
+    assert_no_trace_of_the_resident(window)
+    database = central_server.log_path.parent / "central.sqlite3"
+
+    def stored() -> list[tuple[str, str]]:
+        with sqlite3.connect(database) as db:
+            return db.execute(
+                "SELECT subject, body FROM received_events WHERE kind = 'rating'"
+            ).fetchall()
+
+    qtbot.waitUntil(lambda: any(session_id in body for _, body in stored()), timeout=10_000)
+    subject, body = next(row for row in stored() if session_id in row[1])
+    assert subject == "pension" and json.loads(body)["score"] == 4

@@ -32,11 +32,19 @@ class MessageScreen(Screen):
         inner.addWidget(self.note)
         inner.addSpacing(16)
         inner.addLayout(self.buttons)
+        self._inner = inner
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(160, 48, 160, 48)
+        outer.setContentsMargins(96, 48, 96, 48)
         outer.addStretch(1)
         outer.addWidget(card)
         outer.addStretch(2)
+
+    def insert_above_buttons(self, item: QWidget | QHBoxLayout) -> None:
+        index = self._inner.indexOf(self.buttons)
+        if isinstance(item, QWidget):
+            self._inner.insertWidget(index, item)
+        else:
+            self._inner.insertLayout(index, item)
 
     def add_button(self, role: str = "") -> QPushButton:
         pushed = button(role)
@@ -93,23 +101,43 @@ class InServiceScreen(MessageScreen):
 
 
 class DoneScreen(MessageScreen):
+    """办理完成, with 好差评: five scores (5 = 非常满意), then the resident leaves."""
+
     another_requested = Signal()
-    finish_requested = Signal()
+    rated = Signal(int)  # score 1–5; the resident leaves
+    finish_requested = Signal()  # leave without rating
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.rating_prompt = label("title")
+        self.rating_prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.rating_buttons: dict[int, QPushButton] = {}
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        for score in (5, 4, 3, 2, 1):
+            rate = button("rate")  # all alike: a survey must not nudge
+            rate.clicked.connect(lambda _=False, s=score: self.rated.emit(s))
+            row.addWidget(rate, 1)
+            self.rating_buttons[score] = rate
         self.another_button = self.add_button()
-        self.finish_button = self.add_button("primary")
+        self.finish_button = self.add_button()
         self.another_button.clicked.connect(self.another_requested)
         self.finish_button.clicked.connect(self.finish_requested)
+        self.insert_above_buttons(self.rating_prompt)
+        self.insert_above_buttons(row)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("办理完成"))
         self.body.setText(self.tr("请取走您的身份证和打印材料"))
         self.note.setText(self.tr("退出后，您的个人信息将立即从本机清除"))
+        self.rating_prompt.setText(self.tr("请对本次服务进行评价，评价后自动退出"))
+        names = {5: self.tr("非常满意"), 4: self.tr("满意"), 3: self.tr("基本满意"),
+                 2: self.tr("不满意"), 1: self.tr("非常不满意")}
+        for score, rate in self.rating_buttons.items():
+            rate.setText(names[score])
         self.another_button.setText(self.tr("办理其他业务"))
-        self.finish_button.setText(self.tr("退出"))
+        self.finish_button.setText(self.tr("不评价，退出"))
 
 
 class ErrorScreen(MessageScreen):
