@@ -39,37 +39,45 @@ class ServiceGrid(QWidget):
             self.tiles[service.id] = tile
 
 
-class PreviewScreen(Screen):
+class GridScreen(Screen):
+    """A heading, a line under it, the service grid, and one button at the bottom right."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = label("display")
+        self.subline = label("muted")
+        self.grid = ServiceGrid()
+        self.corner_button = button("primary")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(64, 32, 64, 32)
+        column.addWidget(self.heading)
+        column.addWidget(self.subline)
+        column.addSpacing(24)
+        column.addWidget(self.grid, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.corner_button)
+        column.addLayout(row)
+
+
+class PreviewScreen(GridScreen):
     """What the kiosk offers, before anyone is identified."""
 
     back_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = label("display")
-        self.hint = label("muted")
-        self.grid = ServiceGrid()
-        self.back_button = button("primary")
+        self.back_button = self.corner_button
         self.back_button.clicked.connect(self.back_requested)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(64, 32, 64, 32)
-        column.addWidget(self.title)
-        column.addWidget(self.hint)
-        column.addSpacing(24)
-        column.addWidget(self.grid, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.back_button)
-        column.addLayout(row)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("可办理的服务"))
-        self.hint.setText(self.tr("请将身份证放在感应区，读取后即可办理以下服务"))
+        self.heading.setText(self.tr("可办理的服务"))
+        self.subline.setText(self.tr("请将身份证放在感应区，读取后即可办理以下服务"))
         self.back_button.setText(self.tr("返回"))
 
 
-class MenuScreen(Screen):
+class MenuScreen(GridScreen):
     """The services of an identified resident."""
 
     service_chosen = Signal(str)
@@ -78,22 +86,10 @@ class MenuScreen(Screen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._resident: Resident | None = None
-        self.greeting = label("display")
-        self.id_line = label("muted")
-        self.grid = ServiceGrid()
+        self.greeting, self.id_line = self.heading, self.subline
         self.grid.chosen.connect(self.service_chosen)
-        self.exit_button = button("primary")
+        self.exit_button = self.corner_button
         self.exit_button.clicked.connect(self.exit_requested)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(64, 32, 64, 32)
-        column.addWidget(self.greeting)
-        column.addWidget(self.id_line)
-        column.addSpacing(24)
-        column.addWidget(self.grid, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.exit_button)
-        column.addLayout(row)
         self.retranslate()
 
     def show_resident(self, resident: Resident) -> None:
