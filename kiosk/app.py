@@ -132,12 +132,15 @@ class Core:
         if self.outbox is None:
             log.warning("rating %d not sent: no central service", score)
         else:
-            self.outbox.enqueue("rating", {
-                "session_id": self.identification.session_id or "",
-                "service_id": self.session.service_id or "",
-                "score": score,
-                "tags": [],
-            })
+            self.outbox.enqueue(
+                "rating",
+                {
+                    "session_id": self.identification.session_id or "",
+                    "service_id": self.session.service_id or "",
+                    "score": score,
+                    "tags": [],
+                },
+            )
         self.session.finish()
 
     def device_statuses(self) -> list[DeviceStatus]:

@@ -132,8 +132,13 @@ class DoneScreen(MessageScreen):
         self.body.setText(self.tr("请取走您的身份证和打印材料"))
         self.note.setText(self.tr("退出后，您的个人信息将立即从本机清除"))
         self.rating_prompt.setText(self.tr("请对本次服务进行评价，评价后自动退出"))
-        names = {5: self.tr("非常满意"), 4: self.tr("满意"), 3: self.tr("基本满意"),
-                 2: self.tr("不满意"), 1: self.tr("非常不满意")}
+        names = {
+            5: self.tr("非常满意"),
+            4: self.tr("满意"),
+            3: self.tr("基本满意"),
+            2: self.tr("不满意"),
+            1: self.tr("非常不满意"),
+        }
         for score, rate in self.rating_buttons.items():
             rate.setText(names[score])
         self.another_button.setText(self.tr("办理其他业务"))
