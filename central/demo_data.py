@@ -48,7 +48,10 @@ def check_character(first17: str) -> str:
 
 def _resident(rng: random.Random, serial: int) -> dict[str, object]:
     gender = rng.choice("男女")
-    born = dt.date(TODAY.year - rng.randint(18, 98), rng.randint(1, 12), rng.randint(1, 28))
+    age = rng.randint(18, 98)
+    born = dt.date(TODAY.year - age, rng.randint(1, 12), rng.randint(1, 28))
+    if (born.month, born.day) > (TODAY.month, TODAY.day):
+        born = born.replace(year=born.year - 1)  # the birthday is still to come: still `age`
     sequence = serial * 2 + (1 if gender == "男" else 0)  # GB 11643: odd for men
     first17 = f"{AREA_CODE}{born:%Y%m%d}{sequence % 1000:03d}"
     given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))

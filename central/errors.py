@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +16,29 @@ from kiosk.api.models import ErrorAnswer
 log = logging.getLogger(__name__)
 
 
+# Every API route answers a refusal with the same body; the OpenAPI document says so (and
+# thereby replaces FastAPI's default 422 body, which this service never sends).
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    "4XX": {
+        "model": ErrorAnswer,
+        "description": "Refused: `code` says why (auth_* the kiosk's signature, session_* the "
+        "resident's session, validation_error the request), `message` is for the resident",
+    },
+    "5XX": {
+        "model": ErrorAnswer,
+        "description": "The centre failed; `retryable` says whether trying again may help",
+    },
+}
+
+
+# Starlette's own refusals (routing, a body that is not JSON at all): status -> code, message.
+_HTTP_ERRORS = {
+    400: ("bad_request", "请求内容有误"),
+    404: ("not_found", "请求的内容不存在"),
+    405: ("method_not_allowed", "请求方式有误"),
+}
+
+
 class ApiRefusal(Exception):  # noqa: N818 - a refusal is not an error of ours
     def __init__(self, status: int, code: str, message: str, *, retryable: bool = False) -> None:
         super().__init__(f"{status} {code}")
@@ -21,8 +46,10 @@ class ApiRefusal(Exception):  # noqa: N818 - a refusal is not an error of ours
         self.answer = ErrorAnswer(code=code, message=message, retryable=retryable)
 
 
-def problem_response(status: int, answer: ErrorAnswer) -> JSONResponse:
-    return JSONResponse(status_code=status, content=answer.model_dump())
+def problem_response(
+    status: int, answer: ErrorAnswer, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(status_code=status, content=answer.model_dump(), headers=headers)
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -39,9 +66,10 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        answer = ErrorAnswer(code=code, message="请求的内容不存在", retryable=False)
-        return problem_response(error.status_code, answer)
+        code, message = _HTTP_ERRORS.get(error.status_code, ("http_error", "请求无法处理"))
+        answer = ErrorAnswer(code=code, message=message, retryable=False)
+        # Keep the exception's headers: a 405 must say which methods are allowed (`Allow`).
+        return problem_response(error.status_code, answer, error.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -4,13 +4,49 @@ PostgreSQL both support; the schema's history is in central/migrations/versions/
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A moment, stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone: without this a value read back is naive, and an answer built from
+    it (a repeated certificate's `issued_at`) is not an RFC 3339 date-time. PostgreSQL's
+    timestamptz gives the same aware values, so both databases answer alike.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 class Device(Base):
@@ -19,7 +55,10 @@ class Device(Base):
     __tablename__ = "devices"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     secret: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+SEEN_NONCE_MAX_CHARS = 128
 
 
 class SeenNonce(Base):
@@ -27,7 +66,7 @@ class SeenNonce(Base):
 
     __tablename__ = "seen_nonces"
     kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    nonce: Mapped[str] = mapped_column(String(128), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(SEEN_NONCE_MAX_CHARS), primary_key=True)
     seen_at: Mapped[int] = mapped_column(Integer, index=True)
 
 
@@ -50,9 +89,9 @@ class ResidentSession(Base):
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
     kiosk_id: Mapped[str] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class SmsCode(Base):
@@ -60,7 +99,7 @@ class SmsCode(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     used: Mapped[bool] = mapped_column(default=False)
 
@@ -72,7 +111,7 @@ class SmsMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     phone: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Service(Base):
@@ -97,7 +136,7 @@ class Notice(Base):
     level: Mapped[str | None] = mapped_column(String(10), nullable=True)
     text_zh: Mapped[str] = mapped_column(String(300))
     text_en: Mapped[str] = mapped_column(String(300))
-    valid_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class LedgerEntry(Base):
@@ -125,7 +164,7 @@ class Certificate(Base):
     service_id: Mapped[str] = mapped_column(ForeignKey("services.id"))
     kiosk_id: Mapped[str] = mapped_column(String(64))
     idempotency_key: Mapped[str] = mapped_column(String(64))
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     verify_code: Mapped[str] = mapped_column(String(16), unique=True)
     valid_until: Mapped[dt.date] = mapped_column(Date)
     document: Mapped[dict[str, object]] = mapped_column(JSON)
@@ -140,7 +179,7 @@ class ReceivedEvent(Base):
     kind: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str | None] = mapped_column(String(64), nullable=True)
     body: Mapped[dict[str, object]] = mapped_column(JSON)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Setting(Base):

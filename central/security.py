@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import time
 from dataclasses import dataclass
 from typing import Annotated
@@ -13,12 +14,16 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
 
+from central.db import Database
 from central.errors import ApiRefusal
-from central.models import Device, Resident, ResidentSession, SeenNonce
+from central.models import SEEN_NONCE_MAX_CHARS, Device, Resident, ResidentSession, SeenNonce
 from kiosk.api import signing
 
 AUTH_MESSAGE = "终端认证失败，请联系工作人员"
+# ≥ 16 random bytes in hex (the contract), and no longer than the column that keeps it.
+_NONCE = re.compile(f"[0-9a-fA-F]{{{2 * signing.NONCE_BYTES},{SEEN_NONCE_MAX_CHARS}}}")
 
 
 def _refuse(code: str) -> ApiRefusal:
@@ -34,6 +39,47 @@ class SignedKiosk:
     kiosk_id: str
 
 
+@dataclass(frozen=True)
+class _Signed:
+    kiosk_id: str
+    timestamp_text: str
+    nonce: str
+    signature: str
+    method: str
+    path_with_query: str
+    body: bytes
+
+
+def _authenticate(db: Database, signed: _Signed) -> None:
+    """One transaction: look the kiosk up, check the signature, record the nonce."""
+    with db.session() as session:
+        device = session.get(Device, signed.kiosk_id)
+        if device is None:
+            raise _refuse("auth_unknown_kiosk")
+        try:
+            timestamp = int(signed.timestamp_text)
+        except ValueError:
+            raise _refuse("auth_bad_timestamp") from None
+        if not _NONCE.fullmatch(signed.nonce):
+            raise _refuse("auth_bad_nonce")
+        canonical = signing.canonical_string(
+            signed.method, signed.path_with_query, timestamp, signed.nonce, signed.body
+        )
+        # A header is Latin-1 text; compare_digest refuses non-ASCII str (a 500), bytes never.
+        given = signed.signature.lower().encode("latin-1", "replace")
+        if not hmac.compare_digest(signing.signature(device.secret, canonical).encode(), given):
+            raise _refuse("auth_bad_signature")
+        now = int(time.time())
+        if abs(now - timestamp) > signing.MAX_SKEW_S:
+            raise _refuse("auth_clock_skew")
+        session.execute(delete(SeenNonce).where(SeenNonce.seen_at < now - 2 * signing.MAX_SKEW_S))
+        session.add(SeenNonce(kiosk_id=signed.kiosk_id, nonce=signed.nonce, seen_at=now))
+        try:
+            session.flush()
+        except IntegrityError:
+            raise _refuse("auth_replayed_nonce") from None
+
+
 async def signed_kiosk(request: Request) -> SignedKiosk:
     """Check the four X-Kiosk-* headers against the raw request; refuse with a distinct code."""
     headers = request.headers
@@ -47,36 +93,17 @@ async def signed_kiosk(request: Request) -> SignedKiosk:
     if not all(values):
         raise _refuse("auth_missing_header")
     kiosk_id, timestamp_text, nonce, given = (v or "" for v in values)
-    db = request.app.state.db
-    with db.session() as session:
-        device = session.get(Device, kiosk_id)
-        secret = device.secret if device else None
-    if secret is None:
-        raise _refuse("auth_unknown_kiosk")
-    try:
-        timestamp = int(timestamp_text)
-    except ValueError:
-        raise _refuse("auth_bad_timestamp") from None
-    if len(nonce) < 2 * signing.NONCE_BYTES:
-        raise _refuse("auth_bad_nonce")
     raw_path = request.scope.get("raw_path") or request.url.path.encode()
     query = request.scope.get("query_string", b"")
     path_with_query = raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
-    canonical = signing.canonical_string(
-        request.method, path_with_query, timestamp, nonce, await request.body()
+    body = await request.body()
+    # The database work runs on the thread pool: a blocking SQLite call (up to its busy
+    # timeout) on the event loop would stall every request of every kiosk.
+    await run_in_threadpool(
+        _authenticate,
+        request.app.state.db,
+        _Signed(kiosk_id, timestamp_text, nonce, given, request.method, path_with_query, body),
     )
-    if not signing.signatures_match(signing.signature(secret, canonical), given):
-        raise _refuse("auth_bad_signature")
-    now = int(time.time())
-    if abs(now - timestamp) > signing.MAX_SKEW_S:
-        raise _refuse("auth_clock_skew")
-    with db.session() as session:
-        session.execute(delete(SeenNonce).where(SeenNonce.seen_at < now - 2 * signing.MAX_SKEW_S))
-    try:
-        with db.session() as session:
-            session.add(SeenNonce(kiosk_id=kiosk_id, nonce=nonce, seen_at=now))
-    except IntegrityError:
-        raise _refuse("auth_replayed_nonce") from None
     return SignedKiosk(kiosk_id)
 
 
@@ -90,10 +117,12 @@ class ResidentCaller:
     resident_id: int
 
 
-async def resident_session(
+def resident_session(
     request: Request, kiosk: Kiosk, authorization: Annotated[str | None, Header()] = None
 ) -> ResidentCaller:
-    """`Authorization: Session <token>` of a live session opened by this same kiosk."""
+    """`Authorization: Session <token>` of a live session opened by this same kiosk.
+
+    A plain function, so FastAPI runs its database work on the thread pool."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme != "Session" or not token:
         raise ApiRefusal(401, "session_missing", "请先放置身份证")
@@ -124,7 +153,8 @@ async def admin(request: Request, authorization: Annotated[str | None, Header()]
     never trust the caller's address (behind a reverse proxy everyone is loopback)."""
     expected = request.app.state.settings.admin_token
     scheme, _, token = (authorization or "").partition(" ")
-    if not expected or scheme != "Bearer" or not hmac.compare_digest(token, expected):
+    matches = hmac.compare_digest(token.encode("latin-1"), expected.encode())  # bytes: any text
+    if not expected or scheme != "Bearer" or not matches:
         raise ApiRefusal(403, "admin_forbidden", "无权访问")
 
 

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from central.errors import REFUSALS
 from central.models import Notice, Service, Setting
 from central.security import Kiosk
 from kiosk.api.models import Alert, Announcement, Catalog, CatalogService, Text
 
-router = APIRouter(tags=["catalog"])
+router = APIRouter(tags=["catalog"], responses=REFUSALS)
 
 
 def config_version(session: Session) -> int:

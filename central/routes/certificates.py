@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central.errors import ApiRefusal
+from central.errors import REFUSALS, ApiRefusal
 from central.models import Certificate, Resident, Service
 from central.records import certificate_document
 from central.security import Caller, ResidentCaller
 from kiosk.api.models import CertificateAnswer, CertificateRequest, Document, Verification
 
-router = APIRouter(tags=["certificates"])
+router = APIRouter(tags=["certificates"], responses=REFUSALS)
 
 VALIDITY = dt.timedelta(days=90)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone

@@ -10,13 +10,13 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
 from central.db import Database
-from central.errors import ApiRefusal
+from central.errors import REFUSALS, ApiRefusal
 from central.models import Certificate, ReceivedEvent
 from central.routes.catalog import config_version, notices
 from central.security import Kiosk, SignedKiosk
 from kiosk.api.models import Accepted, Heartbeat, HeartbeatAnswer, PrintResult, Rating
 
-router = APIRouter(tags=["events"])
+router = APIRouter(tags=["events"], responses=REFUSALS)
 
 
 def store(

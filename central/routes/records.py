@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from central.errors import ApiRefusal
+from central.errors import REFUSALS, ApiRefusal
 from central.models import Service
 from central.records import RECORDS, records
 from central.security import Caller
 from kiosk.api.models import RecordsAnswer
 
-router = APIRouter(tags=["records"])
+router = APIRouter(tags=["records"], responses=REFUSALS)
 
 
 @router.get("/records/{service_id}", response_model=RecordsAnswer)

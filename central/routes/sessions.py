@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.db import Database
-from central.errors import ApiRefusal
+from central.errors import REFUSALS, ApiRefusal
 from central.models import Resident, ResidentSession, SmsCode, SmsMessage
 from central.records import masked_id, masked_name
 from central.security import Kiosk, token_hash
@@ -25,7 +25,7 @@ from kiosk.api.models import (
 )
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["sessions"])
+router = APIRouter(tags=["sessions"], responses=REFUSALS)
 
 SESSION_LIFETIME = dt.timedelta(minutes=30)
 SMS_LIFETIME = dt.timedelta(minutes=5)

@@ -138,6 +138,19 @@ def test_a_certificate_is_issued_once_per_idempotency_key(central: CentralServer
     assert conflict.value.code == "idempotency_conflict"
 
 
+def test_a_repeated_certificate_answers_the_same_moment_with_its_zone(
+    central: CentralServer,
+) -> None:
+    # Regression: read back from SQLite, issued_at lost its zone ("2026-11-25T23:42:09.079138").
+    token = open_elder_session(central)
+    client = central.client()
+    key = secrets.token_hex(12)
+    first = client.issue_certificate(token, "residence-cert", key)
+    again = client.issue_certificate(token, "residence-cert", key)
+    assert again.issued_at.tzinfo is not None
+    assert again.issued_at == first.issued_at
+
+
 @pytest.mark.parametrize(
     "service", ["si-cert", "dibao-cert", "elder-allowance-cert", "residence-cert"]
 )

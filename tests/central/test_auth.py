@@ -139,3 +139,27 @@ def test_the_canonical_string_is_the_documented_one() -> None:
         "00" * 16,
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     ]
+
+
+def test_a_signature_that_is_not_ascii_is_refused_not_a_500(central: CentralServer) -> None:
+    # Regression: hmac.compare_digest raised TypeError on non-ASCII text (HTTP 500).
+    headers = {k: v.encode("latin-1") for k, v in signed().items()}
+    headers[signing.HEADER_SIGNATURE] = "é".encode("latin-1") * 64
+    response = requests.get(central.url + PATH, headers=headers, timeout=5)
+    assert code_of(response) == "auth_bad_signature"
+
+
+@pytest.mark.parametrize(
+    "nonce", ["zz" * 16, "ab" * 65], ids=["not hex", "longer than the server keeps"]
+)
+def test_a_signed_but_malformed_nonce_is_refused(central: CentralServer, nonce: str) -> None:
+    # Regression: a 130-character nonce was stored in a 128-character column (PostgreSQL: 500).
+    timestamp = int(time.time())
+    canonical = signing.canonical_string("GET", PATH, timestamp, nonce, b"")
+    headers = {
+        signing.HEADER_KIOSK_ID: "demo-0001",
+        signing.HEADER_TIMESTAMP: str(timestamp),
+        signing.HEADER_NONCE: nonce,
+        signing.HEADER_SIGNATURE: signing.signature(SECRET, canonical),
+    }
+    assert code_of(requests.get(central.url + PATH, headers=headers, timeout=5)) == "auth_bad_nonce"

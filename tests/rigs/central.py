@@ -56,6 +56,14 @@ class CentralServer:
         )
         response.raise_for_status()
 
+    def answered(self, method: str, path: str, status: int) -> int:
+        """How many `method path` requests the server has answered with `status` so far.
+
+        Read from uvicorn's access log, which is written before the answer is sent.
+        """
+        line = f'"{method} {path} HTTP/1.1" {status}'
+        return self.log_path.read_text(encoding="utf-8", errors="replace").count(line)
+
     def stop(self) -> None:
         for client in self.clients:
             client.close()
@@ -68,32 +76,43 @@ class CentralServer:
 
 
 def start_central(
-    directory: Path, *, tls: TlsFiles | None = None, extra: tuple[str, ...] = ()
+    directory: Path,
+    *,
+    tls: TlsFiles | None = None,
+    extra: tuple[str, ...] = (),
+    admin_token: str | None = ADMIN_TOKEN,
+    demo: bool = True,
 ) -> CentralServer:
+    """Start `kiosk-central serve` on a free port and wait until /health answers.
+
+    `admin_token` None starts it without one (no admin endpoints); `demo` False without demo
+    data and devices (register kiosks with `extra=("--device", "ID:SECRET")`).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
     scheme = "https" if tls else "http"
     command = [
         str(Path(sys.executable).with_name("kiosk-central")),
         "serve",
-        "--demo",
+        *(["--demo"] if demo else []),
         "--port",
         str(port),
         "--db",
         f"sqlite:///{directory / 'central.sqlite3'}",
-        "--admin-token",
-        ADMIN_TOKEN,
+        *(["--admin-token", admin_token] if admin_token is not None else []),
         *extra,
     ]
     if tls:
         command += ["--tls-cert", str(tls.server_cert), "--tls-key", str(tls.server_key)]
     log_path = directory / "central.log"
+    # The token comes from the arguments only, never from the environment of the test run.
+    env = {k: v for k, v in os.environ.items() if k != "CENTRAL_ADMIN_TOKEN"}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**env, "PYTHONUNBUFFERED": "1"},
         )
     server = CentralServer(
         f"{scheme}://127.0.0.1:{port}", process, log_path, str(tls.ca_cert) if tls else None
@@ -106,6 +125,6 @@ def start_central(
         except requests.ConnectionError as error:
             if process.poll() is not None or time.monotonic() > deadline:
                 server.stop()
-                log = log_path.read_text()
-                raise RuntimeError(f"kiosk-central did not start:\n{log}") from error
+                output = log_path.read_text()
+                raise RuntimeError(f"kiosk-central did not start:\n{output}") from error
             time.sleep(0.05)
