@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import gui_stall, startup
+from bench import central, gui_stall, startup
 
-BENCHMARKS = (startup, gui_stall)
+BENCHMARKS = (startup, gui_stall, central)
 
 
 def main() -> None:
