@@ -8,11 +8,15 @@ BENCHMARKS = (startup, gui_stall, central)
 
 
 def main() -> None:
-    print(f"{'benchmark':<36} {'figure':>10} {'floor':>10} {'ratio':>6}")
+    print(f"{'benchmark':<38} {'figure':>13} {'floor':>13} {'ratio':>6}")
     for module in BENCHMARKS:
         for name, figure, floor, unit in module.run():
             ratio = figure / floor
-            print(f"{name:<36} {figure:>7.0f} {unit:<2} {floor:>7.0f} {unit:<2} {ratio:>6.2f}")
+            digits = 1 if max(figure, floor) < 100 else 0
+            print(
+                f"{name:<38} {figure:>8.{digits}f} {unit:<4} {floor:>8.{digits}f} {unit:<4}"
+                f" {ratio:>6.2f}"
+            )
 
 
 if __name__ == "__main__":

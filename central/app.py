@@ -13,8 +13,8 @@ from central.db import Database, migrate
 from central.errors import install_handlers
 from central.faults import FaultInjector, FaultRules, FaultSwitch
 from central.models import Device
-from central.routes import admin, catalog, certificates, events, records, sessions
-from kiosk.api.models import API_PREFIX
+from central.routes import API_DESCRIPTION, API_TITLE, admin, catalog, include_api
+from central.security import DeviceSecrets
 
 log = logging.getLogger(__name__)
 
@@ -46,26 +46,15 @@ def prepare_database(settings: Settings) -> Database:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(
-        title="Village kiosk central service",
-        version=__version__,
-        description="The API the village service kiosks call. Every /v1 request is signed "
-        "with the kiosk's secret (X-Kiosk-* headers); resident calls also carry "
-        "`Authorization: Session <token>`.",
-    )
+    app = FastAPI(title=API_TITLE, version=__version__, description=API_DESCRIPTION)
     app.state.settings = settings
     app.state.db = prepare_database(settings)
     app.state.demo_sms_codes = {}
     app.state.faults = FaultSwitch(settings.faults)
+    app.state.catalog_cache = catalog.CatalogCache()
+    app.state.device_secrets = DeviceSecrets()
     install_handlers(app)
-    for router in (
-        catalog.router,
-        sessions.router,
-        records.router,
-        certificates.router,
-        events.router,
-    ):
-        app.include_router(router, prefix=API_PREFIX)
+    include_api(app)
     app.include_router(admin.router)
     if settings.demo:
         app.include_router(admin.demo_router)

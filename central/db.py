@@ -45,6 +45,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.nonces_pruned_at = 0  # Unix seconds of the last clean-up of old nonces
 
     @contextmanager
     def session(self) -> Iterator[Session]:

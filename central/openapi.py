@@ -16,22 +16,10 @@ def openapi_document() -> dict[str, Any]:
     """Built from the routes without a database: the document depends on code only."""
     from fastapi import FastAPI
 
-    from central.routes import catalog, certificates, events, records, sessions
-    from kiosk.api.models import API_PREFIX
+    from central.routes import API_DESCRIPTION, API_TITLE, include_api
 
     app = FastAPI()
-    for router in (
-        catalog.router,
-        sessions.router,
-        records.router,
-        certificates.router,
-        events.router,
-    ):
-        app.include_router(router, prefix=API_PREFIX)
+    include_api(app)
     return get_openapi(
-        title="Village kiosk central service",
-        version=__version__,
-        routes=app.routes,
-        description="Every /v1 request is signed with the kiosk's secret (X-Kiosk-* headers); "
-        "resident calls also carry `Authorization: Session <token>`.",
+        title=API_TITLE, version=__version__, routes=app.routes, description=API_DESCRIPTION
     )

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import threading
 import time
 from dataclasses import dataclass
 from typing import Annotated
@@ -14,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from central.db import Database
@@ -22,6 +24,8 @@ from central.models import SEEN_NONCE_MAX_CHARS, Device, Resident, ResidentSessi
 from kiosk.api import signing
 
 AUTH_MESSAGE = "终端认证失败，请联系工作人员"
+NONCE_PRUNE_EVERY_S = 30
+DEVICE_SECRET_TTL_S = 30.0
 # ≥ 16 random bytes in hex (the contract), and no longer than the column that keeps it.
 _NONCE = re.compile(f"[0-9a-fA-F]{{{2 * signing.NONCE_BYTES},{SEEN_NONCE_MAX_CHARS}}}")
 
@@ -50,11 +54,38 @@ class _Signed:
     body: bytes
 
 
-def _authenticate(db: Database, signed: _Signed) -> None:
+class DeviceSecrets:
+    """Kiosk secrets, read from the database at most every `ttl_s` per kiosk.
+
+    Every request needs one; they change only when a kiosk is registered or re-keyed, and a
+    changed or revoked secret takes effect within `ttl_s`. Unknown kiosks are never cached,
+    so a newly registered one is accepted at once.
+    """
+
+    def __init__(self, ttl_s: float = DEVICE_SECRET_TTL_S) -> None:
+        self._ttl_s = ttl_s
+        self._known: dict[str, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, kiosk_id: str) -> str | None:
+        now = time.monotonic()
+        with self._lock:
+            cached = self._known.get(kiosk_id)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        device = session.get(Device, kiosk_id)
+        if device is None:
+            return None
+        with self._lock:
+            self._known[kiosk_id] = (device.secret, now + self._ttl_s)
+        return device.secret
+
+
+def _authenticate(db: Database, secrets: DeviceSecrets, signed: _Signed) -> None:
     """One transaction: look the kiosk up, check the signature, record the nonce."""
     with db.session() as session:
-        device = session.get(Device, signed.kiosk_id)
-        if device is None:
+        secret = secrets.get(session, signed.kiosk_id)
+        if secret is None:
             raise _refuse("auth_unknown_kiosk")
         try:
             timestamp = int(signed.timestamp_text)
@@ -67,12 +98,16 @@ def _authenticate(db: Database, signed: _Signed) -> None:
         )
         # A header is Latin-1 text; compare_digest refuses non-ASCII str (a 500), bytes never.
         given = signed.signature.lower().encode("latin-1", "replace")
-        if not hmac.compare_digest(signing.signature(device.secret, canonical).encode(), given):
+        if not hmac.compare_digest(signing.signature(secret, canonical).encode(), given):
             raise _refuse("auth_bad_signature")
         now = int(time.time())
         if abs(now - timestamp) > signing.MAX_SKEW_S:
             raise _refuse("auth_clock_skew")
-        session.execute(delete(SeenNonce).where(SeenNonce.seen_at < now - 2 * signing.MAX_SKEW_S))
+        if now - db.nonces_pruned_at >= NONCE_PRUNE_EVERY_S:
+            db.nonces_pruned_at = now  # one delete per interval, not one per request
+            session.execute(
+                delete(SeenNonce).where(SeenNonce.seen_at < now - 2 * signing.MAX_SKEW_S)
+            )
         session.add(SeenNonce(kiosk_id=signed.kiosk_id, nonce=signed.nonce, seen_at=now))
         try:
             session.flush()
@@ -102,6 +137,7 @@ async def signed_kiosk(request: Request) -> SignedKiosk:
     await run_in_threadpool(
         _authenticate,
         request.app.state.db,
+        request.app.state.device_secrets,
         _Signed(kiosk_id, timestamp_text, nonce, given, request.method, path_with_query, body),
     )
     return SignedKiosk(kiosk_id)

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from central.db import Database
 from central.errors import REFUSALS
 from central.models import Notice, Service, Setting
 from central.security import Kiosk
 from kiosk.api.models import Alert, Announcement, Catalog, CatalogService, Text
 
 router = APIRouter(tags=["catalog"], responses=REFUSALS)
+CATALOG_TTL_S = 5.0
 
 
 def config_version(session: Session) -> int:
@@ -43,27 +47,52 @@ def notices(session: Session) -> tuple[list[Announcement], list[Alert]]:
     return announcements, alerts
 
 
-@router.get("/catalog", response_model=Catalog)
-def get_catalog(request: Request, kiosk: Kiosk) -> Catalog:
-    """The services this kiosk offers, with the announcements and alerts in force."""
-    with request.app.state.db.session() as session:
-        services = [
-            CatalogService(
-                id=s.id,
-                kind=s.kind,
-                icon=s.icon,
-                enabled=s.enabled,
-                identification=s.identification,  # type: ignore[arg-type]
-                title=Text(zh_CN=s.title_zh, en=s.title_en),
-                description=Text(zh_CN=s.description_zh, en=s.description_en),
-                disabled_reason=None if s.enabled else Text(zh_CN="暂停办理", en="Suspended"),
-            )
-            for s in session.scalars(select(Service).order_by(Service.sort))
-        ]
-        announcements, alerts = notices(session)
-        return Catalog(
-            config_version=config_version(session),
-            services=services,
-            announcements=announcements,
-            alerts=alerts,
+def build_catalog(session: Session) -> Catalog:
+    services = [
+        CatalogService(
+            id=s.id,
+            kind=s.kind,
+            icon=s.icon,
+            enabled=s.enabled,
+            identification=s.identification,  # type: ignore[arg-type]
+            title=Text(zh_CN=s.title_zh, en=s.title_en),
+            description=Text(zh_CN=s.description_zh, en=s.description_en),
+            disabled_reason=None if s.enabled else Text(zh_CN="暂停办理", en="Suspended"),
         )
+        for s in session.scalars(select(Service).order_by(Service.sort))
+    ]
+    announcements, alerts = notices(session)
+    return Catalog(
+        config_version=config_version(session),
+        services=services,
+        announcements=announcements,
+        alerts=alerts,
+    )
+
+
+class CatalogCache:
+    """The catalog, rebuilt at most every `ttl_s`: every kiosk asks at start and after each
+    heartbeat answer, and the answer is the same for all of them (and changes rarely)."""
+
+    def __init__(self, ttl_s: float = CATALOG_TTL_S) -> None:
+        self._ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._expires = 0.0
+        self._catalog: Catalog | None = None
+        self._json = b""
+
+    def get(self, db: Database) -> tuple[Catalog, bytes]:
+        with self._lock:
+            if self._catalog is None or time.monotonic() >= self._expires:
+                with db.session() as session:
+                    self._catalog = build_catalog(session)
+                self._json = self._catalog.model_dump_json().encode()
+                self._expires = time.monotonic() + self._ttl_s
+            return self._catalog, self._json
+
+
+@router.get("/catalog", response_model=Catalog)
+def get_catalog(request: Request, kiosk: Kiosk) -> Response:
+    """The services this kiosk offers, with the announcements and alerts in force."""
+    _, body = request.app.state.catalog_cache.get(request.app.state.db)
+    return Response(content=body, media_type="application/json")

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from central.db import Database
 from central.errors import REFUSALS, ApiRefusal
 from central.models import Certificate, ReceivedEvent
-from central.routes.catalog import config_version, notices
 from central.security import Kiosk, SignedKiosk
 from kiosk.api.models import Accepted, Heartbeat, HeartbeatAnswer, PrintResult, Rating
 
@@ -25,9 +24,7 @@ def store(
     """Store the event once; True when it was new."""
     event_id = event.event_id  # type: ignore[attr-defined]
     try:
-        with db.session() as session:
-            if session.get(ReceivedEvent, event_id) is not None:
-                return False
+        with db.session() as session:  # insert first: a duplicate is the rare case
             session.add(
                 ReceivedEvent(
                     event_id=event_id,
@@ -69,8 +66,9 @@ def heartbeat(request: Request, kiosk: Kiosk, body: Heartbeat) -> HeartbeatAnswe
     """Device health in; the config version, announcements and alerts in force out."""
     db = request.app.state.db
     store(db, kiosk, "heartbeat", None, body)
-    with db.session() as session:
-        announcements, alerts = notices(session)
-        return HeartbeatAnswer(
-            config_version=config_version(session), announcements=announcements, alerts=alerts
-        )
+    catalog, _ = request.app.state.catalog_cache.get(db)
+    return HeartbeatAnswer(
+        config_version=catalog.config_version,
+        announcements=catalog.announcements,
+        alerts=catalog.alerts,
+    )

@@ -49,7 +49,3 @@ def signed_headers(
         HEADER_NONCE: nonce,
         HEADER_SIGNATURE: signature(secret, canonical),
     }
-
-
-def signatures_match(expected: str, given: str) -> bool:
-    return hmac.compare_digest(expected, given.lower())
