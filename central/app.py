@@ -13,6 +13,7 @@ from central.db import Database, migrate
 from central.errors import install_handlers
 from central.faults import FaultInjector, FaultRules, FaultSwitch
 from central.models import Device
+from central.notify import RecordingSmsSender
 from central.routes import API_DESCRIPTION, API_TITLE, admin, catalog, include_api
 from central.security import DeviceSecrets
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.faults = FaultSwitch(settings.faults)
     app.state.catalog_cache = catalog.CatalogCache()
     app.state.device_secrets = DeviceSecrets()
+    app.state.sms = RecordingSmsSender()
     install_handlers(app)
     include_api(app)
     app.include_router(admin.router)

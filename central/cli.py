@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
         help="inject faults, e.g. 'GET /v1/catalog=latency_ms:200,error_rate:0.5,error_status:503'",
     )
     serve.add_argument("--public-url", help="base URL printed on certificates for verification")
+    serve.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="stop when the process that started this one dies (demo mode)",
+    )
     migrate = commands.add_parser("migrate", help="bring the database to the newest schema")
     migrate.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
     device = commands.add_parser("device", help="manage kiosks").add_subparsers(
@@ -117,8 +122,23 @@ def _add_device(db_url: str, kiosk_id: str) -> int:
     return 0
 
 
+def _exit_with_parent() -> None:
+    """Linux: have the kernel send SIGTERM when our parent dies, even by SIGKILL."""
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the request took effect
+        sys.exit(0)
+
+
 def _serve(args: argparse.Namespace, db_url: str) -> int:
     import uvicorn
+
+    if args.exit_with_parent:
+        _exit_with_parent()
 
     from central.app import Settings, create_app
     from central.faults import FaultRules

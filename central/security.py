@@ -169,7 +169,7 @@ def resident_session(
         if found is None or found.kiosk_id != kiosk.kiosk_id:
             raise ApiRefusal(401, "session_invalid", "请重新放置身份证")
         now = dt.datetime.now(dt.UTC)
-        if found.ended_at is not None or _aware(found.expires_at) <= now:
+        if found.ended_at is not None or found.expires_at <= now:
             raise ApiRefusal(401, "session_expired", "操作超时，请重新放置身份证")
         resident = session.get(Resident, found.resident_id)
         assert resident is not None
@@ -177,11 +177,6 @@ def resident_session(
 
 
 Caller = Annotated[ResidentCaller, Depends(resident_session)]
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes for timezone-aware columns; they were stored as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 async def admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:

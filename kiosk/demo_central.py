@@ -46,6 +46,7 @@ class DemoCentral:
             str(self._port),
             "--db",
             f"sqlite:///{database}",
+            "--exit-with-parent",  # a kiosk killed with SIGKILL leaves no orphan behind
         ]
         with log_path.open("ab") as log_file:
             self._process = subprocess.Popen(

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from central.db import Database
 from central.errors import REFUSALS, ApiRefusal
-from central.models import Resident, ResidentSession, SmsCode, SmsMessage
+from central.models import Resident, ResidentSession, SmsCode
+from central.notify import masked_phone
 from central.records import masked_id, masked_name
 from central.security import Kiosk, token_hash
 from kiosk.api.models import (
@@ -37,10 +38,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def _code_hash(resident_id: int, code: str) -> str:
     return hashlib.sha256(f"{resident_id}:{code}".encode()).hexdigest()
 
@@ -52,10 +49,6 @@ def _resident_by_number(session: Session, id_number: str) -> Resident:
     return resident
 
 
-def _masked_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:]
-
-
 @router.post("/sms-codes", response_model=SmsCodeAnswer)
 def send_sms_code(request: Request, kiosk: Kiosk, body: SmsCodeRequest) -> SmsCodeAnswer:
     """Send a six-digit code to the phone on file (the reference sender records it)."""
@@ -65,7 +58,7 @@ def send_sms_code(request: Request, kiosk: Kiosk, body: SmsCodeRequest) -> SmsCo
             select(SmsCode).where(SmsCode.resident_id == resident.id).order_by(SmsCode.id.desc())
         )
         now = _now()
-        if latest and _aware(latest.expires_at) - SMS_LIFETIME + SMS_RESEND_AFTER > now:
+        if latest and latest.expires_at - SMS_LIFETIME + SMS_RESEND_AFTER > now:
             raise ApiRefusal(429, "sms_too_soon", "验证码已发送，请稍后再试", retryable=True)
         code = f"{secrets.randbelow(1_000_000):06d}"
         session.add(
@@ -77,18 +70,14 @@ def send_sms_code(request: Request, kiosk: Kiosk, body: SmsCodeRequest) -> SmsCo
                 used=False,
             )
         )
-        session.add(
-            SmsMessage(
-                phone=resident.phone,
-                created_at=now,
-                text=f"【村便民服务】您的验证码为{code}，5分钟内有效。",
-            )
+        request.app.state.sms.send(
+            session, resident.phone, f"【村便民服务】您的验证码为{code}，5分钟内有效。"
         )
-        log.info("SMS code sent to %s for kiosk %s", _masked_phone(resident.phone), kiosk.kiosk_id)
+        log.info("SMS code for kiosk %s", kiosk.kiosk_id)
         if request.app.state.settings.demo:
             request.app.state.demo_sms_codes[resident.id_number] = code
         return SmsCodeAnswer(
-            sent_to=_masked_phone(resident.phone), expires_in_s=int(SMS_LIFETIME.total_seconds())
+            sent_to=masked_phone(resident.phone), expires_in_s=int(SMS_LIFETIME.total_seconds())
         )
 
 
@@ -107,7 +96,7 @@ def _check_sms(session: Session, resident: Resident, code: str) -> None:
         .where(SmsCode.resident_id == resident.id, SmsCode.used.is_(False))
         .order_by(SmsCode.id.desc())
     )
-    if sms is None or _aware(sms.expires_at) <= _now() or sms.attempts >= SMS_MAX_ATTEMPTS:
+    if sms is None or sms.expires_at <= _now() or sms.attempts >= SMS_MAX_ATTEMPTS:
         raise ApiRefusal(403, "sms_code_expired", "验证码已失效，请重新获取")
     if not secrets.compare_digest(sms.code_hash, _code_hash(resident.id, code)):
         raise ApiRefusal(403, "sms_code_wrong", "验证码不正确，请重新输入")
