@@ -28,6 +28,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8700"
     devices: dict[str, str] = field(default_factory=dict)  # kiosk id -> secret
     faults: FaultRules = field(default_factory=FaultRules)
+    fault_injection: bool = False  # the middleware and /admin/faults: tests and demos only
 
 
 def prepare_database(settings: Settings) -> Database:
@@ -57,7 +58,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.sms = RecordingSmsSender()
     install_handlers(app)
     include_api(app)
-    app.include_router(admin.router)
+    if settings.fault_injection or settings.demo or settings.faults.rules:
+        app.include_router(admin.router)
+        app.add_middleware(FaultInjector, switch=app.state.faults)
     if settings.demo:
         app.include_router(admin.demo_router)
 
@@ -66,5 +69,4 @@ def create_app(settings: Settings) -> FastAPI:
         """Liveness for load balancers; unsigned, and the floor of the API benchmark."""
         return {"status": "ok", "version": __version__}
 
-    app.add_middleware(FaultInjector, switch=app.state.faults)
     return app

@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="stop when the process that started this one dies (demo mode)",
     )
+    serve.add_argument(
+        "--fault-injection",
+        action="store_true",
+        help="allow faults to be set through /admin/faults (implied by --demo and --fault); "
+        "never on a production centre",
+    )
     migrate = commands.add_parser("migrate", help="bring the database to the newest schema")
     migrate.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
     device = commands.add_parser("device", help="manage kiosks").add_subparsers(
@@ -139,6 +145,9 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
 
     if args.exit_with_parent:
         _exit_with_parent()
+    from central.logs import configure as configure_logging
+
+    configure_logging()
 
     from central.app import Settings, create_app
     from central.faults import FaultRules
@@ -150,6 +159,7 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
     settings = Settings(
         db_url=db_url,
         demo=args.demo,
+        fault_injection=args.fault_injection,
         admin_token=args.admin_token,
         public_url=args.public_url or f"{scheme}://{args.host}:{args.port}",
         devices=dict(args.device),
@@ -163,6 +173,7 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
         log_level="info",
         ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
         ssl_keyfile=str(args.tls_key) if args.tls_key else None,
+        log_config=None,  # our handler, with its masks, on the root logger
     )
     return 0
 

@@ -52,15 +52,23 @@ def problem_response(
     return JSONResponse(status_code=status, content=answer.model_dump(), headers=headers)
 
 
+def _route_path(request: Request) -> str:
+    """The route's template (`/v1/sessions/{token}`), never a secret from the actual path."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", request.url.path))
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiRefusal)
     async def _problem(request: Request, problem: ApiRefusal) -> JSONResponse:
-        log.info("%s %s refused: %s", request.method, request.url.path, problem.answer.code)
+        log.info("%s %s refused: %s", request.method, _route_path(request), problem.answer.code)
         return problem_response(problem.status, problem.answer)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        log.info("%s %s invalid: %s", request.method, request.url.path, error.errors()[:3])
+        # Where and what kind only: the input itself may be a resident's name or ID number.
+        problems = [(e["type"], ".".join(map(str, e["loc"]))) for e in error.errors()[:5]]
+        log.info("%s %s invalid: %s", request.method, _route_path(request), problems)
         answer = ErrorAnswer(code="validation_error", message="请求内容有误", retryable=False)
         return problem_response(422, answer)
 
@@ -73,6 +81,6 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("%s %s failed", request.method, request.url.path)
+        log.exception("%s %s failed", request.method, _route_path(request))
         answer = ErrorAnswer(code="internal_error", message="系统繁忙，请稍后再试", retryable=True)
         return problem_response(500, answer)

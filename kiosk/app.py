@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # loaded by Core.connect(), after the first frame
 log = logging.getLogger(__name__)
 
 OUTBOX_FILE = "outbox.sqlite3"
+STOP_DRAIN_S = 3.0
 
 
 class Service(Protocol):
@@ -92,12 +93,11 @@ class Core:
         catalog = self.catalog
 
         def heard(answer: HeartbeatAnswer) -> None:
-            current = catalog.current
-            if answer.config_version != current.config_version:
+            if answer.config_version != catalog.current.config_version:
                 loader.refresh()
             notices = notices_from_api(answer.announcements, answer.alerts)
-            if notices != current.announcements:
-                catalog.replace(replace(current, announcements=notices))
+            if notices != catalog.current.announcements:
+                catalog.update(lambda current: replace(current, announcements=notices))
 
         self.central = central
         self.identification.central = central
@@ -119,9 +119,10 @@ class Core:
     def stop(self) -> None:
         """End a session still under way (wiping it), then stop every thread and process."""
         if self.session.state is not State.IDLE:
-            self.session.exit()
+            self.session.exit()  # queues the close of the resident's session at the centre
         for service in reversed(self.services):
             service.stop()
+        self.executor.drain(STOP_DRAIN_S)  # let that close go out before the client closes
         if self.central is not None:
             self.central.close()
 
@@ -129,19 +130,24 @@ class Core:
         """好差评: queue the resident's score (durably, no personal data), then end the session."""
         if not 1 <= score <= 5:
             raise ValueError(f"a score is 1 to 5, got {score}")
-        if self.outbox is None:
-            log.warning("rating %d not sent: no central service", score)
-        else:
-            self.outbox.enqueue(
-                "rating",
-                {
-                    "session_id": self.identification.session_id or "",
-                    "service_id": self.session.service_id or "",
-                    "score": score,
-                    "tags": [],
-                },
-            )
-        self.session.finish()
+        try:
+            if self.outbox is None:
+                log.warning("rating %d not sent: no central service", score)
+            else:
+                self.outbox.enqueue(
+                    "rating",
+                    {
+                        "session_id": self.identification.session_id or "",
+                        "service_id": self.session.service_id or "",
+                        "score": score,
+                        "tags": [],
+                    },
+                )
+        except Exception:
+            # A courtesy must not cost the resident a crash screen: log it and let them go.
+            log.exception("rating %d could not be queued", score)
+        finally:
+            self.session.finish()
 
     def device_statuses(self) -> list[DeviceStatus]:
         if self.card_monitor is None:
@@ -218,7 +224,7 @@ def build_core(
         config=config,
         demo=demo,
         session=session,
-        identification=Identification(session, executor, reader.sam_id if reader else str),
+        identification=Identification(session, executor),
         crash=CrashReporter(session),
         catalog=CatalogStore(),
         log_file=log_file,

@@ -59,10 +59,20 @@ def _texts(text: models.Text) -> dict[str, str]:
     return {"zh_CN": text.zh_CN, "en": text.en}
 
 
+ALERT_LEVELS = ("info", "warning", "critical")
+
+
+def _level(level: str) -> str:
+    if level not in ALERT_LEVELS:
+        log.info("catalog: alert level %r unknown, shown as info", level)
+        return "info"
+    return level
+
+
 def notices_from_api(
     announcements: list[models.Announcement], alerts: list[models.Alert]
 ) -> tuple[Announcement, ...]:
-    return tuple(Announcement(_texts(a.text), level=a.level) for a in alerts) + tuple(
+    return tuple(Announcement(_texts(a.text), level=_level(a.level)) for a in alerts) + tuple(
         Announcement(_texts(a.text)) for a in announcements
     )
 
@@ -112,8 +122,13 @@ class CatalogStore:
         self._listeners.append(listener)
 
     def replace(self, catalog: Catalog) -> None:
+        self.update(lambda _current: catalog)
+
+    def update(self, change: Callable[[Catalog], Catalog]) -> None:
+        """Read, change and store under one lock, so two threads' updates cannot undo each
+        other (the loader's new services, a heartbeat's new notices); then tell listeners."""
         with self._lock:
-            self._catalog = catalog
+            self._catalog = catalog = change(self._catalog)
         for listener in self._listeners:
             listener(catalog)
 
@@ -148,16 +163,17 @@ class CatalogLoader:
             self._wanted.wait()
             if self._stop.is_set():
                 return
+            self._wanted.clear()  # before the fetch: a refresh asked during it is kept
             try:
                 catalog = from_api(self._client.catalog())
             except CentralError as error:
                 log.warning(
                     "catalog not loaded (%s); retrying in %.0f s", error.technician_message, delay_s
                 )
+                self._wanted.set()
                 self._stop.wait(random.uniform(delay_s / 2, delay_s))
                 delay_s = min(delay_s * 2, RETRY_MAX_S)
                 continue
-            self._wanted.clear()
             delay_s = 0.5
             log.info(
                 "catalog version %d: %d services", catalog.config_version, len(catalog.services)

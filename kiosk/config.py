@@ -254,14 +254,38 @@ def from_mapping(data: Mapping[str, Any], environ: Mapping[str, str] | None = No
                 values[name] = value
         sections[section] = cls(**values)
     config = Config(**sections)
-    if config.session.timeout_warning_s >= config.session.idle_timeout_s:
-        problems.append(
-            "session.timeout_warning_s must be shorter than session.idle_timeout_s, got "
-            f"{config.session.timeout_warning_s} and {config.session.idle_timeout_s}"
-        )
+    if not problems:
+        problems += _cross_checks(config)
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def _cross_checks(config: Config) -> list[str]:
+    """Rules that involve two keys, or the files a key names."""
+    problems = []
+    session, central = config.session, config.central
+    if session.timeout_warning_s >= session.idle_timeout_s:
+        problems.append(
+            "session.timeout_warning_s must be shorter than session.idle_timeout_s, got "
+            f"{session.timeout_warning_s} and {session.idle_timeout_s}"
+        )
+    if session.elder_idle_timeout_s < session.idle_timeout_s:
+        problems.append(
+            "session.elder_idle_timeout_s must be at least session.idle_timeout_s (elders get "
+            f"more time), got {session.elder_idle_timeout_s} and {session.idle_timeout_s}"
+        )
+    if central.url and not re.match(r"^https?://[^/\s]+", central.url):
+        problems.append(
+            f"central.url must start with https:// (or http:// on loopback), got {central.url!r}"
+        )
+    if bool(central.client_cert) != bool(central.client_key):
+        problems.append("central.client_cert and central.client_key go together; set both")
+    for key in ("ca_bundle", "client_cert", "client_key"):
+        path = getattr(central, key)
+        if path and not Path(path).is_file():
+            problems.append(f"central.{key} names {path}, which is not a readable file")
+    return problems
 
 
 def load(path: Path | None, environ: Mapping[str, str] | None = None) -> Config:

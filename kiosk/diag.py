@@ -75,10 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "network":
         return _network(config, args.demo, args.json)
     core = build_core(config, demo=args.demo)
-    core.start()
-    time.sleep(2 * config.devices.card_poll_interval_s)  # let each device answer one poll
+    # The devices only: no connection to the centre, no outbox worker or heartbeat beside
+    # those of a kiosk that may be running on this machine.
+    if core.card_monitor is not None:
+        core.card_monitor.start()
+        time.sleep(2 * config.devices.card_poll_interval_s)  # let the reader answer one poll
+        core.card_monitor.stop()
     statuses = core.device_statuses()
-    core.stop()
     rows = [{"device": s.device, "level": str(s.level), "reason": s.reason} for s in statuses]
     text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)
     _emit(rows, args.json, text)

@@ -7,8 +7,9 @@ callbacks run on its worker threads.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -28,19 +29,33 @@ class Executor(Protocol):
         """Run `work()` elsewhere, then `done(outcome)`; never raises itself."""
         ...
 
+    def drain(self, timeout_s: float) -> bool:
+        """Wait up to `timeout_s` for submitted work to finish (at shutdown)."""
+        ...
+
 
 class ThreadExecutor:
     """A small pool of plain threads; `done` runs on the worker that did the work."""
 
     def __init__(self, workers: int = 2) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="core-worker")
+        self._pending: set[Future[Any]] = set()
+        self._lock = threading.Lock()
 
     def submit(self, work: Callable[[], Any], done: Callable[[Outcome[Any]], None]) -> None:
         def finished(future: Future[Any]) -> None:
+            with self._lock:
+                self._pending.discard(future)
             error = future.exception()
             done(Outcome(error=error) if error else Outcome(value=future.result()))
 
-        self._pool.submit(work).add_done_callback(finished)
+        future = self._pool.submit(work)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(finished)
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def drain(self, timeout_s: float) -> bool:
+        with self._lock:
+            pending = list(self._pending)
+        _, not_done = wait(pending, timeout=timeout_s)
+        return not not_done

@@ -43,6 +43,6 @@ class QtExecutor(QObject):
     def submit(self, work: Callable[[], Any], done: Callable[[Outcome[Any]], None]) -> None:
         self._pool.start(_Job(work, done, self._relay))
 
-    def wait(self, timeout_ms: int = 5000) -> bool:
-        """Wait for running work to finish (at shutdown)."""
-        return self._pool.waitForDone(timeout_ms)
+    def drain(self, timeout_s: float) -> bool:
+        """Wait for running work to finish (at shutdown); outcomes are not delivered then."""
+        return self._pool.waitForDone(round(timeout_s * 1000))

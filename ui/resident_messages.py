@@ -17,4 +17,5 @@ RESIDENT_MESSAGES = (
     QT_TRANSLATE_NOOP("ResidentMessages", "服务中心返回的数据有误，请稍后再试或联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "终端认证失败，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "操作超时，请重新放置身份证"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "此证件暂时无法在本机办理，请到村便民服务站窗口办理"),
 )

@@ -301,6 +301,10 @@
         <source>操作超时，请重新放置身份证</source>
         <translation>Your session has timed out. Please place your ID card again.</translation>
     </message>
+    <message>
+        <source>此证件暂时无法在本机办理，请到村便民服务站窗口办理</source>
+        <translation>This card cannot be used at this kiosk. Please go to the counter of the village service point.</translation>
+    </message>
 </context>
 <context>
     <name>TimeoutOverlay</name>

@@ -107,7 +107,10 @@ class CentralClient:
         return self._call("POST", "/sessions", request, SessionAnswer, idempotent=False)
 
     def close_session(self, token: str) -> None:
-        self._call("DELETE", f"/sessions/{token}", None, None, idempotent=True)
+        # The token is a secret: it stays out of every log line ("shown" path).
+        self._call(
+            "DELETE", f"/sessions/{token}", None, None, idempotent=True, shown="/sessions/{token}"
+        )
 
     def records(
         self, token: str, service_id: str, page: int = 1, page_size: int = 20
@@ -161,6 +164,7 @@ class CentralClient:
         *,
         idempotent: bool,
         token: str | None = None,
+        shown: str | None = None,
     ) -> T:
         raw = body.model_dump_json().encode() if body is not None else b""
         attempts = 1 + (self.settings.retries if idempotent else 0)
@@ -169,8 +173,8 @@ class CentralClient:
         while True:
             attempt += 1
             try:
-                response = self._send(method, API_PREFIX + path, raw, token)
-                return self._parse(response, answer, f"{method} {path}")  # type: ignore[return-value]
+                response = self._send(method, API_PREFIX + path, raw, token, shown)
+                return self._parse(response, answer, f"{method} {shown or path}")  # type: ignore[return-value]
             except CentralRefusedError as refusal:
                 if refusal.code == SKEW_CODE and not skew_corrected and self._learn_offset(refusal):
                     skew_corrected = True  # re-sign once with the corrected clock
@@ -178,15 +182,19 @@ class CentralClient:
                     continue
                 if not refusal.retryable or attempt >= attempts:
                     raise
-                log.warning("%s %s refused (%s), retrying", method, path, refusal.code)
+                log.warning("%s %s refused (%s), retrying", method, shown or path, refusal.code)
             except CentralError as failure:
                 if not failure.retryable or attempt >= attempts:
                     raise
-                log.warning("%s %s failed (%s), retrying", method, path, failure.technician_message)
+                log.warning(
+                    "%s %s failed (%s), retrying", method, shown or path, failure.technician_message
+                )
             # Full jitter: spread the retries of many kiosks after an outage.
             time.sleep(random.uniform(0, self.settings.backoff_s * 2 ** (attempt - 1)))
 
-    def _send(self, method: str, path: str, raw: bytes, token: str | None) -> requests.Response:
+    def _send(
+        self, method: str, path: str, raw: bytes, token: str | None, shown: str | None = None
+    ) -> requests.Response:
         timestamp = int(time.time() + self.clock_offset_s)
         headers = signing.signed_headers(
             self.settings.kiosk_id, self.settings.secret, method, path, raw, timestamp
@@ -195,8 +203,10 @@ class CentralClient:
             headers["Content-Type"] = "application/json"
         if token:
             headers["Authorization"] = f"Session {token}"
-        url = self.settings.base_url.rstrip("/") + path
-        where = f"{method} {url.split('?')[0]}"
+        base = self.settings.base_url.rstrip("/")
+        url = base + path
+        shown_path = API_PREFIX + shown if shown else path.split("?")[0]
+        where = f"{method} {base}{shown_path}"
         timeout = (self.settings.connect_timeout_s, self.settings.read_timeout_s)
         try:
             return self._http.request(
@@ -208,22 +218,29 @@ class CentralClient:
                 allow_redirects=False,
             )
         except requests.exceptions.SSLError as error:
-            raise CentralTlsError(f"{where}: TLS verification failed: {error}") from error
+            cause: BaseException = error
+            failure: CentralError = CentralTlsError(f"TLS verification failed: {error}")
         except requests.exceptions.Timeout as error:
-            raise CentralTimeoutError(f"{where}: no answer within {timeout} s") from error
+            cause = error
+            failure = CentralTimeoutError(f"no answer within {timeout} s")
         except (
             requests.exceptions.ConnectionError,
             requests.exceptions.ChunkedEncodingError,
         ) as error:
-            raise CentralUnreachableError(f"{where}: {type(error).__name__}: {error}") from error
+            cause = error
+            failure = CentralUnreachableError(f"{type(error).__name__}: {error}")
+        except (requests.exceptions.RequestException, OSError) as error:
+            # A URL without a scheme, a CA bundle that is not there …: a technician's fix.
+            cause = error
+            failure = CentralUnreachableError(f"cannot send: {type(error).__name__}: {error}")
+        # urllib3 quotes the URL in its messages: keep a secret path (a token) out of the log.
+        message = failure.technician_message.replace(path, shown_path)
+        raise type(failure)(f"{where}: {message}") from cause
 
     def _parse(self, response: requests.Response, answer: type[T] | None, where: str) -> T | None:
         try:
             content = response.content
-        except (
-            requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ConnectionError,
-        ) as error:
+        except requests.exceptions.RequestException as error:
             raise CentralUnreachableError(
                 f"{where}: connection dropped mid-answer: {error}"
             ) from error

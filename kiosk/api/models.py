@@ -54,7 +54,9 @@ class CatalogService(Answer):
     title: Text
     description: Text
     icon: str
-    identification: Literal["idcard", "idcard_or_sms"]
+    identification: str = Field(
+        description="idcard | idcard_or_sms (a str: a newer centre may add ways)"
+    )
     enabled: bool
     disabled_reason: Text | None = None
 
@@ -67,7 +69,7 @@ class Announcement(Answer):
 
 class Alert(Answer):
     id: str
-    level: Literal["info", "warning", "critical"]
+    level: str = Field(description="info | warning | critical; kiosks read others as info")
     text: Text
     valid_until: dt.datetime | None = None
 
@@ -138,7 +140,7 @@ class SessionAnswer(Answer):
 class Column(Answer):
     key: str
     title: Text
-    kind: Literal["text", "money", "date", "number"]
+    kind: str = Field(description="text | money | date | number; kiosks show others as text")
 
 
 Cell = str | int | float | None

@@ -24,6 +24,7 @@ class CardInserted:
 @dataclass(frozen=True, slots=True)
 class CardRead:
     card: IdCard
+    sam_id: str  # the reader's SAM, read on the monitor's thread like every reader call
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ class CardMonitor:
 
     def _read(self) -> CardRead | ReadFailed:
         try:
-            return CardRead(self._reader.read_card())
+            return CardRead(self._reader.read_card(), self._reader.sam_id())
         except IdCardError as error:
             log.warning("ID card read failed: %s", error.technician_message)
             return ReadFailed(error)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from kiosk import __version__
 from kiosk.api.client import CentralClient
-from kiosk.api.errors import CentralError
+from kiosk.api.errors import CentralError, CentralRefusedError, KioskNotAuthorizedError
 from kiosk.api.models import DeviceReport, Heartbeat, HeartbeatAnswer, PrintResult, Rating
 from kiosk.devices.status import DeviceStatus
 from kiosk.outbox import DeliveryError, Outbox, OutboxEvent
@@ -42,15 +42,29 @@ class EventSender:
                 self._client.send_rating(Rating(event_id=event.event_id, **payload))
             elif event.kind == "heartbeat":
                 answer = self._client.send_heartbeat(Heartbeat(event_id=event.event_id, **payload))
-                self._on_heartbeat_answer(answer)
             else:
                 raise DeliveryError(False, f"the v1 API has no route for {event.kind} events")
         except CentralError as error:
-            raise DeliveryError(error.retryable, error.technician_message) from error
+            raise DeliveryError(_worth_retrying(error), error.technician_message) from error
         except (ValidationError, KeyError, TypeError) as error:
             raise DeliveryError(
                 False, f"stored {event.kind} event is not valid: {error}"
             ) from error
+        if event.kind == "heartbeat":
+            self._on_heartbeat_answer(answer)
+
+
+def _worth_retrying(error: CentralError) -> bool:
+    """Set an event aside only when the centre will refuse it again, whatever happens.
+
+    A kiosk not (yet) registered or being re-keyed is refused with 401: its print results
+    and ratings must wait for the technician, not be dropped. Busy or failing centres too.
+    """
+    if isinstance(error, KioskNotAuthorizedError):
+        return True
+    if isinstance(error, CentralRefusedError):
+        return error.retryable or error.status >= 500 or error.status == 429
+    return error.retryable
 
 
 class HeartbeatService:

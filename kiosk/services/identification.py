@@ -8,7 +8,6 @@ The rules about *when* a card may start a session live here too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from drivers.idcard.base import IdCard
@@ -19,9 +18,11 @@ from kiosk.session import Failure, Resident, Session, State
 
 if TYPE_CHECKING:  # pydantic and requests load when the core connects, after the first frame
     from kiosk.api.client import CentralClient
+    from kiosk.api.models import SessionByIdCard
 
 log = logging.getLogger(__name__)
 
+CARD_UNUSABLE = "此证件暂时无法在本机办理，请到村便民服务站窗口办理"
 NO_CENTRAL = Failure(
     "服务中心暂时无法访问，请稍后再试", "no central service configured (central.url is empty)"
 )
@@ -29,7 +30,7 @@ NO_CENTRAL = Failure(
 
 def resident_message(error: CentralError) -> str:
     """What the resident reads: the centre's own words for a refusal, else the type's."""
-    if isinstance(error, CentralRefusedError) and type(error) is CentralRefusedError:
+    if type(error) is CentralRefusedError:
         return error.resident_text
     return error.resident_message
 
@@ -41,11 +42,10 @@ class Identification:
     centre to close it.
     """
 
-    def __init__(self, session: Session, executor: Executor, sam_id: Callable[[], str]) -> None:
+    def __init__(self, session: Session, executor: Executor) -> None:
         self._session = session
         self.central: CentralClient | None = None  # set when the core connects
         self._executor = executor
-        self._sam_id = sam_id
         self._generation = 0  # which card placement an answer belongs to
         self.token: str | None = None
         self.session_id: str | None = None
@@ -60,8 +60,8 @@ class Identification:
                     self._session.card_detected()
                 else:
                     log.info("card placed in state %s: ignored, a session is under way", state)
-            case CardRead(card=card) if state is State.IDENTIFYING:
-                self._open_session(card)
+            case CardRead(card=card, sam_id=sam_id) if state is State.IDENTIFYING:
+                self._open_session(card, sam_id)
             case ReadFailed(error=error) if state is State.IDENTIFYING:
                 self._session.fail(Failure(error.resident_message, error.technician_message))
             case CardRemoved():
@@ -69,16 +69,37 @@ class Identification:
             case _:
                 log.info("%s in state %s: ignored", type(event).__name__, state)
 
-    def _open_session(self, card: IdCard) -> None:
-        from kiosk.api.models import IdCardFields, SessionByIdCard
+    def _open_session(self, card: IdCard, sam_id: str) -> None:
+        from pydantic import ValidationError
 
         central = self.central
         if central is None:
             self._session.fail(NO_CENTRAL)
             return
-        request = SessionByIdCard(
+        try:
+            request = self._request(card, sam_id)
+        except ValidationError as error:
+            # Never log the input: it is the resident's card. Where and what kind suffices.
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in error.errors()
+            )
+            log.warning("card fields outside the contract: %s", problems)
+            self._session.fail(
+                Failure(CARD_UNUSABLE, f"card fields outside the contract: {problems}")
+            )
+            return
+        generation = self._generation
+        self._executor.submit(
+            lambda: central.open_session(request), lambda outcome: self._opened(generation, outcome)
+        )
+
+    @staticmethod
+    def _request(card: IdCard, sam_id: str) -> SessionByIdCard:
+        from kiosk.api.models import IdCardFields, SessionByIdCard
+
+        return SessionByIdCard(
             method="idcard",
-            sam_id=self._sam_id(),
+            sam_id=sam_id,
             card=IdCardFields(
                 name=card.name,
                 gender=card.gender,
@@ -90,10 +111,6 @@ class Identification:
                 valid_from=card.valid_from,
                 valid_until=card.valid_until,
             ),
-        )
-        generation = self._generation
-        self._executor.submit(
-            lambda: central.open_session(request), lambda outcome: self._opened(generation, outcome)
         )
 
     def _opened(self, generation: int, outcome: Outcome[Any]) -> None:

@@ -63,13 +63,13 @@ def test_a_placement_is_read_exactly_once(reader: FlakyReader, events: queue.Que
     card: IdCard = DEMO_CARDS[0]
     reader.place(card)
     assert next_event(events) == CardInserted()
-    assert next_event(events) == CardRead(card)
+    assert next_event(events) == CardRead(card, "demo-sam-0001")
     assert_quiet(events)  # the card stays: no second read
     reader.lift()
     assert next_event(events) == CardRemoved()
     reader.place(card)
     assert next_event(events) == CardInserted()
-    assert next_event(events) == CardRead(card)
+    assert next_event(events) == CardRead(card, "demo-sam-0001")
 
 
 def test_a_failed_read_is_reported_and_not_retried(

@@ -133,3 +133,34 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 def test_the_state_dir_defaults_to_the_xdg_state_home(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", "/srv/state")
     assert Config().state_dir == Path("/srv/state/village-kiosk")
+
+
+@pytest.mark.parametrize(
+    ("central", "expected"),
+    [
+        (
+            {"url": "zw.example.gov.cn"},
+            "central.url must start with https:// (or http:// on loopback), "
+            "got 'zw.example.gov.cn'",
+        ),
+        (
+            {"ca_bundle": "/nonexistent/ca.pem"},
+            "central.ca_bundle names /nonexistent/ca.pem, which is not a readable file",
+        ),
+        (
+            {"client_cert": "/etc/hostname"},
+            "central.client_cert and central.client_key go together; set both",
+        ),
+    ],
+)
+def test_central_settings_are_checked_before_the_first_request(
+    central: dict, expected: str
+) -> None:
+    assert expected in problems_of({"central": central})
+
+
+def test_elders_never_get_less_time_than_others() -> None:
+    assert problems_of({"session": {"idle_timeout_s": 90, "elder_idle_timeout_s": 60}}) == [
+        "session.elder_idle_timeout_s must be at least session.idle_timeout_s (elders get more "
+        "time), got 60 and 90"
+    ]

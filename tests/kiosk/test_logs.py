@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from drivers.idcard.id_number import check_character
 from kiosk import logs
-from kiosk.privacy import mask_for_log, mask_for_screen, mask_name
+from kiosk.privacy import mask_for_log
 
 ID_18 = "51132119850612003" + check_character("51132119850612003")
 ID_18_X = "11010519491231002X"
@@ -80,17 +80,3 @@ def test_any_valid_id_number_in_any_text_is_masked(first17: str, before: str, af
     masked = mask_for_log(f"{before}{number}{after}")
     assert number not in masked
     assert not re.search(r"\d{10}", masked)
-
-
-def test_screen_masking_keeps_the_first_six_and_last_four() -> None:
-    assert mask_for_screen("440103199001011234") == "440103********1234"
-    assert mask_for_screen(ID_15) == "511321*****2003"
-
-
-def test_names_are_masked_for_greetings() -> None:
-    assert [mask_name(n) for n in ("张", "张伟", "李秀英", "欧阳娜娜")] == [
-        "张",
-        "张*",
-        "李*英",
-        "欧**娜",
-    ]

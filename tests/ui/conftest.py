@@ -20,7 +20,7 @@ def core(qapp: object, config: Config, clock: FakeClock) -> Iterator[Core]:
     core = build_core(config, demo=True, clock=clock, executor=executor)
     yield core
     core.stop()
-    executor.wait()
+    executor.drain(5)
 
 
 @pytest.fixture

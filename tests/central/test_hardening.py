@@ -1,0 +1,75 @@
+"""What a production centre must not do: buffer huge unsigned bodies, expose fault
+injection, or write secrets and personal data to its log."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import requests
+
+from kiosk.api import signing
+from kiosk.api.models import IdCardFields, SessionByIdCard
+from tests.rigs.central import ADMIN_TOKEN, CentralServer, start_central
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(central: CentralServer) -> None:
+    body = b"{" + b" " * 2_000_000 + b"}"
+    headers = signing.signed_headers(
+        "demo-0001", "demo-secret-0001", "POST", "/v1/ratings", body, int(time.time())
+    )
+    response = requests.post(
+        central.url + "/v1/ratings",
+        data=body,
+        timeout=10,
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+
+
+def test_a_production_centre_has_no_fault_injection(tmp_path: Path) -> None:
+    server = start_central(tmp_path, demo=False, extra=("--device", "k-01:0123456789abcdef"))
+    try:
+        response = requests.put(
+            f"{server.url}/admin/faults",
+            json={"rules": {}},
+            timeout=5,
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        )
+        assert response.status_code == 404
+    finally:
+        server.stop()
+
+
+def test_the_log_keeps_no_session_token_and_no_card_data(central: CentralServer) -> None:
+    client = central.client()
+    card = IdCardFields(
+        name="李秀英",
+        gender="女",
+        ethnicity="汉",
+        birth_date="1946-02-03",
+        address="x",
+        id_number="511321194602030029",
+        issuer="南部县公安局",
+        valid_from="2016-03-01",
+        valid_until=None,
+    )
+    answer = client.open_session(SessionByIdCard(method="idcard", card=card, sam_id="s"))
+    client.close_session(answer.token)
+    bad = '{"method": "idcard", "sam_id": "s", "card": {"name": "李秀英"}}'.encode()
+    headers = signing.signed_headers(
+        "demo-0001", "demo-secret-0001", "POST", "/v1/sessions", bad, int(time.time())
+    )
+    requests.post(
+        central.url + "/v1/sessions",
+        data=bad,
+        timeout=5,
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    time.sleep(0.2)
+    log = central.log_path.read_text(encoding="utf-8")
+    assert "/v1/sessions/[token]" in log
+    assert answer.token not in log
+    assert "511321194602030029" not in log and "李秀英" not in log
+    assert "('missing', 'body.idcard.card.gender')" in log  # where and what, not the input
