@@ -7,6 +7,7 @@ import time
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from central.db import Database
 from central.errors import REFUSALS
@@ -90,9 +91,17 @@ class CatalogCache:
                 self._expires = time.monotonic() + self._ttl_s
             return self._catalog, self._json
 
+    def fresh_json(self) -> bytes | None:
+        """The cached answer while it is fresh, without touching the database."""
+        with self._lock:
+            return self._json if time.monotonic() < self._expires else None
+
 
 @router.get("/catalog", response_model=Catalog)
-def get_catalog(request: Request, kiosk: Kiosk) -> Response:
+async def get_catalog(request: Request, kiosk: Kiosk) -> Response:
     """The services this kiosk offers, with the announcements and alerts in force."""
-    _, body = request.app.state.catalog_cache.get(request.app.state.db)
+    cache = request.app.state.catalog_cache
+    body = cache.fresh_json()  # the common case: no database, no hop to the thread pool
+    if body is None:
+        _, body = await run_in_threadpool(cache.get, request.app.state.db)
     return Response(content=body, media_type="application/json")
