@@ -93,7 +93,8 @@ class Core:
         catalog = self.catalog
 
         def heard(answer: HeartbeatAnswer) -> None:
-            if answer.config_version != catalog.current.config_version:
+            loaded = catalog.current.config_version  # 0: the first load is still under way
+            if loaded and answer.config_version != loaded:
                 loader.refresh()
             notices = notices_from_api(answer.announcements, answer.alerts)
             if notices != catalog.current.announcements:
