@@ -9,7 +9,8 @@ from pathlib import Path
 import requests
 
 from kiosk.api import signing
-from kiosk.api.models import IdCardFields, SessionByIdCard
+from kiosk.api.models import SessionByIdCard
+from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import ADMIN_TOKEN, CentralServer, start_central
 
 
@@ -44,18 +45,7 @@ def test_a_production_centre_has_no_fault_injection(tmp_path: Path) -> None:
 
 def test_the_log_keeps_no_session_token_and_no_card_data(central: CentralServer) -> None:
     client = central.client()
-    card = IdCardFields(
-        name="李秀英",
-        gender="女",
-        ethnicity="汉",
-        birth_date="1946-02-03",
-        address="x",
-        id_number="511321194602030029",
-        issuer="南部县公安局",
-        valid_from="2016-03-01",
-        valid_until=None,
-    )
-    answer = client.open_session(SessionByIdCard(method="idcard", card=card, sam_id="s"))
+    answer = client.open_session(SessionByIdCard(method="idcard", card=ELDER_CARD, sam_id="s"))
     client.close_session(answer.token)
     bad = '{"method": "idcard", "sam_id": "s", "card": {"name": "李秀英"}}'.encode()
     headers = signing.signed_headers(
