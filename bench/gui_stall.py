@@ -43,7 +43,7 @@ def tick():
     last[0] = now
 
 timer = QTimer(); timer.timeout.connect(tick); timer.start(2)
-session, reader = core.session, core.demo_reader
+session, reader = core.session, core.demo_card_slot
 steps = [
     (lambda: None, lambda: bool(core.catalog.current.services)),
     (lambda: measuring.__setitem__(0, True), lambda: True),

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from drivers.idcard.base import IdCardReader
-from drivers.idcard.demo import DemoCardReader
+from drivers.idcard.sam_serial import SamSerialReader
+from drivers.idcard.simulator import SamSimulator
 from kiosk import logs
 from kiosk.api.demo import DEMO_DEVICE_SECRET
 from kiosk.catalog import CatalogStore
@@ -70,7 +71,7 @@ class Core:
     central: CentralClient | None = None
     outbox: Outbox | None = None
     card_monitor: CardMonitor | None = None
-    demo_reader: DemoCardReader | None = None
+    demo_card_slot: SamSimulator | None = None  # where the demo panel lays its cards
     heartbeat: HeartbeatService | None = None
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
     _connected: bool = field(default=False, repr=False)
@@ -162,10 +163,15 @@ class Core:
         return [self.card_monitor.status]
 
 
-def _card_reader(config: Config, demo: bool) -> IdCardReader | None:
-    if demo or config.devices.idcard_reader == "demo":
-        return DemoCardReader()
-    return None
+def _card_reader(config: Config, demo: bool) -> tuple[IdCardReader | None, SamSimulator | None]:
+    """The reader and, in demo mode, the simulated SAM module it talks to over a pty."""
+    devices = config.devices
+    if demo:
+        simulator = SamSimulator(config.state_dir / "idcard-simulator", devices.idcard_baud)
+        return SamSerialReader(simulator.port, devices.idcard_baud), simulator
+    if devices.idcard_reader == "sam-serial":
+        return SamSerialReader(devices.idcard_port, devices.idcard_baud), None
+    return None, None
 
 
 def _client(config: Config, demo_central: DemoCentral | None, demo: bool) -> CentralClient | None:
@@ -219,7 +225,7 @@ def build_core(
         clock=clock,
     )
     executor = executor or ThreadExecutor()
-    reader = _card_reader(config, demo)
+    reader, simulator = _card_reader(config, demo)
     monitor = CardMonitor(reader, config.devices.card_poll_interval_s) if reader else None
     core = Core(
         config=config,
@@ -232,8 +238,8 @@ def build_core(
         executor=executor,
         demo_central=DemoCentral(config.state_dir) if demo and not config.central.url else None,
         card_monitor=monitor,
-        demo_reader=reader if isinstance(reader, DemoCardReader) else None,
-        services=[monitor] if monitor else [],
+        demo_card_slot=simulator,
+        services=[service for service in (simulator, monitor) if service is not None],
     )
     log.info(
         "core built: kiosk %s, demo=%s, central %s, log file %s",

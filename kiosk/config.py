@@ -103,8 +103,16 @@ class SessionSection:
 class DevicesSection:
     idcard_reader: str = setting(
         "none",
-        "Resident ID card reader driver (`--demo` always uses the simulator)",
-        choices=("none", "demo"),
+        "Resident ID card reader: the SAM module on a serial port, or none "
+        "(`--demo` always uses the simulator)",
+        choices=("none", "sam-serial"),
+    )
+    idcard_port: str = setting("/dev/ttyUSB0", "Serial port of the ID card reader's SAM module")
+    idcard_baud: int = setting(
+        115_200,
+        "Line rate of the SAM module (`kiosk-diag` can scan for it)",
+        minimum=9_600,
+        maximum=115_200,
     )
     card_poll_interval_s: float = setting(
         0.25, "How often the reader is asked whether a card is present", minimum=0.05, maximum=2

@@ -78,9 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     # The devices only: no connection to the centre, no outbox worker or heartbeat beside
     # those of a kiosk that may be running on this machine.
     if core.card_monitor is not None:
+        if core.demo_card_slot is not None:
+            core.demo_card_slot.start()  # the simulated SAM module behind the demo's port
         core.card_monitor.start()
         time.sleep(2 * config.devices.card_poll_interval_s)  # let the reader answer one poll
         core.card_monitor.stop()
+        if core.demo_card_slot is not None:
+            core.demo_card_slot.stop()
     statuses = core.device_statuses()
     rows = [{"device": s.device, "level": str(s.level), "reason": s.reason} for s in statuses]
     text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)

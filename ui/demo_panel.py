@@ -1,18 +1,22 @@
-"""The developer panel of demo mode: lay a demo ID card on the simulated reader, or lift it."""
+"""The developer panel of demo mode: lay a demo ID card on the simulated SAM module, or lift
+it; the real serial driver reads it through a pseudo-terminal."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from drivers.idcard.base import NoCardError
-from drivers.idcard.demo import DEMO_CARDS, DemoCardReader
+from drivers.idcard.demo import DEMO_CARDS
+from drivers.idcard.simulator import SamSimulator
 from ui.widgets import Translatable, button, label
+
+READ_COMMAND = 0x30
+SW3_READ_FAILED = 0x41
 
 
 class DemoPanel(Translatable):
     """Buttons that act on the reader, so the card reaches the session through the monitor."""
 
-    def __init__(self, reader: DemoCardReader, parent: QWidget | None = None) -> None:
+    def __init__(self, reader: SamSimulator, parent: QWidget | None = None) -> None:
         super().__init__("devpanel", parent)
         self._reader = reader
         self.heading = label("", wrap=True)
@@ -43,7 +47,8 @@ class DemoPanel(Translatable):
         self._reader.lift()
 
     def place_unreadable_card(self) -> None:
-        self._reader.fail_next_read(NoCardError("demo: simulated unreadable card"))
+        """A card the SAM cannot read (SW3 0x41: moved, or a weak field)."""
+        self._reader.fail_next(READ_COMMAND, SW3_READ_FAILED)
         self._reader.place(DEMO_CARDS[0])
 
     def retranslate(self) -> None:

@@ -59,7 +59,7 @@ class Tour(QObject):
     def _plan(self) -> list[Step]:
         w = self._window
         session = w.core.session
-        reader, panel = w.core.demo_reader, w.demo_panel
+        reader, panel = w.core.demo_card_slot, w.demo_panel
         if reader is None or panel is None:
             raise TourError("the tour needs demo mode (--demo)")
 
@@ -90,7 +90,7 @@ class Tour(QObject):
                 Step("", lambda: w.show_timeout_warning(None), lambda: not w.overlay.isVisible()),
                 Step(f"{mode}-done", session.complete_service, on(w.done)),
                 Step("", w.done.finish_button.click, on(w.attract)),
-                Step("", reader.lift, lambda: not reader.find_card()),
+                Step("", reader.lift, lambda: not reader.holding),
                 Step("", prefs(elder), lambda elder=elder: session.preferences.elder_mode == elder),
                 Step(
                     f"{mode}-error",

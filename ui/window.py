@@ -80,7 +80,7 @@ class KioskWindow(QWidget):
             self.crash_screen,
         ):
             self.stack.addWidget(screen)
-        self.demo_panel = DemoPanel(core.demo_reader) if core.demo_reader else None
+        self.demo_panel = DemoPanel(core.demo_card_slot) if core.demo_card_slot else None
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.stack, 1)

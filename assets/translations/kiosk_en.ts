@@ -305,6 +305,50 @@
         <source>此证件暂时无法在本机办理，请到村便民服务站窗口办理</source>
         <translation>This card cannot be used at this kiosk. Please go to the counter of the village service point.</translation>
     </message>
+    <message>
+        <source>无法识别该证件，请放置居民身份证</source>
+        <translation>This card is not recognised. Please place a resident ID card.</translation>
+    </message>
+    <message>
+        <source>证件信息校验失败，请联系工作人员</source>
+        <translation>The card&apos;s data could not be verified. Please ask the staff.</translation>
+    </message>
+    <message>
+        <source>证件校验失败，请重新放置证件</source>
+        <translation>The card could not be verified. Please place it again.</translation>
+    </message>
+    <message>
+        <source>证件校验失败，请重新放置证件；仍失败请联系工作人员</source>
+        <translation>The card could not be verified. Place it again; if it still fails, ask the staff.</translation>
+    </message>
+    <message>
+        <source>请将证件放稳，不要移动</source>
+        <translation>Please keep the card still on the reader.</translation>
+    </message>
+    <message>
+        <source>请将身份证放在感应区</source>
+        <translation>Please place your ID card on the reader</translation>
+    </message>
+    <message>
+        <source>读卡器故障，请联系工作人员</source>
+        <translation>The card reader is faulty. Please ask the staff.</translation>
+    </message>
+    <message>
+        <source>读卡器通信异常，请稍后重试</source>
+        <translation>The card reader is not responding properly. Please try again shortly.</translation>
+    </message>
+    <message>
+        <source>读卡失败，请将证件平放不要移动</source>
+        <translation>The card could not be read. Lay it flat and keep it still.</translation>
+    </message>
+    <message>
+        <source>读卡失败，请重新放置证件</source>
+        <translation>The card could not be read. Please place it again.</translation>
+    </message>
+    <message>
+        <source>证件信息校验失败，请到村便民服务站窗口办理</source>
+        <translation>The card&apos;s data could not be verified. Please go to the counter of the village service point.</translation>
+    </message>
 </context>
 <context>
     <name>TimeoutOverlay</name>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 
@@ -29,9 +30,21 @@ class ReaderUnavailableError(IdCardError):
     resident_message = "身份证读卡器暂时无法使用，请联系工作人员"
 
 
+class CardType(StrEnum):
+    RESIDENT = "resident"  # 居民身份证
+    HMT_RESIDENCE = "hmt_residence"  # 港澳台居民居住证 (type 'J')
+    FOREIGN_2017 = "foreign_2017"  # 外国人永久居留身份证, 2017 (type 'I')
+    FOREIGN_2023 = "foreign_2023"  # 外国人永久居留身份证, 2023 (type 'Y')
+
+
 @dataclass(frozen=True, slots=True)
 class IdCard:
-    """The fields printed on a resident ID card. Lives in memory only, never on disk."""
+    """The fields printed on an identity card. Lives in memory only, never on disk.
+
+    For the cards without some field (a foreign card has no ethnicity, an address only on
+    the resident and 港澳台 cards) the field is "". `extra` holds what only one kind has
+    (English name, nationality, 通行证号码, 签发次数 …); `raw_text` the 256-byte block as read.
+    """
 
     name: str
     gender: str
@@ -43,6 +56,9 @@ class IdCard:
     valid_from: dt.date
     valid_until: dt.date | None  # None: 长期 (no end date)
     photo: bytes = field(default=b"", repr=False)
+    card_type: CardType = CardType.RESIDENT
+    extra: dict[str, str] = field(default_factory=dict, repr=False)
+    raw_text: bytes = field(default=b"", repr=False)
 
     def __repr__(self) -> str:
         # Never let a stray `log.debug("%r", card)` print the resident.

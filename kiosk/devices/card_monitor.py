@@ -84,8 +84,13 @@ class CardMonitor:
         while not self._stop.is_set():
             try:
                 present = self._reader.find_card()
-            except ReaderUnavailableError as error:
-                self._set_status(Level.OFFLINE, error.technician_message)
+            except IdCardError as error:
+                # Gone (unplugged, silent): offline. Answering but unwell (a SAM fault,
+                # garbled frames): degraded. Either way, ask again later, less often.
+                gone = isinstance(error, ReaderUnavailableError)
+                self._set_status(
+                    Level.OFFLINE if gone else Level.DEGRADED, error.technician_message
+                )
                 backoff_s = min(backoff_s * 2, RETRY_BACKOFF_MAX_S)
                 self._stop.wait(backoff_s)
                 continue

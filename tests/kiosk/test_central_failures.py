@@ -59,12 +59,12 @@ def test_a_url_without_a_scheme_is_a_typed_error_not_a_crash() -> None:
 def test_a_card_outside_the_contract_fails_calmly_without_logging_the_name(
     core: Core, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assert core.card_monitor is not None and core.demo_reader is not None
+    assert core.card_monitor is not None and core.demo_card_slot is not None
     core.card_monitor.on_card_event(core.identification.handle)
     core.start()
-    name = "ZHANG" + "W" * 80  # longer than the contract's 60 characters
+    name = ""  # a chip with an empty name: the contract wants at least one character
     with caplog.at_level(logging.INFO):
-        core.demo_reader.place(dataclasses.replace(DEMO_CARDS[0], name=name))
+        core.demo_card_slot.place(dataclasses.replace(DEMO_CARDS[0], name=name))
         deadline = time.monotonic() + 5
         while core.session.state is not State.ERROR:
             assert time.monotonic() < deadline
@@ -72,5 +72,5 @@ def test_a_card_outside_the_contract_fails_calmly_without_logging_the_name(
     failure = core.session.failure
     assert failure is not None
     assert failure.resident_message == "此证件暂时无法在本机办理，请到村便民服务站窗口办理"
-    assert "name: string_too_long" in failure.technician_message
-    assert name not in caplog.text
+    assert "name: string_too_short" in failure.technician_message
+    assert DEMO_CARDS[0].id_number not in caplog.text

@@ -62,7 +62,7 @@ def test_a_file_overrides_defaults(tmp_path: Path) -> None:
         ),
         (
             {"devices": {"idcard_reader": "usb"}},
-            "devices.idcard_reader must be one of none, demo; got 'usb'",
+            "devices.idcard_reader must be one of none, sam-serial; got 'usb'",
         ),
         (
             {"session": {"idle_timout_s": 60}},

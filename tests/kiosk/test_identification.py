@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from drivers.idcard.base import NoCardError
 from drivers.idcard.demo import DEMO_CARDS
 from kiosk.app import Core, build_core
 from kiosk.config import Config
@@ -26,14 +25,14 @@ def wait_until(condition: Callable[[], bool]) -> None:
 
 
 def started(core: Core) -> Core:
-    assert core.card_monitor is not None and core.demo_reader is not None
+    assert core.card_monitor is not None and core.demo_card_slot is not None
     core.card_monitor.on_card_event(core.identification.handle)
     core.start()
     return core
 
 
 def test_a_card_opens_a_session_at_the_centre(core: Core) -> None:
-    started(core).demo_reader.place(DEMO_CARDS[1])  # type: ignore[union-attr]
+    started(core).demo_card_slot.place(DEMO_CARDS[1])  # type: ignore[union-attr]
     wait_until(lambda: core.session.state is State.IDENTIFIED)
     resident = core.session.resident
     assert resident is not None
@@ -45,7 +44,7 @@ def test_a_card_opens_a_session_at_the_centre(core: Core) -> None:
 def test_ending_the_session_forgets_the_token_and_closes_it_at_the_centre(
     core: Core, central_server: CentralServer
 ) -> None:
-    started(core).demo_reader.place(DEMO_CARDS[0])  # type: ignore[union-attr]
+    started(core).demo_card_slot.place(DEMO_CARDS[0])  # type: ignore[union-attr]
     wait_until(lambda: core.session.state is State.IDENTIFIED)
     token = core.identification.token
     assert token is not None
@@ -66,7 +65,7 @@ def test_ending_the_session_forgets_the_token_and_closes_it_at_the_centre(
 
 
 def test_card_left_on_reader_does_not_start_a_new_session(core: Core) -> None:
-    reader = started(core).demo_reader
+    reader = started(core).demo_card_slot
     assert reader is not None
     reader.place(DEMO_CARDS[0])
     wait_until(lambda: core.session.state is State.IDENTIFIED)
@@ -80,19 +79,19 @@ def test_card_left_on_reader_does_not_start_a_new_session(core: Core) -> None:
 
 
 def test_an_unreadable_card_puts_the_session_in_error_with_both_messages(core: Core) -> None:
-    reader = started(core).demo_reader
+    reader = started(core).demo_card_slot
     assert reader is not None
-    reader.fail_next_read(NoCardError("SW3 0x41: no card after select"))
+    reader.fail_next(0x30, 0x41)  # the read: 读证/卡操作失败
     reader.place(DEMO_CARDS[0])
     wait_until(lambda: core.session.state is State.ERROR)
     failure = core.session.failure
     assert failure is not None
-    assert failure.resident_message == NoCardError.resident_message
-    assert failure.technician_message == "SW3 0x41: no card after select"
+    assert failure.resident_message == "读卡失败，请将证件平放不要移动"
+    assert failure.technician_message.startswith("SAM read text and photo: SW3 0x41")
 
 
 def test_a_card_the_centre_refuses_shows_the_centres_reason(core: Core) -> None:
-    reader = started(core).demo_reader
+    reader = started(core).demo_card_slot
     assert reader is not None
     reader.place(dataclasses.replace(DEMO_CARDS[0], name="张三"))  # the chip disagrees
     wait_until(lambda: core.session.state is State.ERROR)
@@ -115,8 +114,8 @@ def test_when_the_centre_is_down_the_resident_is_told_so(
     )
     core = started(build_core(down, demo=True, clock=clock))
     try:
-        assert core.demo_reader is not None
-        core.demo_reader.place(DEMO_CARDS[0])
+        assert core.demo_card_slot is not None
+        core.demo_card_slot.place(DEMO_CARDS[0])
         wait_until(lambda: core.session.state is State.ERROR)
         failure = core.session.failure
         assert failure is not None
@@ -127,7 +126,7 @@ def test_when_the_centre_is_down_the_resident_is_told_so(
 
 
 def test_a_second_card_during_a_session_is_ignored(core: Core) -> None:
-    reader = started(core).demo_reader
+    reader = started(core).demo_card_slot
     assert reader is not None
     reader.place(DEMO_CARDS[0])
     wait_until(lambda: core.session.state is State.IDENTIFIED)
@@ -142,5 +141,5 @@ def test_a_second_card_during_a_session_is_ignored(core: Core) -> None:
 
 @pytest.mark.parametrize("card", DEMO_CARDS, ids=lambda c: c.name)
 def test_every_demo_card_is_a_resident_of_the_demo_centre(core: Core, card: object) -> None:
-    started(core).demo_reader.place(card)  # type: ignore[union-attr, arg-type]
+    started(core).demo_card_slot.place(card)  # type: ignore[union-attr, arg-type]
     wait_until(lambda: core.session.state is State.IDENTIFIED)

@@ -56,8 +56,8 @@ def test_the_number_keys_place_and_lift_demo_cards(qtbot: QtBot, window: KioskWi
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.menu, timeout=3000)
     assert window.menu.greeting.text() == "您好，李*英"
     qtbot.keyClick(window, Qt.Key.Key_0)
-    assert window.core.demo_reader is not None
-    qtbot.waitUntil(lambda: not window.core.demo_reader.find_card())
+    assert window.core.demo_card_slot is not None
+    qtbot.waitUntil(lambda: not window.core.demo_card_slot.holding)
 
 
 def test_exit_wipes_every_trace_of_the_resident(qtbot: QtBot, window: KioskWindow) -> None:
@@ -88,7 +88,7 @@ def test_an_unreadable_card_shows_the_error_and_home_wipes(
     assert window.demo_panel is not None
     tap(qtbot, window.demo_panel.fail_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.error, timeout=3000)
-    assert window.error.body.text() == "未能读取身份证，请将身份证平放在感应区，不要移动"
+    assert window.error.body.text() == "读卡失败，请将证件平放不要移动"
     tap(qtbot, window.error.home_button)
     assert window.stack.currentWidget() is window.attract
     assert window.error.body.text() == ""
@@ -149,10 +149,10 @@ def test_an_exception_in_a_worker_shows_the_crash_screen_and_wipes(
     assert "RuntimeError: central answered garbage for [ID]" in log_text
     assert CARD.id_number not in log_text
     # A card placed while the crash screen shows starts nothing.
-    assert window.core.demo_reader is not None
-    window.core.demo_reader.lift()
+    assert window.core.demo_card_slot is not None
+    window.core.demo_card_slot.lift()
     qtbot.wait(200)
-    tap_target = window.core.demo_reader
+    tap_target = window.core.demo_card_slot
     tap_target.place(DEMO_CARDS[1])
     qtbot.wait(800)
     assert window.core.session.state is State.IDLE

@@ -44,3 +44,10 @@ def test_every_resident_message_of_the_core_and_drivers_is_translatable() -> Non
     messages = _resident_messages_in("drivers") | _resident_messages_in("kiosk")
     assert messages, "no resident messages found: the scan is broken"
     assert messages <= set(RESIDENT_MESSAGES)
+
+
+def test_every_resident_message_of_a_table_is_translatable() -> None:
+    from drivers.idcard.status import STATUS
+    from kiosk.services.identification import CARD_UNUSABLE
+
+    assert {resident for _, resident in STATUS.values()} | {CARD_UNUSABLE} <= set(RESIDENT_MESSAGES)
