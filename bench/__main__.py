@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import central, gui_stall, startup
+from bench import central, gui_stall, idcard, startup
 
-BENCHMARKS = (startup, gui_stall, central)
+BENCHMARKS = (startup, gui_stall, central, idcard)
 
 
 def main() -> None:

@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "network", help="reach the central service with a signed request; check the clock"
     )
+    idcard = commands.add_parser(
+        "idcard", help="read one ID card and print it (the full ID number: technicians only)"
+    )
+    idcard.add_argument("--port", help="serial port (default: devices.idcard_port)")
+    idcard.add_argument("--baud", type=int, help="line rate (default: devices.idcard_baud)")
+    idcard.add_argument(
+        "--scan", action="store_true", help="find where a SAM answers: ports and rates"
+    )
     commands.add_parser("config", help="validate the configuration and show it, secrets hidden")
     commands.add_parser("hash-pin", help="read a technician PIN and print its hash for the config")
     commands.add_parser("example-config", help="print a config file documenting every key")
@@ -72,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         _emit(data, args.json, "\n".join(lines))
         return EXIT_OK
 
+    if args.command == "idcard":
+        return _idcard(args, config)
     if args.command == "network":
         return _network(config, args.demo, args.json)
     core = build_core(config, demo=args.demo)
@@ -90,6 +100,26 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)
     _emit(rows, args.json, text)
     return EXIT_OK if all(s.level == "ok" for s in statuses) else EXIT_DEVICE_PROBLEM
+
+
+def _idcard(args: argparse.Namespace, config: Config) -> int:
+    from drivers.idcard.base import IdCardError
+    from kiosk.idcard_diag import card_json, read_one, scan
+
+    port = args.port or config.devices.idcard_port
+    if args.scan:
+        found = scan([args.port] if args.port else None)
+        text = "\n".join(f"{f['port']}  {f['baud']} bd  SAM {f['sam_id']}" for f in found)
+        _emit(found, args.json, text or "no SAM module answered on any port")
+        return EXIT_OK if found else EXIT_DEVICE_PROBLEM
+    try:
+        card = read_one(port, args.baud or config.devices.idcard_baud)
+    except IdCardError as error:
+        print(f"kiosk-diag: idcard: {error.technician_message}", file=sys.stderr)
+        return EXIT_DEVICE_PROBLEM
+    data = card_json(card)
+    _emit(data, args.json, "\n".join(f"{key:<12} {value}" for key, value in data.items()))
+    return EXIT_OK
 
 
 def _network(config: Config, demo: bool, as_json: bool) -> int:

@@ -20,7 +20,7 @@ import serial
 from drivers.idcard import frames
 from drivers.idcard.base import IdCard, IdCardError, ReaderUnavailableError
 from drivers.idcard.frames import Answer, Outcome
-from drivers.idcard.status import SW3_FOUND, SW3_NO_CARD, SW3_SUCCESS, status_error
+from drivers.idcard.status import SW3_EMPTY, SW3_FOUND, SW3_NO_CARD, SW3_SUCCESS, status_error
 from drivers.idcard.text import decode_text_block
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,9 @@ GAP_TIMEOUT_S = 0.05  # silence inside an answer that has started
 FIND = (0x20, 0x01)
 SELECT = (0x20, 0x02)
 READ = (0x30, 0x01)  # text + photo
+READ_WITH_FINGERPRINTS = (0x30, 0x10)  # text + photo + fingerprint templates
+READ_APPENDED_ADDRESS = (0x30, 0x03)
+RESET = (0x10, 0xFF)
 SAM_ID = (0x12, 0xFF)
 STATUS = (0x11, 0xFF)
 
@@ -51,6 +54,23 @@ class ReaderCommunicationError(IdCardError):
 
 class ReaderTimeoutError(ReaderUnavailableError):
     """The reader said nothing, or stopped in the middle of an answer."""
+
+
+def _split(data: bytes, fields: int) -> tuple[bytes, ...]:
+    """Split a read answer by its big-endian length fields (TL PL [FL]), never by offsets."""
+    head = 2 * fields
+    if len(data) < head:
+        raise ReaderCommunicationError(f"read answer has {len(data)} bytes, fewer than its lengths")
+    lengths = [int.from_bytes(data[i : i + 2], "big") for i in range(0, head, 2)]
+    if head + sum(lengths) != len(data):
+        raise ReaderCommunicationError(
+            f"read answer: lengths {lengths} disagree with {len(data) - head} data bytes"
+        )
+    parts, start = [], head
+    for length in lengths:
+        parts.append(data[start : start + length])
+        start += length
+    return tuple(parts) + (b"",) * (3 - fields)
 
 
 def format_sam_id(raw: bytes) -> str:
@@ -91,14 +111,31 @@ class SamSerialReader:
     def read_card(self) -> IdCard:
         self._expect(SELECT, "select card", self._command_timeout_s)
         data = self._expect(READ, "read text and photo", self._read_timeout_s).data
-        if len(data) < 4:
-            raise ReaderCommunicationError(f"read answer has {len(data)} data bytes, not TL PL")
-        text_len, photo_len = int.from_bytes(data[0:2], "big"), int.from_bytes(data[2:4], "big")
-        if len(data) != 4 + text_len + photo_len:
-            raise ReaderCommunicationError(
-                f"read answer: TL {text_len} + PL {photo_len} disagree with {len(data) - 4} bytes"
-            )
-        return decode_text_block(data[4 : 4 + text_len], photo=data[4 + text_len :])
+        text, photo = _split(data, fields=2)[:2]
+        return decode_text_block(text, photo=photo)
+
+    def read_card_with_fingerprints(self) -> tuple[IdCard, bytes]:
+        """The card and its fingerprint templates (b"" when the card has none); opaque."""
+        self._expect(SELECT, "select card", self._command_timeout_s)
+        data = self._expect(
+            READ_WITH_FINGERPRINTS, "read with fingerprints", self._read_timeout_s
+        ).data
+        text, photo, fingerprints = _split(data, fields=3)
+        return decode_text_block(text, photo=photo), fingerprints
+
+    def read_appended_address(self) -> str | None:
+        """The 追加住址 a police station added after issue, or None (SW3 0x91: empty)."""
+        answer = self._exchange(
+            *READ_APPENDED_ADDRESS, name="read appended address", timeout_s=self._read_timeout_s
+        )
+        if answer.sw3 == SW3_EMPTY:
+            return None
+        if answer.sw3 != SW3_SUCCESS:
+            raise status_error(answer.sw3, "read appended address")
+        return answer.data.decode("utf-16-le", errors="replace").rstrip(" \x00")
+
+    def reset_sam(self) -> None:
+        self._expect(RESET, "reset SAM", self._command_timeout_s)
 
     def sam_id(self) -> str:
         if self._sam_id is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from drivers.idcard import frames
 from drivers.idcard.base import IdCard
 from drivers.idcard.frames import Outcome
-from drivers.idcard.status import SW3_FOUND, SW3_NO_CARD, SW3_SUCCESS
+from drivers.idcard.status import SW3_EMPTY, SW3_FOUND, SW3_NO_CARD, SW3_SUCCESS
 from drivers.idcard.text import encode_text_block
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ class SamSimulator:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.commands: list[tuple[int, int]] = []  # every command received, for tests
+        self.fingerprints = b""  # templates answered to 30 10 (two 512-byte ones, or none)
+        self.appended_address = ""  # answered to 30 03; empty: SW3 0x91
 
     # --- the device's state, set by tests and the demo panel ------------------------------
 
@@ -197,6 +199,18 @@ class SamSimulator:
                 return frames.encode_answer(0x41)
             lengths = len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big")
             return frames.encode_answer(SW3_SUCCESS, lengths + text + photo)
+        if key == (0x30, 0x10):
+            if not card:
+                return frames.encode_answer(0x41)
+            fingerprints = self.fingerprints
+            lengths = b"".join(len(part).to_bytes(2, "big") for part in (text, photo, fingerprints))
+            return frames.encode_answer(SW3_SUCCESS, lengths + text + photo + fingerprints)
+        if key == (0x30, 0x03):
+            if not self.appended_address:
+                return frames.encode_answer(SW3_EMPTY)
+            return frames.encode_answer(
+                SW3_SUCCESS, self.appended_address.ljust(35).encode("utf-16-le")
+            )
         if key == (0x12, 0xFF):
             return frames.encode_answer(SW3_SUCCESS, self._sam_id)
         if key in ((0x10, 0xFF), (0x11, 0xFF)):

@@ -111,3 +111,27 @@ def test_an_unplugged_port_is_unavailable_then_reopened(
 def test_a_missing_port_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(ReaderUnavailableError, match="cannot open"):
         SamSerialReader(str(tmp_path / "no-such-tty")).find_card()
+
+
+def test_the_fingerprint_variant_splits_by_its_three_lengths(
+    simulator: SamSimulator, reader: SamSerialReader
+) -> None:
+    simulator.place(DEMO_CARDS[0])
+    card, fingerprints = reader.read_card_with_fingerprints()
+    assert card.name == DEMO_CARDS[0].name and fingerprints == b""
+    simulator.fingerprints = os.urandom(1024)
+    card, fingerprints = reader.read_card_with_fingerprints()
+    assert fingerprints == simulator.fingerprints and len(card.photo) == 1024
+
+
+def test_an_appended_address_or_none(simulator: SamSimulator, reader: SamSerialReader) -> None:
+    simulator.place(DEMO_CARDS[0])
+    assert reader.read_appended_address() is None  # SW3 0x91: the item is empty
+    simulator.appended_address = "四川省南部县大桥镇新河村2组"
+    assert reader.read_appended_address() == "四川省南部县大桥镇新河村2组"
+
+
+def test_the_sam_can_be_reset(simulator: SamSimulator, reader: SamSerialReader) -> None:
+    reader.reset_sam()
+    reader.check_status()
+    assert simulator.commands == [(0x10, 0xFF), (0x11, 0xFF)]
