@@ -190,10 +190,13 @@ class SamSerialReader:
             decoded = frames.decode(buffer, frames.MIN_ANSWER_LEN)
             if decoded.outcome is Outcome.FRAME:
                 return frames.answer_from_body(decoded.body)
-            if decoded.outcome in (Outcome.BAD_CHECKSUM, Outcome.BAD_LENGTH):
+            if decoded.outcome is Outcome.BAD_CHECKSUM:  # a whole answer arrived damaged
                 raise ReaderCommunicationError(f"SAM {name}: {decoded.outcome.value}")
-            if decoded.outcome is Outcome.SKIPPED:
-                log.warning("SAM %s: skipped %d bytes before a preamble", name, decoded.consumed)
+            if decoded.outcome in (Outcome.SKIPPED, Outcome.BAD_LENGTH):
+                # Noise, or a preamble-like run in it: resynchronise on the next preamble.
+                log.warning(
+                    "SAM %s: skipped %d bytes (%s)", name, decoded.consumed, decoded.outcome.value
+                )
                 buffer = buffer[decoded.consumed :]
                 continue
             chunk = port.read(frames.bytes_needed(buffer))

@@ -58,6 +58,7 @@ class SamSimulator:
         self._photo = bytes(PHOTO_BYTES)
         self._next_status: dict[int, int] = {}  # command → SW3 for its next answer
         self._corrupt_next = False
+        self._garbage = b""
         self._silent = False
         self._master = -1
         self._slave = -1
@@ -90,6 +91,11 @@ class SamSimulator:
         """Answer the next `command` (0x20, 0x30 …) with status `sw3`."""
         with self._lock:
             self._next_status[command] = sw3
+
+    def send_garbage_first(self, noise: bytes) -> None:
+        """Put `noise` on the line before the next answer (line noise, a half frame …)."""
+        with self._lock:
+            self._garbage = noise
 
     def corrupt_next_checksum(self) -> None:
         with self._lock:
@@ -173,6 +179,7 @@ class SamSimulator:
             forced = self._next_status.pop(command.command, None)
             card, text, photo = self._card, self._text, self._photo
             corrupt, self._corrupt_next = self._corrupt_next, False
+            garbage, self._garbage = self._garbage, b""
         if key == (0x30, 0x01) and card is not None and forced is None:
             time.sleep(self._read_processing_s)
         if forced is not None:
@@ -181,7 +188,7 @@ class SamSimulator:
             frame = self._normal_answer(key, card is not None, text, photo)
         if corrupt:
             frame = frame[:-1] + bytes([frame[-1] ^ 0xFF])
-        self._send(master, frame)
+        self._send(master, garbage + frame)
 
     def _normal_answer(self, key: tuple[int, int], card: bool, text: bytes, photo: bytes) -> bytes:
         if key == (0x20, 0x01):

@@ -135,3 +135,13 @@ def test_the_sam_can_be_reset(simulator: SamSimulator, reader: SamSerialReader) 
     reader.reset_sam()
     reader.check_status()
     assert simulator.commands == [(0x10, 0xFF), (0x11, 0xFF)]
+
+
+def test_noise_before_an_answer_is_skipped(
+    simulator: SamSimulator, reader: SamSerialReader, caplog: pytest.LogCaptureFixture
+) -> None:
+    simulator.place(DEMO_CARDS[0])
+    simulator.send_garbage_first(b"\x00\xff\xaa\xaa\x13" + bytes.fromhex("AAAAAA9669"))
+    with caplog.at_level("WARNING"):
+        assert reader.find_card() is True
+    assert "skipped" in caplog.text
