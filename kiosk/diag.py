@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     idcard.add_argument(
         "--scan", action="store_true", help="find where a SAM answers: ports and rates"
     )
+    smartcard = commands.add_parser(
+        "smartcard", help="read the social security card in a PC/SC reader and print it"
+    )
+    smartcard.add_argument("--reader", help="PC/SC reader name (default: the first with a card)")
     commands.add_parser("config", help="validate the configuration and show it, secrets hidden")
     commands.add_parser("hash-pin", help="read a technician PIN and print its hash for the config")
     commands.add_parser("example-config", help="print a config file documenting every key")
@@ -82,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "idcard":
         return _idcard(args, config)
+    if args.command == "smartcard":
+        return _smartcard(args)
     if args.command == "network":
         return _network(config, args.demo, args.json)
     core = build_core(config, demo=args.demo)
@@ -119,6 +125,27 @@ def _idcard(args: argparse.Namespace, config: Config) -> int:
         return EXIT_DEVICE_PROBLEM
     data = card_json(card)
     _emit(data, args.json, "\n".join(f"{key:<12} {value}" for key, value in data.items()))
+    return EXIT_OK
+
+
+def _smartcard(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from drivers.smartcard.base import SmartCardError
+    from drivers.smartcard.pcsc import connect
+    from drivers.smartcard.social_security import SocialSecurityCardReader
+
+    try:
+        with connect(args.reader) as connection:
+            card = SocialSecurityCardReader(connection).read()
+    except SmartCardError as error:
+        print(f"kiosk-diag: smartcard: {error.technician_message}", file=sys.stderr)
+        return EXIT_DEVICE_PROBLEM
+    data = {
+        key: value.isoformat() if hasattr(value, "isoformat") else value
+        for key, value in dataclasses.asdict(card).items()
+    }
+    _emit(data, args.json, "\n".join(f"{key:<24} {value}" for key, value in data.items()))
     return EXIT_OK
 
 

@@ -29,4 +29,8 @@ RESIDENT_MESSAGES = (
     QT_TRANSLATE_NOOP("ResidentMessages", "读卡失败，请将证件平放不要移动"),
     QT_TRANSLATE_NOOP("ResidentMessages", "读卡失败，请重新放置证件"),
     QT_TRANSLATE_NOOP("ResidentMessages", "证件信息校验失败，请到村便民服务站窗口办理"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "读取社会保障卡失败，请重新插卡"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "请将社会保障卡插入读卡器"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "读卡时卡片被取出，请重新插入社会保障卡"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "这不是社会保障卡，请插入社会保障卡"),
 )

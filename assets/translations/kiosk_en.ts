@@ -349,6 +349,22 @@
         <source>证件信息校验失败，请到村便民服务站窗口办理</source>
         <translation>The card&apos;s data could not be verified. Please go to the counter of the village service point.</translation>
     </message>
+    <message>
+        <source>读取社会保障卡失败，请重新插卡</source>
+        <translation>The social security card could not be read. Please insert it again.</translation>
+    </message>
+    <message>
+        <source>请将社会保障卡插入读卡器</source>
+        <translation>Please insert your social security card into the reader.</translation>
+    </message>
+    <message>
+        <source>读卡时卡片被取出，请重新插入社会保障卡</source>
+        <translation>The card was removed while it was being read. Please insert it again.</translation>
+    </message>
+    <message>
+        <source>这不是社会保障卡，请插入社会保障卡</source>
+        <translation>This is not a social security card. Please insert a social security card.</translation>
+    </message>
 </context>
 <context>
     <name>TimeoutOverlay</name>

@@ -20,6 +20,7 @@ from kiosk.api.models import (
     SessionAnswer,
     SessionByIdCard,
     SessionBySms,
+    SessionBySsCard,
     SessionRequest,
     SmsCodeAnswer,
     SmsCodeRequest,
@@ -90,6 +91,12 @@ def _check_card(resident: Resident, body: SessionByIdCard) -> None:
         raise ApiRefusal(403, "card_expired", "您的身份证已过期，请到派出所换领")
 
 
+def _check_sscard(resident: Resident, body: SessionBySsCard) -> None:
+    if body.name != resident.name:
+        log.warning("social security card data disagrees with the register")
+        raise ApiRefusal(403, "card_mismatch", "社会保障卡信息核验失败，请到窗口办理")
+
+
 def _check_sms(session: Session, resident: Resident, code: str) -> None:
     sms = session.scalar(
         select(SmsCode)
@@ -109,13 +116,18 @@ def _age(born: dt.date, today: dt.date) -> int:
 
 @router.post("/sessions", response_model=SessionAnswer)
 def open_session(request: Request, kiosk: Kiosk, body: SessionRequest) -> SessionAnswer:
-    """A resident session, by the ID card's fields or by ID number and SMS code."""
+    """A resident session, by an ID card's or a social security card's fields, or by ID
+    number and SMS code."""
     db = request.app.state.db
     try:
         with db.session() as session:
             if isinstance(body, SessionBySms):
                 resident = _resident_by_number(session, body.id_number)
                 _check_sms(session, resident, body.code)
+            elif isinstance(body, SessionBySsCard):
+                # 社会保障号码 is the holder's ID number (reference/smartcards.md §4)
+                resident = _resident_by_number(session, body.social_security_number)
+                _check_sscard(resident, body)
             else:
                 resident = _resident_by_number(session, body.card.id_number)
                 _check_card(resident, body)

@@ -44,6 +44,7 @@ from kiosk.api.models import (
     SessionAnswer,
     SessionByIdCard,
     SessionBySms,
+    SessionBySsCard,
     SmsCodeAnswer,
     SmsCodeRequest,
 )
@@ -103,7 +104,9 @@ class CentralClient:
         body = SmsCodeRequest(id_number=id_number)
         return self._call("POST", "/sms-codes", body, SmsCodeAnswer, idempotent=False)
 
-    def open_session(self, request: SessionByIdCard | SessionBySms) -> SessionAnswer:
+    def open_session(
+        self, request: SessionByIdCard | SessionBySms | SessionBySsCard
+    ) -> SessionAnswer:
         return self._call("POST", "/sessions", request, SessionAnswer, idempotent=False)
 
     def close_session(self, token: str) -> None:

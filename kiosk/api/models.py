@@ -117,7 +117,20 @@ class SessionBySms(Request):
     code: Annotated[str, Field(pattern=r"^\d{6}$")]
 
 
-SessionRequest = Annotated[SessionByIdCard | SessionBySms, Field(discriminator="method")]
+class SessionBySsCard(Request):
+    """A 社会保障卡 read over PC/SC: the fields its social security application holds."""
+
+    method: Literal["sscard"]
+    card_number: Annotated[str, Field(min_length=1, max_length=20, description="卡号")]
+    social_security_number: Annotated[
+        str, Field(min_length=15, max_length=18, description="社会保障号码 (= ID number)")
+    ]
+    name: Annotated[str, Field(min_length=1, max_length=30)]
+
+
+SessionRequest = Annotated[
+    SessionByIdCard | SessionBySms | SessionBySsCard, Field(discriminator="method")
+]
 
 
 class ResidentSummary(Answer):

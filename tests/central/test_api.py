@@ -18,6 +18,7 @@ from kiosk.api.models import (
     Rating,
     SessionByIdCard,
     SessionBySms,
+    SessionBySsCard,
 )
 from tests.rigs.central import CentralServer
 
@@ -73,6 +74,25 @@ def test_an_unknown_resident_is_404(central: CentralServer) -> None:
     with pytest.raises(CentralRefusedError) as refused:
         central.client().open_session(SessionByIdCard(method="idcard", card=stranger, sam_id="x"))
     assert refused.value.code == "resident_not_found"
+
+
+def test_a_social_security_card_opens_a_session_and_a_wrong_name_is_refused(
+    central: CentralServer,
+) -> None:
+    card = SessionBySsCard(
+        method="sscard",
+        card_number="A12345678",
+        social_security_number="511321198506120030",
+        name="张伟",
+    )
+    answer = central.client().open_session(card)
+    assert (answer.resident.display_name, answer.resident.masked_id) == (
+        "张*",
+        "511321********0030",
+    )
+    with pytest.raises(CentralRefusedError) as refused:
+        central.client().open_session(card.model_copy(update={"name": "王五"}))
+    assert (refused.value.status, refused.value.code) == (403, "card_mismatch")
 
 
 def test_sms_code_then_session(central: CentralServer) -> None:
