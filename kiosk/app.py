@@ -34,6 +34,7 @@ from kiosk.session import Session, State
 if TYPE_CHECKING:  # loaded by Core.connect(), after the first frame
     from kiosk.api.client import CentralClient
     from kiosk.api.models import HeartbeatAnswer
+    from kiosk.devices.smartcard_service import SmartCardService
     from kiosk.outbox import Outbox
     from kiosk.services.events import HeartbeatService
 
@@ -72,6 +73,7 @@ class Core:
     outbox: Outbox | None = None
     card_monitor: CardMonitor | None = None
     demo_card_slot: SamSimulator | None = None  # where the demo panel lays its cards
+    smartcard: SmartCardService | None = None  # 社会保障卡 in a PC/SC reader
     heartbeat: HeartbeatService | None = None
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
     _connected: bool = field(default=False, repr=False)
@@ -227,6 +229,11 @@ def build_core(
     executor = executor or ThreadExecutor()
     reader, simulator = _card_reader(config, demo)
     monitor = CardMonitor(reader, config.devices.card_poll_interval_s) if reader else None
+    smartcard = None
+    if config.devices.smartcard_reader == "pcsc":
+        from kiosk.devices.smartcard_service import SmartCardService  # loads pyscard
+
+        smartcard = SmartCardService()
     core = Core(
         config=config,
         demo=demo,
@@ -239,7 +246,8 @@ def build_core(
         demo_central=DemoCentral(config.state_dir) if demo and not config.central.url else None,
         card_monitor=monitor,
         demo_card_slot=simulator,
-        services=[service for service in (simulator, monitor) if service is not None],
+        smartcard=smartcard,
+        services=[s for s in (simulator, monitor, smartcard) if s is not None],
     )
     log.info(
         "core built: kiosk %s, demo=%s, central %s, log file %s",

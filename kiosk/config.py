@@ -107,6 +107,11 @@ class DevicesSection:
         "(`--demo` always uses the simulator)",
         choices=("none", "sam-serial"),
     )
+    smartcard_reader: str = setting(
+        "none",
+        "Social security card reader: a PC/SC reader through pcscd, or none",
+        choices=("none", "pcsc"),
+    )
     idcard_port: str = setting("/dev/ttyUSB0", "Serial port of the ID card reader's SAM module")
     idcard_baud: int = setting(
         115_200,

@@ -17,6 +17,7 @@ from kiosk import logs
 from kiosk.app import Core, build_core
 from kiosk.config import Config, from_mapping
 from tests.rigs.central import CentralServer, start_central
+from tests.rigs.pcsc import PcscRig, start_pcscd
 
 
 class FakeClock:
@@ -77,3 +78,18 @@ def _remove_kiosk_log_handlers() -> Iterator[None]:
     """`logs.configure` installs handlers on the root logger; take them off after each test."""
     yield
     logs.remove_handlers()
+
+
+@pytest.fixture(scope="session")
+def pcsc_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PcscRig]:
+    """A real pcscd with a vpcd reader, private to this test session (see tests/rigs/pcsc.py)."""
+    rig = start_pcscd(tmp_path_factory.mktemp("pcscd"))
+    yield rig
+    rig.stop()
+
+
+@pytest.fixture
+def pcsc(pcsc_session: PcscRig) -> Iterator[PcscRig]:
+    """The session's pcscd, with every virtual card removed after the test."""
+    yield pcsc_session
+    pcsc_session.remove_all()

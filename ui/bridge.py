@@ -34,6 +34,8 @@ class CoreBridge(QObject):
         # widgets may only be touched on the GUI thread, so theirs goes through a signal.
         core.session.add_wipe_hook(self.wiped.emit)
         core.catalog.on_change(self.catalog_changed.emit)
+        if core.smartcard is not None:
+            core.smartcard.on_card_event(self.card_event.emit)
         if core.card_monitor is not None:
             core.card_monitor.on_card_event(self.card_event.emit)
             core.card_monitor.on_status(self.device_status.emit)

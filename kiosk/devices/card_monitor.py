@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from drivers.idcard.base import IdCard, IdCardError, IdCardReader, ReaderUnavailableError
+from drivers.smartcard.base import SmartCardError, SocialSecurityCard
 from kiosk.devices.status import DeviceStatus, Level
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class CardRead:
 
 @dataclass(frozen=True, slots=True)
 class ReadFailed:
-    error: IdCardError
+    error: IdCardError | SmartCardError  # both carry resident_ and technician_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,14 @@ class CardRemoved:
     """The card left the field."""
 
 
-CardEvent = CardInserted | CardRead | ReadFailed | CardRemoved
+@dataclass(frozen=True, slots=True)
+class SocialCardRead:
+    """A 社会保障卡 read in a PC/SC reader (kiosk/devices/smartcard_service.py)."""
+
+    card: SocialSecurityCard
+
+
+CardEvent = CardInserted | CardRead | SocialCardRead | ReadFailed | CardRemoved
 
 
 class CardMonitor:

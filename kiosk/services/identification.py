@@ -8,17 +8,28 @@ The rules about *when* a card may start a session live here too.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from drivers.idcard.base import IdCard
+from drivers.smartcard.base import SocialSecurityCard
 from kiosk.api.errors import CentralError, CentralRefusedError
-from kiosk.devices.card_monitor import CardEvent, CardInserted, CardRead, CardRemoved, ReadFailed
+from kiosk.devices.card_monitor import (
+    CardEvent,
+    CardInserted,
+    CardRead,
+    CardRemoved,
+    ReadFailed,
+    SocialCardRead,
+)
 from kiosk.executor import Executor, Outcome
 from kiosk.session import Failure, Resident, Session, State
 
 if TYPE_CHECKING:  # pydantic and requests load when the core connects, after the first frame
     from kiosk.api.client import CentralClient
-    from kiosk.api.models import SessionByIdCard
+    from kiosk.api.models import SessionByIdCard, SessionBySsCard
+
+    SessionRequest = SessionByIdCard | SessionBySsCard
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +72,9 @@ class Identification:
                 else:
                     log.info("card placed in state %s: ignored, a session is under way", state)
             case CardRead(card=card, sam_id=sam_id) if state is State.IDENTIFYING:
-                self._open_session(card, sam_id)
+                self._open_session(lambda: self._request(card, sam_id))
+            case SocialCardRead(card=social) if state is State.IDENTIFYING:
+                self._open_session(lambda: self._social_request(social))
             case ReadFailed(error=error) if state is State.IDENTIFYING:
                 self._session.fail(Failure(error.resident_message, error.technician_message))
             case CardRemoved():
@@ -69,7 +82,7 @@ class Identification:
             case _:
                 log.info("%s in state %s: ignored", type(event).__name__, state)
 
-    def _open_session(self, card: IdCard, sam_id: str) -> None:
+    def _open_session(self, build: Callable[[], SessionRequest]) -> None:
         from pydantic import ValidationError
 
         central = self.central
@@ -77,7 +90,7 @@ class Identification:
             self._session.fail(NO_CENTRAL)
             return
         try:
-            request = self._request(card, sam_id)
+            request = build()
         except ValidationError as error:
             # Never log the input: it is the resident's card. Where and what kind suffices.
             problems = "; ".join(
@@ -91,6 +104,17 @@ class Identification:
         generation = self._generation
         self._executor.submit(
             lambda: central.open_session(request), lambda outcome: self._opened(generation, outcome)
+        )
+
+    @staticmethod
+    def _social_request(card: SocialSecurityCard) -> SessionBySsCard:
+        from kiosk.api.models import SessionBySsCard
+
+        return SessionBySsCard(
+            method="sscard",
+            card_number=card.card_number,
+            social_security_number=card.social_security_number,
+            name=card.name,
         )
 
     @staticmethod
