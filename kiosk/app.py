@@ -154,15 +154,16 @@ class Core:
             self.session.finish()
 
     def device_statuses(self) -> list[DeviceStatus]:
-        if self.card_monitor is None:
-            return [
-                DeviceStatus(
-                    IDCARD_DEVICE,
-                    Level.OFFLINE,
-                    "no reader configured (devices.idcard_reader = none)",
-                )
-            ]
-        return [self.card_monitor.status]
+        statuses = [
+            self.card_monitor.status
+            if self.card_monitor is not None
+            else DeviceStatus(
+                IDCARD_DEVICE, Level.OFFLINE, "no reader configured (devices.idcard_reader = none)"
+            )
+        ]
+        if self.smartcard is not None:
+            statuses.append(self.smartcard.status)
+        return statuses
 
 
 def _card_reader(config: Config, demo: bool) -> tuple[IdCardReader | None, SamSimulator | None]:

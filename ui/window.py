@@ -100,6 +100,7 @@ class KioskWindow(QWidget):
         self._tick_timer.start(SESSION_TICK_MS)
         app.installEventFilter(self)
         self.attract.set_elder_mode(core.session.preferences.elder_mode)
+        self.attract.set_social_card(core.smartcard is not None)
         for status in core.device_statuses():
             self._on_device_status(status)
         self.attract.announcements.set_items(self._announcements())

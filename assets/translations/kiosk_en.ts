@@ -19,6 +19,10 @@
         <translation>Please place your ID card on the reader</translation>
     </message>
     <message>
+        <source>感应区在屏幕下方，身份证平放后请不要移动；也可将社会保障卡插入读卡器</source>
+        <translation>The reader is below the screen. Lay the ID card flat and keep it still, or insert your social security card.</translation>
+    </message>
+    <message>
         <source>感应区在屏幕下方，身份证平放后请不要移动，读取约需 1 秒</source>
         <translation>The reader is below the screen. Lay the card flat and keep it still; reading takes about 1 second.</translation>
     </message>

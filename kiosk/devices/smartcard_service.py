@@ -8,6 +8,7 @@ demands a SAM is a failure with its own resident message, never retried.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
 from drivers.smartcard.base import SmartCardError
@@ -21,16 +22,44 @@ from kiosk.devices.card_monitor import (
     ReadFailed,
     SocialCardRead,
 )
+from kiosk.devices.status import DeviceStatus, Level
 
 log = logging.getLogger(__name__)
+
+
+DEVICE_NAME = "smartcard"
 
 
 class SmartCardService:
     def __init__(self) -> None:
         self._listeners: list[Callable[[CardEvent], None]] = []
+        self._readers: set[str] = set()
+        self._lock = threading.Lock()
         self._watcher = SmartCardWatcher(
-            on_card_inserted=self._inserted, on_card_removed=self._removed
+            on_reader_added=self._reader_added,
+            on_reader_removed=self._reader_removed,
+            on_card_inserted=self._inserted,
+            on_card_removed=self._removed,
         )
+
+    @property
+    def status(self) -> DeviceStatus:
+        """Offline while no PC/SC reader is seen (none plugged in, or pcscd not running)."""
+        with self._lock:
+            readers = sorted(self._readers)
+        if not readers:
+            return DeviceStatus(DEVICE_NAME, Level.OFFLINE, "no PC/SC reader (pcscd running?)")
+        return DeviceStatus(DEVICE_NAME, Level.OK, "")
+
+    def _reader_added(self, reader: str) -> None:
+        log.info("PC/SC reader %s plugged in", reader)
+        with self._lock:
+            self._readers.add(reader)
+
+    def _reader_removed(self, reader: str) -> None:
+        log.warning("PC/SC reader %s gone", reader)
+        with self._lock:
+            self._readers.discard(reader)
 
     def on_card_event(self, listener: Callable[[CardEvent], None]) -> None:
         self._listeners.append(listener)

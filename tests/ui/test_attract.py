@@ -125,3 +125,18 @@ def test_kiosk_mode_is_frameless_without_cursor_context_menu_or_close(
 @pytest.mark.parametrize("dpi", [96.0, 160.0])
 def test_touch_targets_are_physical_millimetres(dpi: float) -> None:
     assert px_from_mm(18, dpi) == round(18 * dpi / 25.4)
+
+
+def test_with_a_pcsc_reader_the_attract_screen_mentions_the_social_security_card(
+    qtbot: QtBot, config: Config
+) -> None:
+    import dataclasses
+
+    with_reader = dataclasses.replace(
+        config, devices=dataclasses.replace(config.devices, smartcard_reader="pcsc")
+    )
+    core = build_core(with_reader, demo=True)
+    window = KioskWindow(core, chinese_font_family(), kiosk_mode=False)
+    qtbot.addWidget(window)
+    assert "社会保障卡" in window.attract.hint.text()
+    assert [s.device for s in core.device_statuses()] == ["idcard", "smartcard"]

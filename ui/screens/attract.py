@@ -66,6 +66,7 @@ class AttractScreen(Screen):
         super().__init__(parent)
         self._elder_mode = False
         self._reader_available = True
+        self._social_card = False
         svg = resources.files("assets") / "images" / ILLUSTRATION
         self.illustration = QSvgWidget()
         self.illustration.load(svg.read_bytes())
@@ -110,6 +111,11 @@ class AttractScreen(Screen):
         self._elder_mode = on
         self.retranslate()
 
+    def set_social_card(self, accepted: bool) -> None:
+        """Whether a social security card (社会保障卡) identifies too, in a PC/SC reader."""
+        self._social_card = accepted
+        self.retranslate()
+
     def set_reader_available(self, available: bool) -> None:
         self._reader_available = available
         self.retranslate()
@@ -117,7 +123,11 @@ class AttractScreen(Screen):
     def retranslate(self) -> None:
         if self._reader_available:
             self.prompt.setText(self.tr("请将身份证放在感应区"))
-            self.hint.setText(self.tr("感应区在屏幕下方，身份证平放后请不要移动，读取约需 1 秒"))
+            self.hint.setText(
+                self.tr("感应区在屏幕下方，身份证平放后请不要移动；也可将社会保障卡插入读卡器")
+                if self._social_card
+                else self.tr("感应区在屏幕下方，身份证平放后请不要移动，读取约需 1 秒")
+            )
         else:
             self.prompt.setText(self.tr("身份证读卡器暂时无法使用"))
             self.hint.setText(self.tr("请联系村便民服务站工作人员，或稍后再来"))
