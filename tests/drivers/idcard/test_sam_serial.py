@@ -18,7 +18,7 @@ from drivers.idcard.sam_serial import (
     format_sam_id,
 )
 from drivers.idcard.simulator import SamSimulator
-from drivers.idcard.status import SamFaultError, SamStatusError
+from drivers.idcard.status import STATUS, SamFaultError, SamStatusError
 
 READ_ANSWER_BYTES = 1295  # reference §3: 30 01 answer, text + photo
 
@@ -145,3 +145,19 @@ def test_noise_before_an_answer_is_skipped(
     with caplog.at_level("WARNING"):
         assert reader.find_card() is True
     assert "skipped" in caplog.text
+
+
+@pytest.mark.parametrize("sw3", sorted(STATUS))
+def test_every_status_of_the_reference_is_typed_with_both_messages(
+    simulator: SamSimulator, reader: SamSerialReader, sw3: int
+) -> None:
+    simulator.place(DEMO_CARDS[0])
+    simulator.fail_next(0x30, sw3)
+    with pytest.raises(SamStatusError) as failed:
+        reader.read_card()  # the read (0x30 01) gets the status
+    assert failed.value.status == sw3
+    assert f"SW3 0x{sw3:02X} {STATUS[sw3][0]}" in failed.value.technician_message
+    assert failed.value.resident_message == STATUS[sw3][1]
+    assert isinstance(failed.value, SamFaultError) == (
+        STATUS[sw3][1] == "读卡器故障，请联系工作人员"
+    )
