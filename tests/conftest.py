@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from drivers.idcard.simulator import SamSimulator
 from kiosk import logs
 from kiosk.app import Core, build_core
 from kiosk.config import Config, from_mapping
@@ -93,3 +94,12 @@ def pcsc(pcsc_session: PcscRig) -> Iterator[PcscRig]:
     """The session's pcscd, with every virtual card removed after the test."""
     yield pcsc_session
     pcsc_session.remove_all()
+
+
+@pytest.fixture
+def simulator(tmp_path: Path) -> Iterator[SamSimulator]:
+    """A SAM module on a pseudo-terminal (drivers/idcard/simulator.py), at 115200 bd."""
+    simulator = SamSimulator(tmp_path / "ttyIDCARD")
+    simulator.start()
+    yield simulator
+    simulator.stop()

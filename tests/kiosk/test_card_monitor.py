@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -25,14 +24,6 @@ from kiosk.devices.status import DeviceStatus, Level
 POLL_S = 0.02
 WAIT_S = 5.0
 Events = queue.Queue[CardEvent | DeviceStatus]
-
-
-@pytest.fixture
-def simulator(tmp_path: Path) -> Iterator[SamSimulator]:
-    simulator = SamSimulator(tmp_path / "ttyIDCARD")
-    simulator.start()
-    yield simulator
-    simulator.stop()
 
 
 @pytest.fixture

@@ -6,23 +6,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from drivers.idcard.demo import DEMO_CARDS
 from drivers.idcard.simulator import SamSimulator
 
 DIAG = str(Path(sys.executable).with_name("kiosk-diag"))
-
-
-@pytest.fixture
-def simulator(tmp_path: Path) -> Iterator[SamSimulator]:
-    simulator = SamSimulator(tmp_path / "ttyIDCARD")
-    simulator.start()
-    yield simulator
-    simulator.stop()
 
 
 def diag(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -24,14 +24,6 @@ READ_ANSWER_BYTES = 1295  # reference §3: 30 01 answer, text + photo
 
 
 @pytest.fixture
-def simulator(tmp_path: Path) -> Iterator[SamSimulator]:
-    simulator = SamSimulator(tmp_path / "ttyIDCARD")
-    simulator.start()
-    yield simulator
-    simulator.stop()
-
-
-@pytest.fixture
 def reader(simulator: SamSimulator) -> Iterator[SamSerialReader]:
     reader = SamSerialReader(simulator.port)
     yield reader
