@@ -1,0 +1,1 @@
+"""Printed documents: certificates (A4, reportlab) and receipts, from the contract's models."""

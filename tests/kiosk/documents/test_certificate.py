@@ -1,0 +1,149 @@
+"""Certificates rendered from the real centre's answers; the PDF read back with poppler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.api.models import CertificateAnswer, IdCardFields, SessionByIdCard
+from kiosk.documents.certificate import render_certificate
+from tests.rigs.central import CentralServer
+
+ELDER = IdCardFields(
+    name="李秀英",
+    gender="女",
+    ethnicity="汉",
+    birth_date="1946-02-03",
+    address="x",
+    id_number="511321194602030029",
+    issuer="南部县公安局",
+    valid_from="2016-03-01",
+    valid_until=None,
+)
+
+
+def issue(central: CentralServer, service: str) -> CertificateAnswer:
+    client = central.client()
+    token = client.open_session(SessionByIdCard(method="idcard", card=ELDER, sam_id="s")).token
+    return client.issue_certificate(token, service, secrets.token_hex(12))
+
+
+def pdf_text(pdf: bytes, tmp_path: Path, page: int | None = None) -> str:
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(
+        ["pdftotext", "-layout", *pages, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace(" ", "")  # pdftotext spaces text out as it likes: compare without
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> int:
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(
+        next(line.split()[1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
+    )
+
+
+def test_a_certificate_carries_title_holder_serial_and_verification(
+    central_server: CentralServer, tmp_path: Path
+) -> None:
+    answer = issue(central_server, "si-cert")
+    pdf = render_certificate(answer)
+    text = pdf_text(pdf, tmp_path)
+    for expected in (
+        "社会保险参保证明",
+        "李秀英",
+        "511321********0029",
+        answer.serial_no,
+        answer.verify.code,
+        "第1页共1页",
+        "南部县人力资源和社会保障局",
+        "非电子签名",
+    ):
+        assert expected in text
+    assert "511321194602030029" not in text
+
+
+def test_fonts_are_embedded_subsets_and_nothing_else(
+    central_server: CentralServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.pdf"
+    path.write_bytes(render_certificate(issue(central_server, "si-cert")))
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts, "no font at all"
+    for line in fonts:
+        *_, emb, sub, uni, _obj, _gen = line.split()
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), line
+
+
+def test_a_long_table_splits_across_pages_with_its_header_repeated(
+    central_server: CentralServer, tmp_path: Path
+) -> None:
+    answer = issue(central_server, "si-detail")  # 120 monthly contributions
+    pdf = render_certificate(answer)
+    pages = pdf_pages(pdf, tmp_path)
+    assert pages >= 3
+    for page in range(1, pages):
+        text = pdf_text(pdf, tmp_path, page)
+        assert f"第{page}页共{pages}页" in text
+        if "缴费明细" in text or page > 1:
+            assert "缴费月份" in text
+
+
+def test_markup_in_a_name_prints_literally(central_server: CentralServer, tmp_path: Path) -> None:
+    answer = issue(central_server, "residence-cert")
+    document = answer.document.model_copy(
+        update={
+            "recipient": [
+                answer.document.recipient[0].model_copy(update={"value": "<b>张三</b> & 李四"})
+            ],
+            "paragraphs": ["兹证明 <i>x</i> &amp; <font size=40>y</font>"],
+        }
+    )
+    text = pdf_text(render_certificate(answer.model_copy(update={"document": document})), tmp_path)
+    assert "<b>张三</b>&李四" in text
+    assert "<i>x</i>&amp;<fontsize=40>y</font>" in text
+
+
+def test_a_missing_chinese_font_is_a_clear_error(tmp_path: Path) -> None:
+    conf = tmp_path / "fonts.conf"
+    (tmp_path / "none").mkdir()
+    conf.write_text(
+        f"<?xml version='1.0'?><fontconfig><dir>{tmp_path / 'none'}</dir>"
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    script = (
+        "from kiosk.documents.fonts import find_cjk_font\n"
+        "try:\n    find_cjk_font()\nexcept Exception as e:\n    print(type(e).__name__, e)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+        timeout=30,
+    )
+    assert done.stdout.startswith("DocumentFontMissingError no outline font for Chinese")
+    assert "fonts-wqy-microhei" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "service", ["si-cert", "si-detail", "dibao-cert", "elder-allowance-cert", "residence-cert"]
+)
+def test_every_certificate_kind_renders(
+    central_server: CentralServer, service: str, tmp_path: Path
+) -> None:
+    answer = issue(central_server, service)
+    assert answer.document.title in pdf_text(render_certificate(answer), tmp_path)
+    assert answer.issued_at.date() <= dt.date.today()
