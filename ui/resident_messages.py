@@ -33,4 +33,8 @@ RESIDENT_MESSAGES = (
     QT_TRANSLATE_NOOP("ResidentMessages", "请将社会保障卡插入读卡器"),
     QT_TRANSLATE_NOOP("ResidentMessages", "读卡时卡片被取出，请重新插入社会保障卡"),
     QT_TRANSLATE_NOOP("ResidentMessages", "这不是社会保障卡，请插入社会保障卡"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "回执打印机暂时无法使用，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "回执打印机缺纸，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "回执打印机盖未关好，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "回执打印机故障，请联系工作人员"),
 )

@@ -369,6 +369,22 @@
         <source>这不是社会保障卡，请插入社会保障卡</source>
         <translation>This is not a social security card. Please insert a social security card.</translation>
     </message>
+    <message>
+        <source>回执打印机暂时无法使用，请联系工作人员</source>
+        <translation>The receipt printer is out of service. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>回执打印机缺纸，请联系工作人员</source>
+        <translation>The receipt printer is out of paper. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>回执打印机盖未关好，请联系工作人员</source>
+        <translation>The receipt printer&apos;s cover is open. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>回执打印机故障，请联系工作人员</source>
+        <translation>The receipt printer has a fault. Please ask the staff for help.</translation>
+    </message>
 </context>
 <context>
     <name>TimeoutOverlay</name>
