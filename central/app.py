@@ -14,7 +14,7 @@ from central.errors import install_handlers
 from central.faults import FaultInjector, FaultRules, FaultSwitch
 from central.models import Device
 from central.notify import RecordingSmsSender
-from central.routes import API_DESCRIPTION, API_TITLE, admin, catalog, include_api
+from central.routes import API_DESCRIPTION, API_TITLE, admin, catalog, include_api, verify
 from central.security import DeviceSecrets
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.catalog_cache = catalog.CatalogCache()
     app.state.device_secrets = DeviceSecrets()
     app.state.sms = RecordingSmsSender()
+    app.state.verify_limit = verify.RateLimit()
     install_handlers(app)
     include_api(app)
+    app.include_router(verify.router)
     if settings.fault_injection or settings.demo or settings.faults.rules:
         app.include_router(admin.router)
         app.add_middleware(FaultInjector, switch=app.state.faults)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
 
 from fastapi import APIRouter, Request
@@ -20,6 +22,14 @@ VALIDITY = dt.timedelta(days=90)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 
+def content_hash(document: dict[str, object]) -> str:
+    """16 hex digits of the document's SHA-256, in groups of four: short enough to read
+    off paper and compare, long enough that an altered printout will not match."""
+    canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:16].upper()
+    return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
 def _answer(request: Request, row: Certificate) -> CertificateAnswer:
     base = request.app.state.settings.public_url.rstrip("/")
     return CertificateAnswer(
@@ -30,6 +40,7 @@ def _answer(request: Request, row: Certificate) -> CertificateAnswer:
             url=f"{base}/verify/{row.verify_code}",
             code=row.verify_code,
             valid_until=row.valid_until,
+            content_hash=content_hash(row.document),
         ),
         document=Document.model_validate(row.document),
     )

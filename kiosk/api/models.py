@@ -210,6 +210,11 @@ class Verification(Answer):
     url: str
     code: str
     valid_until: dt.date
+    content_hash: str = Field(
+        "",
+        description="short hash of the document; printed on the page and shown when "
+        "verifying, so an altered printout is caught",
+    )
 
 
 class CertificateAnswer(Answer):

@@ -255,6 +255,7 @@ def _story(answer: CertificateAnswer, font: str) -> list[Flowable]:
                 QrCode(verify.url),
                 [
                     _p(f"验证码：{verify.code}", styles["plain"]),
+                    _p(f"内容校验码：{verify.content_hash}", styles["note"]),
                     _p(
                         f"核验有效期至 {verify.valid_until:%Y年%m月%d日}；"
                         "扫描二维码或登录核验网站，输入验证码即可查验本证明的真伪。",

@@ -1,0 +1,70 @@
+"""The public verification page, as a bank clerk would use it (plain HTTP, no login)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import requests
+
+from kiosk.api.models import SessionByIdCard
+from tests.central.test_api import ELDER_CARD
+from tests.rigs.central import CentralServer, start_central
+
+
+def issue(central: CentralServer, service: str = "si-cert") -> tuple[str, str, str]:
+    client = central.client()
+    token = client.open_session(SessionByIdCard(method="idcard", card=ELDER_CARD, sam_id="s")).token
+    answer = client.issue_certificate(token, service, secrets.token_hex(12))
+    return answer.verify.code, answer.verify.content_hash, answer.serial_no
+
+
+def test_a_valid_certificate_shows_what_the_paper_says(central: CentralServer) -> None:
+    code, content_hash, serial = issue(central)
+    page = requests.get(f"{central.url}/verify/{code.lower()}", timeout=5)
+    assert page.status_code == 200
+    text = page.text
+    for expected in ("证明有效", "社会保险参保证明", "李*英", serial, content_hash):
+        assert expected in text
+    assert "李秀英" not in text and "511321194602030029" not in text
+
+
+def test_the_form_leads_to_the_page(central: CentralServer) -> None:
+    code, _, _ = issue(central)
+    page = requests.get(f"{central.url}/verify", params={"code": f" {code} "}, timeout=5)
+    assert page.status_code == 200 and "证明有效" in page.text
+    assert page.url.endswith(f"/verify/{code}")
+
+
+def test_an_unknown_code_says_only_that(central: CentralServer) -> None:
+    page = requests.get(f"{central.url}/verify/ZZZZZZZZZZZZ", timeout=5)
+    assert page.status_code == 404
+    assert "未找到验证码" in page.text and "证明有效" not in page.text
+
+
+def test_markup_in_a_code_is_escaped(central: CentralServer) -> None:
+    page = requests.get(f"{central.url}/verify/%3Cscript%3Ex", timeout=5)
+    assert "<SCRIPT>X" not in page.text
+    assert "&lt;SCRIPT&gt;X" in page.text
+
+
+def test_lookups_are_rate_limited_per_client(tmp_path: Path) -> None:
+    server = start_central(tmp_path)
+    try:
+        statuses = [
+            requests.get(f"{server.url}/verify/AAAA{n:08d}", timeout=5).status_code
+            for n in range(25)
+        ]
+    finally:
+        server.stop()
+    assert statuses[:20] == [404] * 20
+    assert set(statuses[20:]) == {429}
+
+
+def test_the_content_hash_changes_with_the_document() -> None:
+    from central.routes.certificates import content_hash
+
+    document = {"title": "居住证明", "paragraphs": ["兹证明 张伟 居住于青龙村。"]}
+    altered = {"title": "居住证明", "paragraphs": ["兹证明 张伟 居住于石桥村。"]}
+    assert content_hash(document) != content_hash(altered)
+    assert len(content_hash(document)) == 19  # XXXX-XXXX-XXXX-XXXX
