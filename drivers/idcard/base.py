@@ -7,15 +7,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from drivers.errors import DeviceError
 
-class IdCardError(Exception):
+
+class IdCardError(DeviceError):
     """A read that failed. Both messages are plain text; the UI translates the resident's."""
 
     resident_message = "读取身份证失败，请重新放置身份证"
-
-    def __init__(self, technician_message: str) -> None:
-        super().__init__(technician_message)
-        self.technician_message = technician_message
 
 
 class NoCardError(IdCardError):

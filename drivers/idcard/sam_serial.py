@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import termios
 import time
 from collections.abc import Callable
 
 import serial
 
+from drivers.errors import SERIAL_PORT_ERRORS
 from drivers.idcard import frames
 from drivers.idcard.base import IdCard, IdCardError, ReaderUnavailableError
 from drivers.idcard.frames import Answer, Outcome
@@ -40,10 +40,6 @@ READ_APPENDED_ADDRESS = (0x30, 0x03)
 RESET = (0x10, 0xFF)
 SAM_ID = (0x12, 0xFF)
 STATUS = (0x11, 0xFF)
-
-
-# A vanished tty fails with OSError (EIO), pyserial's own error, or termios.error (tcflush).
-PORT_ERRORS = (serial.SerialException, OSError, termios.error)
 
 
 class ReaderCommunicationError(IdCardError):
@@ -151,7 +147,7 @@ class SamSerialReader:
 
     def close(self) -> None:
         if self._serial is not None:
-            with contextlib.suppress(*PORT_ERRORS):
+            with contextlib.suppress(*SERIAL_PORT_ERRORS):
                 self._serial.close()  # a vanished port may refuse even this
             self._serial = None
             self._sam_id = None
@@ -179,7 +175,7 @@ class SamSerialReader:
             port.reset_input_buffer()  # a late answer to an earlier command is stale now
             port.write(frames.encode_command(command, parameter))
             return self._read_answer(port, name, timeout_s)
-        except PORT_ERRORS as error:
+        except SERIAL_PORT_ERRORS as error:
             self.close()  # vanished: reopen on the next call
             raise ReaderUnavailableError(f"{self.port}: {name}: {error}") from error
 

@@ -11,24 +11,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import termios
 from dataclasses import dataclass
 
 import serial
+
+from drivers.errors import SERIAL_PORT_ERRORS, DeviceError
 
 log = logging.getLogger(__name__)
 
 ESC, GS, DLE, FS = 0x1B, 0x1D, 0x10, 0x1C
 STATUS_TIMEOUT_S = 1.0  # no answer within this: absent or off, never "ok"
-PORT_ERRORS = (serial.SerialException, OSError, termios.error)
 
 
-class ReceiptPrinterError(Exception):
+class ReceiptPrinterError(DeviceError):
     resident_message = "回执打印机暂时无法使用，请联系工作人员"
-
-    def __init__(self, technician_message: str) -> None:
-        super().__init__(technician_message)
-        self.technician_message = technician_message
 
 
 class ReceiptPrinterUnavailableError(ReceiptPrinterError):
@@ -124,7 +120,7 @@ class ReceiptPrinter:
     def _open(self) -> serial.Serial:
         try:
             return serial.Serial(self.port, self.baud, timeout=STATUS_TIMEOUT_S)
-        except PORT_ERRORS as error:
+        except SERIAL_PORT_ERRORS as error:
             raise ReceiptPrinterUnavailableError(f"{self.port}: cannot open: {error}") from error
 
     def status(self) -> ReceiptStatus:
@@ -132,7 +128,7 @@ class ReceiptPrinter:
         try:
             return self._status(connection)
         finally:
-            with contextlib.suppress(*PORT_ERRORS):
+            with contextlib.suppress(*SERIAL_PORT_ERRORS):
                 connection.close()
 
     def _status(self, connection: serial.Serial) -> ReceiptStatus:
@@ -147,7 +143,7 @@ class ReceiptPrinter:
                         f"{self.port}: no answer to DLE EOT {n} within {STATUS_TIMEOUT_S} s"
                     )
                 answers.append(byte[0])
-        except PORT_ERRORS as error:
+        except SERIAL_PORT_ERRORS as error:
             raise ReceiptPrinterUnavailableError(f"{self.port}: {error}") from error
         return ReceiptStatus.decode(*answers)
 
@@ -159,7 +155,7 @@ class ReceiptPrinter:
             try:
                 connection.write(job)
                 connection.flush()
-            except PORT_ERRORS as error:
+            except SERIAL_PORT_ERRORS as error:
                 raise ReceiptPrinterUnavailableError(f"{self.port}: {error}") from error
             after = self._status(connection)
             after.raise_if_unusable(f"{self.port} after printing")
@@ -167,5 +163,5 @@ class ReceiptPrinter:
                 log.warning("receipt printer %s: paper near end", self.port)
             return after
         finally:
-            with contextlib.suppress(*PORT_ERRORS):
+            with contextlib.suppress(*SERIAL_PORT_ERRORS):
                 connection.close()

@@ -6,15 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+from drivers.errors import DeviceError
 
-class SmartCardError(Exception):
+
+class SmartCardError(DeviceError):
     """A read that failed. Both messages are plain text; the UI translates the resident's."""
 
     resident_message = "读取社会保障卡失败，请重新插卡"
-
-    def __init__(self, technician_message: str) -> None:
-        super().__init__(technician_message)
-        self.technician_message = technician_message
 
 
 class PcscUnavailableError(SmartCardError):

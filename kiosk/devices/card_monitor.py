@@ -7,8 +7,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from drivers.errors import DeviceError
 from drivers.idcard.base import IdCard, IdCardError, IdCardReader, ReaderUnavailableError
-from drivers.smartcard.base import SmartCardError, SocialSecurityCard
+from drivers.smartcard.base import SocialSecurityCard
 from kiosk.devices.status import DeviceStatus, Level
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class CardRead:
 
 @dataclass(frozen=True, slots=True)
 class ReadFailed:
-    error: IdCardError | SmartCardError  # both carry resident_ and technician_message
+    error: DeviceError  # an ID card or a social security card that could not be read
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,26 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.api.models import CertificateAnswer, IdCardFields, SessionByIdCard
+from kiosk.api.models import CertificateAnswer, SessionByIdCard
 from kiosk.documents.certificate import render_certificate
+from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import CentralServer
-
-ELDER = IdCardFields(
-    name="李秀英",
-    gender="女",
-    ethnicity="汉",
-    birth_date="1946-02-03",
-    address="x",
-    id_number="511321194602030029",
-    issuer="南部县公安局",
-    valid_from="2016-03-01",
-    valid_until=None,
-)
 
 
 def issue(central: CentralServer, service: str) -> CertificateAnswer:
     client = central.client()
-    token = client.open_session(SessionByIdCard(method="idcard", card=ELDER, sam_id="s")).token
+    token = client.open_session(SessionByIdCard(method="idcard", card=ELDER_CARD, sam_id="s")).token
     return client.issue_certificate(token, service, secrets.token_hex(12))
 
 
