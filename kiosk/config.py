@@ -122,6 +122,34 @@ class DevicesSection:
     card_poll_interval_s: float = setting(
         0.25, "How often the reader is asked whether a card is present", minimum=0.05, maximum=2
     )
+    a4_printer: str = setting(
+        "cups",
+        "A4 printer for certificates: a CUPS queue, a folder that collects PDFs (what `--demo` "
+        "uses), or none (certificate services are shown as unavailable)",
+        choices=("cups", "folder", "none"),
+    )
+    a4_queue: str = setting("", "CUPS queue of the A4 printer; empty: the server's default")
+    cups_server: str = setting(
+        "", "CUPS server (host[:port] or a socket path); empty: libcups's own default"
+    )
+    print_folder: str = setting(
+        "", "Folder of the `folder` printer; empty: `printed/` under the state directory"
+    )
+    print_timeout_s: float = setting(
+        120.0,
+        "Seconds a certificate may take to print before the job counts as failed",
+        minimum=10,
+        maximum=900,
+    )
+    receipt_printer: str = setting(
+        "none",
+        "80 mm receipt printer: ESC/POS on a serial port, or none",
+        choices=("none", "escpos-serial"),
+    )
+    receipt_port: str = setting("/dev/ttyS1", "Serial port of the receipt printer")
+    receipt_baud: int = setting(
+        115_200, "Line rate of the receipt printer", minimum=9_600, maximum=115_200
+    )
 
 
 @dataclass(frozen=True, slots=True)
