@@ -60,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app)
     include_api(app)
     app.include_router(verify.router)
+    app.include_router(admin.operations_router)  # refused without an admin token
     if settings.fault_injection or settings.demo or settings.faults.rules:
         app.include_router(admin.router)
         app.add_middleware(FaultInjector, switch=app.state.faults)

@@ -8,6 +8,10 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from central.revocation import RevocationReason
 
 
 def default_db_url() -> str:
@@ -28,6 +32,7 @@ def _device(text: str) -> tuple[str, str]:
 
 def _parser() -> argparse.ArgumentParser:
     from central.faults import parse_fault_option
+    from central.revocation import REVOCATION_REASONS
 
     parser = argparse.ArgumentParser(
         prog="kiosk-central",
@@ -87,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     add = device.add_parser("add", help="register a kiosk and print its new secret once")
     add.add_argument("kiosk_id")
     add.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
+    certificate = commands.add_parser("certificate", help="manage issued certificates")
+    revoke = certificate.add_subparsers(dest="certificate_command", required=True).add_parser(
+        "revoke", help="revoke a certificate for good; the verification page says so"
+    )
+    revoke.add_argument("serial_no", metavar="SERIAL", help="the number printed on it (ZM…)")
+    revoke.add_argument(
+        "--reason",
+        required=True,
+        choices=REVOCATION_REASONS,
+        help="shown on the verification page in words for the public",
+    )
+    revoke.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
     commands.add_parser("openapi", help="print the OpenAPI document of the API")
     return parser
 
@@ -107,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "device":
         return _add_device(db_url, args.kiosk_id)
+    if args.command == "certificate":
+        return _revoke_certificate(db_url, args.serial_no, args.reason)
     return _serve(args, db_url)
 
 
@@ -125,6 +144,26 @@ def _add_device(db_url: str, kiosk_id: str) -> int:
         session.add(Device(id=kiosk_id, secret=secret, created_at=dt.datetime.now(dt.UTC)))
     print(f"kiosk {kiosk_id} registered; its secret (shown once, put it in KIOSK_DEVICE_SECRET):")
     print(secret)
+    return 0
+
+
+def _revoke_certificate(db_url: str, serial_no: str, reason: RevocationReason) -> int:
+    import datetime as dt
+
+    from central.db import Database, migrate
+    from central.errors import ApiRefusal
+    from central.revocation import public_reason, revoke
+
+    migrate(db_url)
+    try:
+        with Database(db_url).session() as session:
+            row = revoke(session, serial_no, reason, dt.datetime.now(dt.UTC))
+            serial, revoked_at = row.serial_no, row.revoked_at
+    except ApiRefusal as refused:
+        print(f"kiosk-central: {refused.answer.message}", file=sys.stderr)
+        return 1
+    print(f"certificate {serial} revoked at {revoked_at:%Y-%m-%d %H:%M} UTC")
+    print(f"the verification page says: 撤销原因：{public_reason(reason)}")
     return 0
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -157,7 +158,11 @@ class LedgerEntry(Base):
 
 class Certificate(Base):
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("kiosk_id", "idempotency_key"),
+        # A request looks for a reprintable certificate of the same resident and service.
+        Index("ix_certificates_resident_service_issued", "resident_id", "service_id", "issued_at"),
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     serial_no: Mapped[str] = mapped_column(String(32), unique=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
@@ -168,6 +173,25 @@ class Certificate(Base):
     verify_code: Mapped[str] = mapped_column(String(16), unique=True)
     valid_until: Mapped[dt.date] = mapped_column(Date)
     document: Mapped[dict[str, object]] = mapped_column(JSON)
+    # 撤销: set once by an operator (central.revocation); the reason is a code of
+    # REVOCATION_REASONS, shown on the verification page in words meant for the public.
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    revocation_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class Reprint(Base):
+    """A certificate handed out again for a later request (重新打印) after its printout failed.
+
+    Keyed like a certificate by the request's kiosk and idempotency key, so a retry of that
+    request gets the same answer, and so the print result of the kiosk that printed it again
+    is accepted even when another kiosk issued it.
+    """
+
+    __tablename__ = "reprints"
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    certificate_id: Mapped[str] = mapped_column(ForeignKey("certificates.id"), index=True)
+    handed_out_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class ReceivedEvent(Base):
@@ -177,7 +201,8 @@ class ReceivedEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    subject: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A print result's certificate id (looked up before a reprint), a rating's service id.
+    subject: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     body: Mapped[dict[str, object]] = mapped_column(JSON)
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 

@@ -1,15 +1,51 @@
-"""Operations endpoints (admin token): fault injection for tests and demos; demo helpers."""
+"""Operations endpoints (admin token): revoking certificates on every centre; fault injection
+for tests and demos; demo helpers."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from central.errors import ApiRefusal
 from central.faults import FaultRules
+from central.revocation import RevocationReason, public_reason, revoke
 from central.security import Admin, Kiosk
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(tags=["admin"])  # fault injection: only where it is switched on
+operations_router = APIRouter(tags=["admin"])  # on every centre that has an admin token
 demo_router = APIRouter(tags=["demo"])
+
+
+class RevocationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: RevocationReason = Field(
+        description="why, as a code; the verification page shows it in words for the public"
+    )
+
+
+class Revocation(BaseModel):
+    serial_no: str
+    revoked_at: dt.datetime
+    reason: str
+    public_reason: str = Field(description="what the verification page says")
+
+
+@operations_router.post(
+    "/admin/certificates/{serial_no}/revoke", response_model=Revocation, dependencies=[Admin]
+)
+def revoke_certificate(request: Request, serial_no: str, body: RevocationRequest) -> Revocation:
+    """Revoke a certificate for good (撤销); 409 when it was revoked already."""
+    with request.app.state.db.session() as session:
+        row = revoke(session, serial_no, body.reason, dt.datetime.now(dt.UTC))
+        assert row.revoked_at is not None
+        return Revocation(
+            serial_no=row.serial_no,
+            revoked_at=row.revoked_at,
+            reason=body.reason,
+            public_reason=public_reason(body.reason),
+        )
 
 
 @router.get("/admin/faults", response_model=FaultRules, dependencies=[Admin])

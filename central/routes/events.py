@@ -7,11 +7,13 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from central.db import Database
 from central.errors import REFUSALS, ApiRefusal
-from central.models import Certificate, ReceivedEvent
+from central.models import Certificate, ReceivedEvent, Reprint
 from central.security import Kiosk, SignedKiosk
 from kiosk.api.models import Accepted, Heartbeat, HeartbeatAnswer, PrintResult, Rating
 
@@ -40,6 +42,19 @@ def store(
     return True
 
 
+def _handed_to(session: Session, certificate_id: str, kiosk_id: str) -> bool:
+    """Whether this kiosk was given the certificate: when it was issued, or as a reprint."""
+    certificate = session.get(Certificate, certificate_id)
+    if certificate is None:
+        return False
+    if certificate.kiosk_id == kiosk_id:
+        return True
+    reprinted = select(Reprint).where(
+        Reprint.certificate_id == certificate_id, Reprint.kiosk_id == kiosk_id
+    )
+    return session.scalar(reprinted.limit(1)) is not None
+
+
 @router.post("/certificates/{certificate_id}/print-result", response_model=Accepted)
 def print_result(
     request: Request, kiosk: Kiosk, certificate_id: str, body: PrintResult
@@ -47,8 +62,7 @@ def print_result(
     """Whether a certificate came out of this kiosk's printer."""
     db = request.app.state.db
     with db.session() as session:
-        certificate = session.get(Certificate, certificate_id)
-        if certificate is None or certificate.kiosk_id != kiosk.kiosk_id:
+        if not _handed_to(session, certificate_id, kiosk.kiosk_id):
             raise ApiRefusal(404, "certificate_not_found", "证明不存在")
     new = store(db, kiosk, "print_result", certificate_id, body)
     return Accepted(event_id=body.event_id, duplicate=not new)

@@ -1,6 +1,7 @@
 """The public verification page: anyone holding a certificate (a bank clerk, a school) can
 check it. No login; rate-limited per client; never a full ID number; an unknown code says
-only that this code is unknown."""
+only that this code is unknown. A revoked certificate says so, with the date and a reason in
+words for the public, before anything else (revoked > expired > valid)."""
 
 from __future__ import annotations
 
@@ -16,48 +17,76 @@ from sqlalchemy import select
 
 from central.models import Certificate, Resident
 from central.records import masked_name
+from central.revocation import certificate_state, public_reason
 from central.routes.certificates import content_hash
 
 router = APIRouter(tags=["verification"])
 
 REQUESTS_PER_MINUTE = 20
+_VERDICTS = {"valid": "证明有效", "expired": "证明已过核验有效期", "revoked": "证明已撤销"}
 _PAGE = Environment(autoescape=True).from_string("""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>证明核验</title>
+<title>证明核验{% if state in verdicts %} - {{ verdicts[state] }}{% endif %}</title>
 <style>
-body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; margin: 0;
-       background: #f3f6fa; color: #1a1f2b; }
+* { box-sizing: border-box; }
+body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC",
+       "Microsoft YaHei", "PingFang SC", sans-serif; margin: 0; background: #f3f6fa;
+       color: #1a1f2b; line-height: 1.5; }
 main { max-width: 40rem; margin: 2rem auto; background: #fff; padding: 2rem;
        border: 1px solid #c5cedc; border-radius: 8px; }
 h1 { font-size: 1.5rem; margin-top: 0; }
-.state { font-size: 1.25rem; font-weight: bold; padding: .5rem 1rem; border-radius: 4px;
-         display: inline-block; }
-.valid { background: #e3f5e6; color: #155724; } .expired, .revoked, .unknown
-{ background: #fbe3e4; color: #8a1f11; }
-dl { display: grid; grid-template-columns: 8rem 1fr; gap: .5rem 1rem; }
-dt { color: #4a5468; } dd { margin: 0; }
-form { margin-top: 1.5rem; } input { font-size: 1rem; padding: .4rem; width: 14rem; }
+.state { padding: .75rem 1rem; border-radius: 6px; border-left: .5rem solid; margin: 1rem 0; }
+.state p { margin: .25rem 0; }
+.verdict { font-size: 1.25rem; font-weight: bold; }
+.valid { background: #e3f5e6; color: #155724; border-color: #2e8540; }
+.expired { background: #fff4d6; color: #6b4500; border-color: #c98a00; }
+.revoked { background: #a4161a; color: #fff; border-color: #5c0b0e; }
+.revoked .verdict { font-size: 1.75rem; letter-spacing: .1em; }
+.unknown { background: #eef1f5; color: #3a4356; border-color: #7a8599; }
+dl { display: grid; grid-template-columns: 8rem minmax(0, 1fr); gap: .5rem 1rem; }
+dt { color: #4a5468; } dd { margin: 0; overflow-wrap: anywhere; }
+dl.void dd { color: #6b7280; }
+.hash { font-family: "DejaVu Sans Mono", monospace; font-weight: bold; }
+small { display: block; color: #4a5468; }
+form { margin-top: 1.5rem; display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+input { font-size: 1rem; padding: .4rem; width: 14rem; max-width: 100%; }
 button { font-size: 1rem; padding: .4rem 1rem; }
+@media (max-width: 30rem) {
+  body { background: #fff; }
+  main { margin: 0; border: 0; border-radius: 0; padding: 1rem; }
+  dl { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  dd { margin-bottom: .5rem; }
+}
 </style></head><body><main>
 <h1>政务服务证明核验</h1>
-{% if state == "unknown" %}
-<p class="state unknown">未找到验证码“{{ code }}”对应的证明</p>
-<p>请核对验证码是否输入正确（不区分大小写，不含 0、O、1、I）。</p>
+{% if state == "limited" %}
+<div class="state unknown"><p class="verdict">查询过于频繁，请一分钟后再试</p></div>
+{% elif state == "unknown" %}
+<div class="state unknown"><p class="verdict">未找到验证码“{{ code }}”对应的证明</p>
+<p>请核对验证码是否输入正确（不区分大小写，不含 0、O、1、I）。</p></div>
 {% elif state %}
-<p class="state {{ state }}">{{ {"valid": "证明有效", "expired": "证明已过核验有效期",
-  "revoked": "证明已作废"}[state] }}</p>
-<dl>
+<div class="state {{ state }}" role="status"><p class="verdict">{{ verdicts[state] }}</p>
+{% if state == "revoked" %}
+<p>出具单位已于{{ revoked }}撤销此证明，它不能再作为办事依据。</p>
+<p>撤销原因：{{ reason }}</p>
+{% elif state == "expired" %}
+<p>核验有效期已届满，如需使用请重新开具。</p>
+{% endif %}
+</div>
+<dl{% if state == "revoked" %} class="void"{% endif %}>
 <dt>证明名称</dt><dd>{{ title }}</dd>
 <dt>持有人</dt><dd>{{ holder }}</dd>
 <dt>编号</dt><dd>{{ serial }}</dd>
 <dt>开具日期</dt><dd>{{ issued }}</dd>
 <dt>核验有效期至</dt><dd>{{ valid_until }}</dd>
-<dt>内容校验码</dt><dd>{{ hash }}（与纸质证明上印的校验码一致，才说明内容未被改动）</dd>
+<dt>内容校验码</dt><dd><span class="hash">{{ hash }}</span>
+<small>与纸质证明上印的校验码一致，才说明内容未被改动</small></dd>
 </dl>
 {% endif %}
-<form action="/verify" method="get"><label>验证码 <input name="code" value="{{ code }}"
- maxlength="16" autocomplete="off"></label> <button>核验</button></form>
+<form action="/verify" method="get"><label for="code">验证码</label>
+<input id="code" name="code" value="{{ code }}" maxlength="16" autocomplete="off">
+<button>核验</button></form>
 </main></body></html>""")
 
 
@@ -83,6 +112,7 @@ class RateLimit:
 def _page(status: int = 200, **values: object) -> HTMLResponse:
     values.setdefault("code", "")
     values.setdefault("state", "")
+    values["verdicts"] = _VERDICTS
     return HTMLResponse(_PAGE.render(**values), status_code=status)
 
 
@@ -97,7 +127,7 @@ def verify_form(code: Annotated[str, Query(max_length=32)] = "") -> Response:
 def verify(request: Request, code: str) -> HTMLResponse:
     client = request.client.host if request.client else "unknown"
     if not request.app.state.verify_limit.allow(client):
-        return _page(429, state="", code=code[:16])
+        return _page(429, state="limited", code=code[:16])
     code = code.strip().upper()[:16]
     with request.app.state.db.session() as session:
         row = session.scalar(select(Certificate).where(Certificate.verify_code == code))
@@ -105,7 +135,8 @@ def verify(request: Request, code: str) -> HTMLResponse:
             return _page(404, state="unknown", code=code)
         resident = session.get(Resident, row.resident_id)
         holder = masked_name(resident.name) if resident else ""
-        state = "valid" if row.valid_until >= dt.date.today() else "expired"
+        # valid_until was counted from the UTC date of issue: compare it with the same clock.
+        state = certificate_state(row, dt.datetime.now(dt.UTC).date())
         return _page(
             state=state,
             code=code,
@@ -114,5 +145,7 @@ def verify(request: Request, code: str) -> HTMLResponse:
             serial=row.serial_no,
             issued=f"{row.issued_at:%Y年%m月%d日}",
             valid_until=f"{row.valid_until:%Y年%m月%d日}",
-            hash=content_hash(row.document),
+            hash=content_hash(row.serial_no, row.document),
+            revoked=f"{row.revoked_at:%Y年%m月%d日}" if row.revoked_at else "",
+            reason=public_reason(row.revocation_reason),
         )

@@ -223,6 +223,11 @@ class CertificateAnswer(Answer):
     issued_at: dt.datetime
     verify: Verification
     document: Document
+    reprint: bool = Field(
+        False,
+        description="true: the same certificate as an earlier request whose printout failed "
+        "(same id, serial and code), handed out again to be printed instead of a new one",
+    )
 
 
 # --- events (delivered through the kiosk's outbox; idempotent by event_id) ----------------

@@ -29,16 +29,21 @@ def test_an_oversized_body_is_refused_before_it_is_read(central: CentralServer) 
     assert response.json()["code"] == "request_too_large"
 
 
-def test_a_production_centre_has_no_fault_injection(tmp_path: Path) -> None:
+def test_a_production_centre_has_no_fault_injection_but_can_revoke(tmp_path: Path) -> None:
     server = start_central(tmp_path, demo=False, extra=("--device", "k-01:0123456789abcdef"))
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     try:
         response = requests.put(
-            f"{server.url}/admin/faults",
-            json={"rules": {}},
-            timeout=5,
-            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+            f"{server.url}/admin/faults", json={"rules": {}}, timeout=5, headers=admin
         )
         assert response.status_code == 404
+        revocation = requests.post(
+            f"{server.url}/admin/certificates/ZM2000010100000000/revoke",
+            json={"reason": "superseded"},
+            timeout=5,
+            headers=admin,
+        )
+        assert revocation.json()["code"] == "certificate_not_found", "the route is there"
     finally:
         server.stop()
 

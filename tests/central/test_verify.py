@@ -55,16 +55,21 @@ def test_lookups_are_rate_limited_per_client(tmp_path: Path) -> None:
             requests.get(f"{server.url}/verify/AAAA{n:08d}", timeout=5).status_code
             for n in range(25)
         ]
+        refused = requests.get(f"{server.url}/verify/AAAA00000000", timeout=5)
     finally:
         server.stop()
     assert statuses[:20] == [404] * 20
     assert set(statuses[20:]) == {429}
+    assert refused.status_code == 429 and "查询过于频繁" in refused.text
 
 
-def test_the_content_hash_changes_with_the_document() -> None:
+def test_the_content_hash_changes_with_the_document_and_the_serial() -> None:
     from central.routes.certificates import content_hash
 
     document = {"title": "居住证明", "paragraphs": ["兹证明 张伟 居住于青龙村。"]}
     altered = {"title": "居住证明", "paragraphs": ["兹证明 张伟 居住于石桥村。"]}
-    assert content_hash(document) != content_hash(altered)
-    assert len(content_hash(document)) == 19  # XXXX-XXXX-XXXX-XXXX
+    serial = "ZM2026112600000001"
+    assert content_hash(serial, document) != content_hash(serial, altered)
+    # Two certificates of the same content on the same day differ too.
+    assert content_hash(serial, document) != content_hash("ZM2026112600000002", document)
+    assert len(content_hash(serial, document)) == 19  # XXXX-XXXX-XXXX-XXXX
