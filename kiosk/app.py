@@ -13,11 +13,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from drivers.idcard.base import IdCardReader
 from drivers.idcard.sam_serial import SamSerialReader
 from drivers.idcard.simulator import SamSimulator
+from drivers.printer.a4 import A4Printer
+from drivers.printer.folder import FolderPrinter
 from kiosk import logs
 from kiosk.api.demo import DEMO_DEVICE_SECRET
 from kiosk.catalog import CatalogStore
@@ -26,8 +28,16 @@ from kiosk.crash import CrashReporter
 from kiosk.demo_central import DemoCentral
 from kiosk.devices.card_monitor import DEVICE_NAME as IDCARD_DEVICE
 from kiosk.devices.card_monitor import CardMonitor
+from kiosk.devices.printer_monitor import DEVICE_NAME as PRINTER_DEVICE
+from kiosk.devices.printer_monitor import PrinterMonitor
 from kiosk.devices.status import DeviceStatus, Level
-from kiosk.executor import Executor, ThreadExecutor
+from kiosk.executor import Executor, Outcome, ThreadExecutor
+from kiosk.services.certificates import (
+    JOURNAL_FILE,
+    NO_PRINTER_MESSAGE,
+    CertificatePrinting,
+    PrintJournal,
+)
 from kiosk.services.identification import Identification
 from kiosk.session import Session, State
 
@@ -64,6 +74,7 @@ class Core:
     demo: bool
     session: Session
     identification: Identification
+    certificates: CertificatePrinting
     crash: CrashReporter
     catalog: CatalogStore
     log_file: Path
@@ -75,6 +86,7 @@ class Core:
     demo_card_slot: SamSimulator | None = None  # where the demo panel lays its cards
     smartcard: SmartCardService | None = None  # 社会保障卡 in a PC/SC reader
     heartbeat: HeartbeatService | None = None
+    printer_monitor: PrinterMonitor | None = None  # the A4 printer's status
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
     _connected: bool = field(default=False, repr=False)
 
@@ -105,11 +117,13 @@ class Core:
 
         self.central = central
         self.identification.central = central
+        self.certificates.central = central
         self.outbox = Outbox(
             self.config.state_dir / OUTBOX_FILE,
             EventSender(central, heard),
             max_events=self.config.central.outbox_max_events,
         )
+        self.certificates.outbox = self.outbox
         self.heartbeat = HeartbeatService(
             self.outbox, self.config.central.heartbeat_interval_s, self.device_statuses
         )
@@ -119,6 +133,10 @@ class Core:
         self.connect()
         for service in self.services:
             service.start()
+        if self.printer is not None:
+            # reportlab's imports and the CJK font cost ~120 ms once per process: pay them
+            # now, on a worker, rather than on the first resident's print.
+            self.executor.submit(_warm_up_documents, _log_warm_up)
 
     def stop(self) -> None:
         """End a session still under way (wiping it), then stop every thread and process."""
@@ -163,7 +181,27 @@ class Core:
         ]
         if self.smartcard is not None:
             statuses.append(self.smartcard.status)
+        statuses.append(
+            self.printer_monitor.status
+            if self.printer_monitor is not None
+            else DeviceStatus(
+                PRINTER_DEVICE,
+                Level.OFFLINE,
+                "no A4 printer configured (devices.a4_printer = none)",
+            )
+        )
         return statuses
+
+    @property
+    def printer(self) -> A4Printer | None:
+        return self.certificates.printer
+
+    def printer_problem(self) -> str:
+        """Why certificates cannot be printed now, for the resident (a plain Chinese key the
+        UI translates); empty when the A4 printer can print."""
+        if self.printer_monitor is None:
+            return NO_PRINTER_MESSAGE
+        return self.printer_monitor.resident_reason
 
 
 def _card_reader(config: Config, demo: bool) -> tuple[IdCardReader | None, SamSimulator | None]:
@@ -175,6 +213,32 @@ def _card_reader(config: Config, demo: bool) -> tuple[IdCardReader | None, SamSi
     if devices.idcard_reader == "sam-serial":
         return SamSerialReader(devices.idcard_port, devices.idcard_baud), None
     return None, None
+
+
+def _warm_up_documents() -> None:
+    from kiosk.documents.certificate import render_certificate  # noqa: F401
+    from kiosk.documents.fonts import register_cjk_font
+
+    register_cjk_font()
+
+
+def _log_warm_up(outcome: Outcome[Any]) -> None:
+    if outcome.error is not None:
+        # A missing CJK font: said here at start-up, and again on the first print.
+        log.error("documents cannot be rendered: %s", outcome.error)
+
+
+def a4_printer(config: Config, demo: bool) -> A4Printer | None:
+    """The A4 printer the configuration names: demo mode always prints into a folder."""
+    devices = config.devices
+    if demo or devices.a4_printer == "folder":
+        folder = devices.print_folder or config.state_dir / "demo-prints"
+        return FolderPrinter(Path(folder))
+    if devices.a4_printer == "cups":
+        from drivers.printer.cups import CupsPrinter  # loads libcups
+
+        return CupsPrinter(devices.a4_queue, devices.cups_server)
+    return None
 
 
 def _client(config: Config, demo_central: DemoCentral | None, demo: bool) -> CentralClient | None:
@@ -235,11 +299,25 @@ def build_core(
         from kiosk.devices.smartcard_service import SmartCardService  # loads pyscard
 
         smartcard = SmartCardService()
+    printer = a4_printer(config, demo)
+    certificates = CertificatePrinting(
+        session,
+        executor,
+        PrintJournal(config.state_dir / JOURNAL_FILE),
+        printer,
+        timeout_s=config.devices.print_timeout_s,
+    )
+    printer_monitor = (
+        PrinterMonitor(printer, on_first_contact=certificates.reconcile) if printer else None
+    )
+    identification = Identification(session, executor)
+    certificates.token = lambda: identification.token
     core = Core(
         config=config,
         demo=demo,
         session=session,
-        identification=Identification(session, executor),
+        identification=identification,
+        certificates=certificates,
         crash=CrashReporter(session),
         catalog=CatalogStore(),
         log_file=log_file,
@@ -248,7 +326,8 @@ def build_core(
         card_monitor=monitor,
         demo_card_slot=simulator,
         smartcard=smartcard,
-        services=[s for s in (simulator, monitor, smartcard) if s is not None],
+        printer_monitor=printer_monitor,
+        services=[s for s in (simulator, monitor, smartcard, printer_monitor) if s is not None],
     )
     log.info(
         "core built: kiosk %s, demo=%s, central %s, log file %s",

@@ -133,7 +133,7 @@ class DevicesSection:
         "", "CUPS server (host[:port] or a socket path); empty: libcups's own default"
     )
     print_folder: str = setting(
-        "", "Folder of the `folder` printer; empty: `printed/` under the state directory"
+        "", "Folder of the `folder` printer; empty: `demo-prints/` under the state directory"
     )
     print_timeout_s: float = setting(
         120.0,

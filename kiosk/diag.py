@@ -1,6 +1,7 @@
 """`kiosk-diag`: the technicians' command-line tool, built on the same core as the kiosk.
 
-Later issues add a command per device (read a card, print a test page, check the network).
+A command per device: read a card, print a test page or slip (kiosk/print_diag.py), check the
+network. A device error is one line on stderr and exit 1; `--json` is for machines.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from kiosk.api.errors import CentralError, CentralUnreachableError
 from kiosk.app import build_core
 from kiosk.config import Config, ConfigError, example_toml, load, redacted
 from kiosk.pin import hash_pin
+from kiosk.print_diag import COMMANDS as PRINT_COMMANDS
+from kiosk.print_diag import add_commands as add_print_commands
 
 EXIT_OK = 0
 EXIT_DEVICE_PROBLEM = 1
@@ -50,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         "smartcard", help="read the social security card in a PC/SC reader and print it"
     )
     smartcard.add_argument("--reader", help="PC/SC reader name (default: the first with a card)")
+    add_print_commands(commands)
     commands.add_parser("config", help="validate the configuration and show it, secrets hidden")
     commands.add_parser("hash-pin", help="read a technician PIN and print its hash for the config")
     commands.add_parser("example-config", help="print a config file documenting every key")
@@ -88,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         return _idcard(args, config)
     if args.command == "smartcard":
         return _smartcard(args)
+    if args.command in PRINT_COMMANDS:
+        return _print(args, config)
     if args.command == "network":
         return _network(config, args.demo, args.json)
     core = build_core(config, demo=args.demo)
@@ -101,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         core.card_monitor.stop()
         if core.demo_card_slot is not None:
             core.demo_card_slot.stop()
+    if core.printer_monitor is not None:
+        core.printer_monitor.check()  # no outbox here: open print jobs are left to the kiosk
     statuses = core.device_statuses()
     rows = [{"device": s.device, "level": str(s.level), "reason": s.reason} for s in statuses]
     text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)
@@ -146,6 +154,24 @@ def _smartcard(args: argparse.Namespace) -> int:
         for key, value in dataclasses.asdict(card).items()
     }
     _emit(data, args.json, "\n".join(f"{key:<24} {value}" for key, value in data.items()))
+    return EXIT_OK
+
+
+def _print(args: argparse.Namespace, config: Config) -> int:
+    from drivers.errors import DeviceError
+    from kiosk.api.errors import CentralError
+    from kiosk.documents.fonts import DocumentFontMissingError
+    from kiosk.print_diag import PrintDiagError, run
+
+    try:
+        report = run(args, config)
+    except (DeviceError, CentralError) as error:
+        print(f"kiosk-diag: {args.command}: {error.technician_message}", file=sys.stderr)
+        return EXIT_DEVICE_PROBLEM
+    except (PrintDiagError, DocumentFontMissingError) as error:
+        print(f"kiosk-diag: {args.command}: {error}", file=sys.stderr)
+        return EXIT_DEVICE_PROBLEM
+    _emit(report.data, args.json, report.text)
     return EXIT_OK
 
 

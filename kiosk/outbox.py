@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import sqlite3
 import threading
 import time
@@ -159,8 +160,12 @@ class Outbox:
 
     # --- producers ----------------------------------------------------------------------
 
-    def enqueue(self, kind: str, payload: dict[str, Any]) -> str:
-        """Store an event durably and wake the worker; returns its new event id.
+    def enqueue(self, kind: str, payload: dict[str, Any], event_id: str | None = None) -> str:
+        """Store an event durably and wake the worker; returns its event id.
+
+        `event_id` (32 hex digits) makes the enqueue idempotent: a producer that may repeat
+        itself after a crash (a print result reconciled at start-up) names the event, and
+        an id already pending is not stored twice; the centre drops one already delivered.
 
         Raises ValueError for a kind outside `KINDS`, a payload that is not JSON, or one
         holding what looks like personal data: a key named name / id_number /
@@ -176,10 +181,16 @@ class Outbox:
             text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"outbox payload for {kind} is not JSON: {exc}") from exc
-        event_id = uuid.uuid4().hex
+        if event_id is None:
+            event_id = uuid.uuid4().hex
+        elif not re.fullmatch(r"[0-9a-f]{32}", event_id):
+            raise ValueError(f"an outbox event id is 32 hex digits, got {event_id!r}")
         with self._intake_lock:
             self._check_open()
             with _transaction(self._intake) as db:
+                if db.execute("SELECT 1 FROM events WHERE event_id = ?", (event_id,)).fetchone():
+                    log.info("outbox: %s %s is already queued", kind, event_id)
+                    return event_id
                 self._make_room(db, kind, event_id)
                 db.execute(
                     "INSERT INTO events (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",

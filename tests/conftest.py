@@ -18,6 +18,7 @@ from kiosk import logs
 from kiosk.app import Core, build_core
 from kiosk.config import Config, from_mapping
 from tests.rigs.central import CentralServer, start_central
+from tests.rigs.cups import CupsRig, start_cups
 from tests.rigs.pcsc import PcscRig, start_pcscd
 
 
@@ -103,3 +104,19 @@ def simulator(tmp_path: Path) -> Iterator[SamSimulator]:
     simulator.start()
     yield simulator
     simulator.stop()
+
+
+@pytest.fixture(scope="session")
+def cups_rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CupsRig]:
+    """A private cupsd with kiosk-pdf (cups-pdf) and kiosk-fault (fails on demand)."""
+    rig = start_cups(tmp_path_factory.mktemp("cups"))
+    yield rig
+    rig.stop()
+
+
+@pytest.fixture
+def rig(cups_rig: CupsRig) -> Iterator[CupsRig]:
+    """The session's cupsd; after the test: running, jobs cancelled, queues enabled and
+    accepting without reasons, kiosk-fault printing."""
+    yield cups_rig
+    cups_rig.reset()

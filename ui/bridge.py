@@ -21,6 +21,8 @@ class CoreBridge(QObject):
     crashed = Signal(str)  # report id
     wiped = Signal()  # the session ended: widgets must drop the resident too
     catalog_changed = Signal(object)  # Catalog
+    print_progress = Signal(object)  # Stage of the resident's certificate job
+    print_finished = Signal(object)  # PrintOutcome
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +38,10 @@ class CoreBridge(QObject):
         core.catalog.on_change(self.catalog_changed.emit)
         if core.smartcard is not None:
             core.smartcard.on_card_event(self.card_event.emit)
+        core.certificates.on_progress(self.print_progress.emit)
+        core.certificates.on_finished(self.print_finished.emit)
+        if core.printer_monitor is not None:
+            core.printer_monitor.on_status(self.device_status.emit)
         if core.card_monitor is not None:
             core.card_monitor.on_card_event(self.card_event.emit)
             core.card_monitor.on_status(self.device_status.emit)

@@ -1,7 +1,10 @@
 """The developer panel of demo mode: lay a demo ID card on the simulated SAM module, or lift
-it; the real serial driver reads it through a pseudo-terminal."""
+it (the real serial driver reads it through a pseudo-terminal); take the demo printer's paper
+out and put it back (the done screen names the folder the printed PDFs go to)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -16,9 +19,13 @@ SW3_READ_FAILED = 0x41
 class DemoPanel(Translatable):
     """Buttons that act on the reader, so the card reaches the session through the monitor."""
 
-    def __init__(self, reader: SamSimulator, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, reader: SamSimulator, printer: Any = None, parent: QWidget | None = None
+    ) -> None:
+        """`printer` is the demo's folder printer (its `folder` and `paper_out`), if any."""
         super().__init__("devpanel", parent)
         self._reader = reader
+        self._printer = printer if hasattr(printer, "paper_out") else None
         self.heading = label("", wrap=True)
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 12, 12, 12)
@@ -36,7 +43,19 @@ class DemoPanel(Translatable):
         self.fail_button.clicked.connect(self.place_unreadable_card)
         column.addWidget(self.lift_button)
         column.addWidget(self.fail_button)
+        self.paper_button = button("dev")
+        self.paper_button.clicked.connect(self.toggle_paper)
+        if self._printer is not None:
+            column.addSpacing(12)
+            column.addWidget(self.paper_button)
         self.retranslate()
+
+    def toggle_paper(self) -> None:
+        """Take the demo printer's paper out (a job fails, the service shows unavailable),
+        or put it back."""
+        if self._printer is not None:
+            self._printer.paper_out = not self._printer.paper_out
+            self.retranslate()
 
     def place_card(self, index: int) -> None:
         """Keys 1–3 of the demo: place the card with this number (1-based)."""
@@ -57,3 +76,7 @@ class DemoPanel(Translatable):
             place.setText(self.tr("放置身份证：%1").replace("%1", card.name))
         self.lift_button.setText(self.tr("移开身份证"))
         self.fail_button.setText(self.tr("放置无法读取的卡"))
+        if self._printer is not None:
+            self.paper_button.setText(
+                self.tr("打印机装纸") if self._printer.paper_out else self.tr("打印机取出纸张")
+            )

@@ -159,7 +159,9 @@ QPushButton[role="tile"] {{
     text-align: left; padding: {mm(4)} {mm(5)};
 }}
 QPushButton[role="tile"]:disabled {{ color: {t.text_muted}; }}
-QPushButton[role="dev"] {{ font-size: {pt(t.small_pt)}; padding: {mm(1)} {mm(2)}; }}
+QPushButton[role="dev"] {{
+    min-height: {mm(12)}; font-size: {pt(t.small_pt)}; padding: {mm(1)} {mm(2)};
+}}
 QWidget[role="strip"] {{ background: {t.surface}; border-top: 2px solid {t.border}; }}
 QWidget[role="strip"] QLabel {{ font-size: {pt(t.body_pt)}; color: {t.text}; }}
 QWidget[role="card"] {{

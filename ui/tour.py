@@ -18,7 +18,9 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from drivers.idcard.demo import DEMO_CARDS
+from kiosk.services.certificates import Stage
 from kiosk.session import Preferences
+from ui.screens.certificate import Phase
 from ui.window import KioskWindow
 
 STEP_POLL_MS = 50
@@ -88,7 +90,8 @@ class Tour(QObject):
                     w.overlay.isVisible,
                 ),
                 Step("", lambda: w.show_timeout_warning(None), lambda: not w.overlay.isVisible()),
-                Step(f"{mode}-done", session.complete_service, on(w.done)),
+                Step("", w.in_service.back_button.click, on(w.menu)),
+                *self._certificate_steps(mode),
                 Step("", w.done.finish_button.click, on(w.attract)),
                 Step("", reader.lift, lambda: not reader.holding),
                 Step("", prefs(elder), lambda elder=elder: session.preferences.elder_mode == elder),
@@ -105,6 +108,51 @@ class Tour(QObject):
             Step("normal-crash", self._crash_in_a_worker, lambda: w.crashed),
         ]
         return steps
+
+    def _certificate_steps(self, mode: str) -> list[Step]:
+        """证明打印: confirm, printing, paper out (failure), reprint, done."""
+        w = self._window
+        screen, printer, monitor = w.certificate, w.core.printer, w.core.printer_monitor
+        if printer is None or monitor is None or not hasattr(printer, "paper_out"):
+            raise TourError("the tour needs the demo's folder printer")
+
+        def paper(present: bool, *, tell_the_monitor: bool) -> Callable[[], None]:
+            def act() -> None:
+                printer.paper_out = not present  # type: ignore[attr-defined]
+                if tell_the_monitor:
+                    monitor.refresh()
+
+            return act
+
+        def certificate_tile() -> None:
+            tile = next(
+                tile
+                for service in w.core.catalog.current.services
+                if service.kind == "certificate" and (tile := w.menu.grid.tiles.get(service.id))
+            )
+            tile.click()
+
+        def phase(wanted: Phase) -> Callable[[], bool]:
+            return lambda: screen.phase is wanted
+
+        return [
+            Step(f"{mode}-certificate-confirm", certificate_tile, phase(Phase.CONFIRM)),
+            # Printing passes in a blink here: show its page for the picture, then go back.
+            Step(
+                f"{mode}-certificate-printing",
+                lambda: screen.show_progress(Stage.PRINTING),
+                phase(Phase.PRINTING),
+            ),
+            Step("", w.core.session.back_to_menu, lambda: w.stack.currentWidget() is w.menu),
+            Step("", certificate_tile, phase(Phase.CONFIRM)),
+            # Out between two looks of the monitor: the job finds out, not the screen.
+            Step("", paper(False, tell_the_monitor=False), lambda: True),
+            Step(f"{mode}-certificate-failed", screen.print_button.click, phase(Phase.FAILED)),
+            Step("", paper(True, tell_the_monitor=True), screen.print_button.isEnabled),
+            Step(
+                f"{mode}-done", screen.print_button.click, lambda: w.stack.currentWidget() is w.done
+            ),
+        ]
 
     @staticmethod
     def _crash_in_a_worker() -> None:

@@ -16,12 +16,14 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLa
 
 from kiosk.app import Core
 from kiosk.devices.status import DeviceStatus, Level
+from kiosk.services.certificates import PrintOutcome, Stage
 from kiosk.session import Event, Preferences, State
 from ui.bridge import CoreBridge
 from ui.demo_panel import DemoPanel
 from ui.header import Header
 from ui.i18n import current_language, use_language
 from ui.screens.attract import AttractScreen
+from ui.screens.certificate import CertificateScreen
 from ui.screens.message import (
     CrashScreen,
     DoneScreen,
@@ -65,6 +67,7 @@ class KioskWindow(QWidget):
         self.identifying = IdentifyingScreen()
         self.menu = MenuScreen()
         self.in_service = InServiceScreen()
+        self.certificate = CertificateScreen()
         self.done = DoneScreen()
         self.error = ErrorScreen()
         self.crash_screen = CrashScreen()
@@ -75,12 +78,15 @@ class KioskWindow(QWidget):
             self.identifying,
             self.menu,
             self.in_service,
+            self.certificate,
             self.done,
             self.error,
             self.crash_screen,
         ):
             self.stack.addWidget(screen)
-        self.demo_panel = DemoPanel(core.demo_card_slot) if core.demo_card_slot else None
+        self.demo_panel = (
+            DemoPanel(core.demo_card_slot, core.printer) if core.demo_card_slot else None
+        )
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.stack, 1)
@@ -123,6 +129,9 @@ class KioskWindow(QWidget):
         self.menu.exit_requested.connect(session.exit)
         self.in_service.back_requested.connect(session.back_to_menu)
         self.in_service.exit_requested.connect(session.exit)
+        self.certificate.print_requested.connect(self._print_certificate)
+        self.certificate.retry_requested.connect(self.core.certificates.retry)
+        self.certificate.back_requested.connect(session.back_to_menu)
         self.done.another_requested.connect(session.back_to_menu)
         self.done.finish_requested.connect(session.finish)
         self.done.rated.connect(self.core.rate)
@@ -132,6 +141,8 @@ class KioskWindow(QWidget):
             shortcuts = {"F12": self._toggle_demo_panel, "0": self.demo_panel.lift_card}
             for number in range(1, 4):
                 shortcuts[str(number)] = lambda n=number: self.demo_panel.place_card(n)
+            if self.core.printer_monitor is not None:
+                self.demo_panel.paper_button.clicked.connect(self.core.printer_monitor.refresh)
             for key, action in shortcuts.items():
                 QShortcut(QKeySequence(key), self, activated=action)
 
@@ -143,7 +154,15 @@ class KioskWindow(QWidget):
         self.bridge.device_status.connect(self._on_device_status)
         self.bridge.crashed.connect(self.show_crash)
         self.bridge.catalog_changed.connect(self._on_catalog)
-        for wipe in (self.menu.wipe, self.error.wipe, self.overlay.hide):
+        self.bridge.print_progress.connect(self._on_print_progress)
+        self.bridge.print_finished.connect(self._on_print_finished)
+        for wipe in (
+            self.menu.wipe,
+            self.error.wipe,
+            self.certificate.wipe,
+            self.done.wipe,
+            self.overlay.hide,
+        ):
             self.bridge.wiped.connect(wipe)
 
     # --- rendering -----------------------------------------------------------------------
@@ -162,17 +181,58 @@ class KioskWindow(QWidget):
             self.show_page(self.identifying)
         elif new is State.IDENTIFIED and session.resident is not None:
             self.menu.show_resident(session.resident)
-            self.menu.grid.show_catalog(self.core.catalog.current, language, selectable=True)
+            self._show_menu_catalog(language)
             self.show_page(self.menu)
         elif new is State.IN_SERVICE:
-            titles = {s.id: s.text(s.title, language) for s in self.core.catalog.current.services}
-            self.in_service.show_service(titles.get(session.service_id or "", ""))
-            self.show_page(self.in_service)
+            self._show_service(session.service_id or "", language)
         elif new is State.DONE:
             self.show_page(self.done)
         elif new is State.ERROR and session.failure is not None:
             self.error.show_message(session.failure.resident_message)
             self.show_page(self.error)
+
+    def _show_menu_catalog(self, language: str) -> None:
+        """The resident's menu; services whose device cannot serve now are shown unavailable."""
+        self.menu.grid.show_catalog(
+            self.core.catalog.current,
+            language,
+            selectable=True,
+            unavailable={"certificate": self.core.printer_problem()},
+        )
+
+    def _show_service(self, service_id: str, language: str) -> None:
+        service = next((s for s in self.core.catalog.current.services if s.id == service_id), None)
+        title = service.text(service.title, language) if service else ""
+        if service is not None and service.kind == "certificate":
+            self.certificate.show_service(
+                title, service.text(service.description, language), self.core.printer_problem()
+            )
+            self.show_page(self.certificate)
+        else:
+            self.in_service.show_service(title)
+            self.show_page(self.in_service)
+
+    def _print_certificate(self) -> None:
+        service_id = self.core.session.service_id
+        if service_id is not None and self.core.session.state is State.IN_SERVICE:
+            self.core.certificates.print_certificate(service_id)
+
+    def _on_print_progress(self, stage: Stage) -> None:
+        self.core.session.touch()  # a resident watching the printer is not idle
+        self.certificate.show_progress(stage)
+
+    def _on_print_finished(self, outcome: PrintOutcome) -> None:
+        session = self.core.session
+        if session.state is not State.IN_SERVICE:
+            return
+        if self.core.printer_monitor is not None:
+            self.core.printer_monitor.refresh()
+        if outcome.stage is Stage.PRINTED:
+            folder = getattr(self.core.printer, "folder", None) if self.core.demo else None
+            self.done.show_certificate(outcome, str(folder) if folder else "")
+            session.complete_service()
+        else:
+            self.certificate.show_failure(outcome)
 
     def _show_preview(self) -> None:
         self.preview.grid.show_catalog(
@@ -193,6 +253,12 @@ class KioskWindow(QWidget):
     def _on_device_status(self, status: DeviceStatus) -> None:
         if status.device == "idcard":
             self.attract.set_reader_available(status.level is not Level.OFFLINE)
+        elif status.device == "printer":
+            page = self.stack.currentWidget()
+            if page is self.menu:
+                self._show_menu_catalog(current_language())
+            elif page is self.certificate:
+                self.certificate.set_printer_problem(self.core.printer_problem())
 
     def _apply_look(self, preferences: Preferences) -> None:
         # A new style sheet re-polishes every widget (tens of milliseconds): only when it changes.
@@ -210,9 +276,7 @@ class KioskWindow(QWidget):
         self.attract.set_elder_mode(preferences.elder_mode)
         self.attract.announcements.set_items(self._announcements())
         if self.core.session.state is State.IDENTIFIED:
-            self.menu.grid.show_catalog(
-                self.core.catalog.current, preferences.language, selectable=True
-            )
+            self._show_menu_catalog(preferences.language)
 
     def _on_catalog(self, _catalog: object) -> None:
         """A new catalog from the centre: refresh what shows it."""
@@ -221,9 +285,7 @@ class KioskWindow(QWidget):
         if page is self.preview:
             self._show_preview()
         elif page is self.menu:
-            self.menu.grid.show_catalog(
-                self.core.catalog.current, current_language(), selectable=True
-            )
+            self._show_menu_catalog(current_language())
 
     def _announcements(self) -> list[tuple[bool, str]]:
         language = current_language()

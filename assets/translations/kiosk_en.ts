@@ -56,6 +56,61 @@
     </message>
 </context>
 <context>
+    <name>CertificateScreen</name>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>证明打印在 A4 纸上，带二维码和验证码，可扫码核验真伪</source>
+        <translation>Printed on A4 paper with a QR code and a verification code, so anyone can check that it is genuine</translation>
+    </message>
+    <message>
+        <source>打印证明</source>
+        <translation>Print certificate</translation>
+    </message>
+    <message>
+        <source>正在开具证明</source>
+        <translation>Issuing your certificate</translation>
+    </message>
+    <message>
+        <source>请稍候，不要离开</source>
+        <translation>Please wait, do not leave</translation>
+    </message>
+    <message>
+        <source>正在打印</source>
+        <translation>Printing</translation>
+    </message>
+    <message>
+        <source>打印完成后，请从下方出纸口取走证明</source>
+        <translation>When printing is done, take the certificate from the paper slot below</translation>
+    </message>
+    <message>
+        <source>证明没有打印出来</source>
+        <translation>The certificate was not printed</translation>
+    </message>
+    <message>
+        <source>您的证明（编号 %1）已经开具。可以再试一次；也可在 %2 小时内在本机或其他自助终端重新打印同一份证明，不会重复开具</source>
+        <translation>Your certificate (no. %1) has been issued. You can try again, or print the same certificate within %2 hours at this or any other self-service kiosk; it will not be issued twice</translation>
+    </message>
+    <message>
+        <source>重新打印</source>
+        <translation>Print again</translation>
+    </message>
+    <message>
+        <source>证明还没有开具，可以再试一次</source>
+        <translation>No certificate has been issued yet; you can try again</translation>
+    </message>
+    <message>
+        <source>再试一次</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <source>如需帮助，请联系村便民服务站工作人员</source>
+        <translation>For help, please ask the staff of the village service point.</translation>
+    </message>
+</context>
+<context>
     <name>CrashScreen</name>
     <message>
         <source>系统暂时无法使用，请联系工作人员</source>
@@ -92,6 +147,14 @@
         <source>放置无法读取的卡</source>
         <translation>Place an unreadable card</translation>
     </message>
+    <message>
+        <source>打印机装纸</source>
+        <translation>Printer: load paper</translation>
+    </message>
+    <message>
+        <source>打印机取出纸张</source>
+        <translation>Printer: take paper out</translation>
+    </message>
 </context>
 <context>
     <name>DoneScreen</name>
@@ -102,6 +165,18 @@
     <message>
         <source>请取走您的身份证和打印材料</source>
         <translation>Please take your ID card and your printouts.</translation>
+    </message>
+    <message>
+        <source>证明编号：%1</source>
+        <translation>Certificate no.: %1</translation>
+    </message>
+    <message>
+        <source>验证码：%1（有效期至 %2）</source>
+        <translation>Verification code: %1 (valid until %2)</translation>
+    </message>
+    <message>
+        <source>演示模式：证明已保存为 PDF，位于 %1</source>
+        <translation>Demo mode: the certificate was saved as a PDF in %1</translation>
     </message>
     <message>
         <source>退出后，您的个人信息将立即从本机清除</source>
@@ -384,6 +459,46 @@
     <message>
         <source>回执打印机故障，请联系工作人员</source>
         <translation>The receipt printer has a fault. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <source>打印机暂时无法使用，请联系工作人员</source>
+        <translation>The printer is not available at the moment; please ask the staff</translation>
+    </message>
+    <message>
+        <source>打印机缺纸，请联系工作人员</source>
+        <translation>The printer is out of paper; please ask the staff</translation>
+    </message>
+    <message>
+        <source>打印机舱门未关好，请联系工作人员</source>
+        <translation>The printer door is open; please ask the staff</translation>
+    </message>
+    <message>
+        <source>打印机卡纸，请联系工作人员</source>
+        <translation>Paper is jammed in the printer; please ask the staff</translation>
+    </message>
+    <message>
+        <source>打印机墨粉用尽，请联系工作人员</source>
+        <translation>The printer is out of toner; please ask the staff</translation>
+    </message>
+    <message>
+        <source>打印机暂停服务，请联系工作人员</source>
+        <translation>The printer is paused; please ask the staff</translation>
+    </message>
+    <message>
+        <source>打印没有完成，请联系工作人员</source>
+        <translation>Printing did not finish; please ask the staff</translation>
+    </message>
+    <message>
+        <source>打印超时，请联系工作人员</source>
+        <translation>Printing took too long; please ask the staff</translation>
+    </message>
+    <message>
+        <source>本机暂时不能打印证明，请联系工作人员</source>
+        <translation>This kiosk cannot print certificates at the moment; please ask the staff</translation>
+    </message>
+    <message>
+        <source>证明暂时无法打印，请联系工作人员</source>
+        <translation>The certificate cannot be printed at the moment; please ask the staff</translation>
     </message>
 </context>
 <context>

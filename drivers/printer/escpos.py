@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import serial
 
@@ -45,13 +45,15 @@ class PrinterFaultError(ReceiptPrinterError):
 
 @dataclass(frozen=True, slots=True)
 class ReceiptStatus:
-    """DLE EOT 1, 2 and 4 decoded (bit 0 is the least significant)."""
+    """DLE EOT 1, 2 and 4 decoded (bit 0 is the least significant), with the bytes as read
+    for a technician."""
 
     offline: bool
     cover_open: bool
     paper_end: bool
     paper_near_end: bool
     error: bool
+    raw: tuple[int, int, int] = field(default=(0, 0, 0), compare=False)
 
     @classmethod
     def decode(cls, printer: int, offline_cause: int, paper: int) -> ReceiptStatus:
@@ -61,6 +63,7 @@ class ReceiptStatus:
             paper_end=bool(offline_cause & 0x20) or paper & 0x60 == 0x60,  # n=2 b5, n=4 b5+6
             paper_near_end=paper & 0x0C == 0x0C,  # n=4 bits 2 and 3
             error=bool(offline_cause & 0x40),  # n=2 bit 6
+            raw=(printer, offline_cause, paper),
         )
 
     def raise_if_unusable(self, where: str) -> None:

@@ -72,7 +72,7 @@ class Identification:
                 else:
                     log.info("card placed in state %s: ignored, a session is under way", state)
             case CardRead(card=card, sam_id=sam_id) if state is State.IDENTIFYING:
-                self._open_session(lambda: self._request(card, sam_id))
+                self._open_session(lambda: idcard_session_request(card, sam_id))
             case SocialCardRead(card=social) if state is State.IDENTIFYING:
                 self._open_session(lambda: self._social_request(social))
             case ReadFailed(error=error) if state is State.IDENTIFYING:
@@ -117,26 +117,6 @@ class Identification:
             name=card.name,
         )
 
-    @staticmethod
-    def _request(card: IdCard, sam_id: str) -> SessionByIdCard:
-        from kiosk.api.models import IdCardFields, SessionByIdCard
-
-        return SessionByIdCard(
-            method="idcard",
-            sam_id=sam_id,
-            card=IdCardFields(
-                name=card.name,
-                gender=card.gender,
-                ethnicity=card.ethnicity,
-                birth_date=card.birth_date,
-                address=card.address,
-                id_number=card.id_number,
-                issuer=card.issuer,
-                valid_from=card.valid_from,
-                valid_until=card.valid_until,
-            ),
-        )
-
     def _opened(self, generation: int, outcome: Outcome[Any]) -> None:
         from kiosk.api.models import SessionAnswer
 
@@ -178,3 +158,24 @@ class Identification:
                 log.info("closing the resident session failed: %s", outcome.error)
 
         self._executor.submit(lambda: central.close_session(token), closed)
+
+
+def idcard_session_request(card: IdCard, sam_id: str) -> SessionByIdCard:
+    """POST /v1/sessions for a resident ID card read by the SAM module `sam_id`."""
+    from kiosk.api.models import IdCardFields, SessionByIdCard
+
+    return SessionByIdCard(
+        method="idcard",
+        sam_id=sam_id,
+        card=IdCardFields(
+            name=card.name,
+            gender=card.gender,
+            ethnicity=card.ethnicity,
+            birth_date=card.birth_date,
+            address=card.address,
+            id_number=card.id_number,
+            issuer=card.issuer,
+            valid_from=card.valid_from,
+            valid_until=card.valid_until,
+        ),
+    )

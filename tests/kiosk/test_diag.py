@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kiosk.pin import verify_pin
 from tests.rigs.central import CentralServer
+from tests.rigs.cups import CupsRig
 
 DIAG = str(Path(sys.executable).with_name("kiosk-diag"))
 
@@ -24,7 +25,24 @@ def run_diag(
 def test_status_in_demo_mode_lists_the_reader_as_ok(tmp_path: Path) -> None:
     done = run_diag(["--demo", "--json", "status"], tmp_path)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [{"device": "idcard", "level": "ok", "reason": ""}]
+    assert json.loads(done.stdout) == [
+        {"device": "idcard", "level": "ok", "reason": ""},
+        {"device": "printer", "level": "ok", "reason": ""},
+    ]
+
+
+def test_status_names_a_printer_out_of_paper(tmp_path: Path, rig: CupsRig) -> None:
+    rig.set_reasons(rig.pdf_queue, ["media-empty-error"])
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[devices]\na4_printer = "cups"\na4_queue = "{rig.pdf_queue}"\n'
+        f'cups_server = "{rig.server}"\n',
+        encoding="utf-8",
+    )
+    done = run_diag(["--config", str(config), "--json", "status"], tmp_path)
+    assert done.returncode == 1
+    [printer] = [row for row in json.loads(done.stdout) if row["device"] == "printer"]
+    assert printer["level"] == "offline" and "media-empty" in printer["reason"]
 
 
 def test_status_without_a_reader_says_why_and_exits_1(tmp_path: Path) -> None:

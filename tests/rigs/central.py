@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -45,6 +47,19 @@ class CentralServer:
         client = CentralClient(dataclasses.replace(settings, **overrides))  # type: ignore[arg-type]
         self.clients.append(client)
         return client
+
+    def print_results(self, certificate_id: object) -> list[str]:
+        """The statuses of the print results received for a certificate, oldest first."""
+        db = sqlite3.connect(self.log_path.parent / "central.sqlite3")
+        try:
+            rows = db.execute(
+                "SELECT body FROM received_events WHERE kind = 'print_result' AND subject = ?"
+                " ORDER BY received_at",
+                (certificate_id,),
+            ).fetchall()
+        finally:
+            db.close()
+        return [json.loads(body)["status"] for (body,) in rows]
 
     def set_faults(self, rules: dict[str, dict[str, float]]) -> None:
         response = requests.put(

@@ -19,6 +19,9 @@ TOUR_SCREENS = [
     "menu",
     "in-service",
     "timeout-warning",
+    "certificate-confirm",
+    "certificate-printing",
+    "certificate-failed",
     "done",
     "error",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.services.certificates import PrintOutcome
 from ui.i18n import resident_text
 from ui.widgets import Screen, Translatable, button, label
 
@@ -109,6 +110,11 @@ class DoneScreen(MessageScreen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._certificate: PrintOutcome | None = None
+        self._demo_folder = ""
+        self.detail = label("lead")
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.rating_prompt = label("title")
         self.rating_prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.rating_buttons: dict[int, QPushButton] = {}
@@ -123,13 +129,40 @@ class DoneScreen(MessageScreen):
         self.finish_button = self.add_button()
         self.another_button.clicked.connect(self.another_requested)
         self.finish_button.clicked.connect(self.finish_requested)
+        self.insert_above_buttons(self.detail)
         self.insert_above_buttons(self.rating_prompt)
         self.insert_above_buttons(row)
+        self.retranslate()
+
+    def show_certificate(self, outcome: PrintOutcome, demo_folder: str) -> None:
+        """The printed certificate's serial and verification code (both are on the paper)."""
+        self._certificate = outcome
+        self._demo_folder = demo_folder
+        self.retranslate()
+
+    def wipe(self) -> None:
+        self._certificate = None
         self.retranslate()
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("办理完成"))
         self.body.setText(self.tr("请取走您的身份证和打印材料"))
+        outcome = self._certificate
+        if outcome is None:
+            self.detail.hide()
+        else:
+            lines = [
+                self.tr("证明编号：%1").replace("%1", outcome.serial_no),
+                self.tr("验证码：%1（有效期至 %2）")
+                .replace("%1", outcome.verify_code)
+                .replace("%2", outcome.valid_until),
+            ]
+            if self._demo_folder:
+                lines.append(
+                    self.tr("演示模式：证明已保存为 PDF，位于 %1").replace("%1", self._demo_folder)
+                )
+            self.detail.setText("\n".join(lines))
+            self.detail.show()
         self.note.setText(self.tr("退出后，您的个人信息将立即从本机清除"))
         self.rating_prompt.setText(self.tr("请对本次服务进行评价，评价后自动退出"))
         names = {

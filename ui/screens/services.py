@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog import Catalog
 from kiosk.session import Resident
+from ui.i18n import resident_text
 from ui.widgets import Screen, Tile, button, label
 
 GRID_COLUMNS = 3
@@ -23,16 +24,28 @@ class ServiceGrid(QWidget):
         self._grid.setSpacing(24)
         self.tiles: dict[str, Tile] = {}
 
-    def show_catalog(self, catalog: Catalog, language: str, *, selectable: bool) -> None:
+    def show_catalog(
+        self,
+        catalog: Catalog,
+        language: str,
+        *,
+        selectable: bool,
+        unavailable: dict[str, str] | None = None,
+    ) -> None:
+        """`unavailable` maps a service kind to why this kiosk cannot serve it now (a
+        resident message key, e.g. the printer's 缺纸); an empty reason means available."""
         for tile in self.tiles.values():
             tile.deleteLater()
         self.tiles = {}
         for index, service in enumerate(catalog.services):
             description = service.text(service.description, language)
+            device_problem = (unavailable or {}).get(service.kind, "")
             if not service.enabled and service.disabled_reason:
                 description = service.text(service.disabled_reason, language)
+            elif service.enabled and device_problem:
+                description = resident_text(device_problem)
             tile = Tile(service.text(service.title, language), description)
-            tile.setEnabled(service.enabled)
+            tile.setEnabled(service.enabled and not device_problem)
             if selectable:
                 tile.clicked.connect(lambda _=False, sid=service.id: self.chosen.emit(sid))
             self._grid.addWidget(tile, index // GRID_COLUMNS, index % GRID_COLUMNS)

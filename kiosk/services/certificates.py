@@ -1,0 +1,545 @@
+"""Certificate printing: issue → render → check the printer → print → follow → record.
+
+Each request is one *job*, journalled in `print-jobs.sqlite3` (DESIGN.md allows tokens and
+certificate serials on disk, nothing about the resident) before each step that can outlive
+the process:
+
+    issuing ──► issued ──► submitted ──► printed
+       │          │            │
+       └──────────┴────────────┴──────► failed
+
+* The idempotency key is made once per request and kept until the job ends: asking again
+  after a timeout returns the same certificate, never a second one.
+* A printer that fails before or during the job fails the job, records it in the outbox,
+  and keeps the certificate: `reprint()` prints the same one again (a new job, attempt + 1).
+* A job's print result has an event id derived from its key and attempt, so the result a
+  crashed kiosk reconciles at its next start reaches the centre once.
+* After a crash or power loss, `reconcile()` settles what the journal left open: a job the
+  printer reports completed is recorded as printed, everything else as failed (an
+  unfinished job is cancelled first: no certificate comes out for nobody).
+
+The steps run on the core's executor; `on_progress` and `on_finished` listeners are called
+from its `done` callbacks (the GUI thread in the touchscreen). A job already at the printer
+is followed to its end even if the resident has left; one not yet submitted when the
+session ends is not printed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from drivers.printer.a4 import A4Printer, A4PrinterError, JobState, wait_for_job
+from kiosk.executor import Executor, Outcome
+from kiosk.session import Session, State
+
+if TYPE_CHECKING:
+    from kiosk.api.client import CentralClient
+    from kiosk.api.models import CertificateAnswer
+    from kiosk.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+JOURNAL_FILE: Final = "print-jobs.sqlite3"
+KEEP_FINISHED_DAYS: Final = 30
+NO_PRINTER_MESSAGE: Final = "本机暂时不能打印证明，请联系工作人员"
+REPRINT_HOURS: Final = 24  # the centre hands a failed certificate out again for this long
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    service_id TEXT NOT NULL,
+    certificate_id TEXT,
+    serial_no TEXT,
+    printer TEXT,
+    printer_job INTEGER,
+    pages INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    error TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    UNIQUE (idempotency_key, attempt)
+);
+"""
+OPEN_STATES: Final = ("issuing", "issued", "submitted")
+
+
+class Stage(StrEnum):
+    """What the resident is waiting for; each has its own line on the printing screen."""
+
+    ISSUING = "issuing"  # the centre makes the certificate
+    PRINTING = "printing"  # rendered, checked, at the printer
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+class FailureKind(StrEnum):
+    CENTRAL = "central"  # nothing was issued, or we cannot tell: try again (same key)
+    PRINTER = "printer"  # issued, not printed: the same certificate can be printed again
+    INTERNAL = "internal"  # a bug or a broken document: a technician must look
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOutcome:
+    """The end of one job, for the screens. `resident_message` is a plain Chinese key the UI
+    translates (empty when printed); `serial_no`/`verify_code` are on the paper."""
+
+    stage: Stage
+    service_id: str
+    serial_no: str = ""
+    verify_code: str = ""
+    verify_url: str = ""
+    valid_until: str = ""
+    pages: int = 0
+    reprint: bool = False  # the centre handed out a certificate issued before
+    failure: FailureKind | None = None
+    resident_message: str = ""
+    technician_message: str = ""
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of a reportlab PDF (page objects are written as plain dictionaries)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def event_id_for(idempotency_key: str, attempt: int) -> str:
+    return hashlib.sha256(f"print:{idempotency_key}:{attempt}".encode()).hexdigest()[:32]
+
+
+class PrintJournal:
+    """The job rows, in SQLite with synchronous=FULL: a row written is on the disk."""
+
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+        self._clock = clock
+        cutoff = clock() - KEEP_FINISHED_DAYS * 86_400
+        self._execute(
+            f"DELETE FROM jobs WHERE updated_at < ? AND state NOT IN {OPEN_STATES}", (cutoff,)
+        )
+
+    @contextmanager
+    def _locked(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._db
+
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> None:
+        with self._locked() as db:
+            db.execute(sql, params)
+
+    def begin(self, key: str, attempt: int, service_id: str, state: str = "issuing") -> None:
+        now = self._clock()
+        self._execute(
+            "INSERT INTO jobs (idempotency_key, attempt, service_id, state, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (key, attempt, service_id, state, now, now),
+        )
+
+    def update(self, key: str, attempt: int, **columns: object) -> None:
+        names = ", ".join(f"{name} = ?" for name in columns)
+        self._execute(
+            f"UPDATE jobs SET {names}, updated_at = ? WHERE idempotency_key = ? AND attempt = ?",
+            (*columns.values(), self._clock(), key, attempt),
+        )
+
+    def open_jobs(self) -> list[dict[str, Any]]:
+        with self._locked() as db:
+            db.row_factory = sqlite3.Row
+            try:
+                rows = db.execute(
+                    f"SELECT * FROM jobs WHERE state IN {OPEN_STATES} ORDER BY seq"
+                ).fetchall()
+            finally:
+                db.row_factory = None
+        return [dict(row) for row in rows]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every row, oldest first (for kiosk-diag and the tests)."""
+        with self._locked() as db:
+            db.row_factory = sqlite3.Row
+            try:
+                rows = db.execute("SELECT * FROM jobs ORDER BY seq").fetchall()
+            finally:
+                db.row_factory = None
+        return [dict(row) for row in rows]
+
+    def close(self) -> None:
+        with self._locked() as db:
+            db.close()
+
+
+@dataclass
+class _Job:
+    """One request in memory: the key, and the certificate once the centre has issued it."""
+
+    service_id: str
+    key: str
+    attempt: int = 1
+    answer: CertificateAnswer | None = None
+    pdf: bytes = b""
+    pages: int = 0
+    printer_job: int | None = None
+
+
+Listener = Callable[[Any], None]
+
+
+class CertificatePrinting:
+    """Prints one certificate at a time for the resident at the screen."""
+
+    def __init__(
+        self,
+        session: Session,
+        executor: Executor,
+        journal: PrintJournal,
+        printer: A4Printer | None,
+        *,
+        timeout_s: float,
+    ) -> None:
+        self._session = session
+        self._executor = executor
+        self.journal = journal
+        self.printer = printer
+        self.timeout_s = timeout_s
+        self.central: CentralClient | None = None  # set when the core connects
+        self.outbox: Outbox | None = None
+        self.token: Callable[[], str | None] = lambda: None  # the resident session's token
+        self._job: _Job | None = None  # the resident's, until the session ends
+        self._generation = 0
+        self._progress: list[Listener] = []
+        self._finished: list[Listener] = []
+        session.add_wipe_hook(self.wipe)
+
+    # --- for the screens -----------------------------------------------------------------
+
+    def on_progress(self, listener: Callable[[Stage], None]) -> None:
+        self._progress.append(listener)
+
+    def on_finished(self, listener: Callable[[PrintOutcome], None]) -> None:
+        self._finished.append(listener)
+
+    def print_certificate(self, service_id: str) -> None:
+        """Start a new request for `service_id` (a new idempotency key)."""
+        self._job = _Job(service_id=service_id, key=secrets.token_hex(16))
+        self._run(self._job)
+
+    def retry(self) -> None:
+        """After a failure: the same request again. Not issued yet → the same key (the
+        centre answers with the certificate if it made one); issued → the same certificate."""
+        job = self._job
+        if job is None:
+            raise RuntimeError("nothing to retry: no job in this session")
+        if job.answer is not None:
+            job.attempt += 1
+            job.printer_job = None
+        self._run(job)
+
+    def wipe(self) -> None:
+        """The session ended: forget the certificate (a job at the printer still finishes)."""
+        self._generation += 1
+        self._job = None
+
+    # --- the steps -----------------------------------------------------------------------
+
+    def _run(self, job: _Job) -> None:
+        generation = self._generation
+        if job.answer is None:
+            self._emit_progress(Stage.ISSUING)
+            self.journal.begin(job.key, job.attempt, job.service_id)
+            self._executor.submit(
+                lambda: self._issue(job), lambda outcome: self._issued(generation, job, outcome)
+            )
+        else:
+            self.journal.begin(job.key, job.attempt, job.service_id, state="issued")
+            self.journal.update(
+                job.key,
+                job.attempt,
+                certificate_id=job.answer.certificate_id,
+                serial_no=job.answer.serial_no,
+            )
+            self._print_step(generation, job)
+
+    def _issue(self, job: _Job) -> CertificateAnswer:
+        central, token = self.central, self.token()
+        if central is None or token is None:
+            raise _NoCentralError("no central service or no resident session")
+        answer = central.issue_certificate(token, job.service_id, job.key)
+        self.journal.update(
+            job.key,
+            job.attempt,
+            state="issued",
+            certificate_id=answer.certificate_id,
+            serial_no=answer.serial_no,
+        )
+        log.info(
+            "certificate %s issued for %s (key %s…%s)",
+            answer.serial_no,
+            job.service_id,
+            job.key[:6],
+            " reprint" if answer.reprint else "",
+        )
+        return answer
+
+    def _issued(self, generation: int, job: _Job, outcome: Outcome[Any]) -> None:
+        if outcome.error is not None:
+            self._fail_before_issue(generation, job, outcome.error)
+            return
+        job.answer = outcome.value
+        if generation != self._generation:
+            self._settle(job, "failed", "the session ended before printing")
+            return
+        self._print_step(generation, job)
+
+    def _print_step(self, generation: int, job: _Job) -> None:
+        self._emit_progress(Stage.PRINTING, generation)
+        self._executor.submit(
+            lambda: self._print(job), lambda outcome: self._printed(generation, job, outcome)
+        )
+
+    def _print(self, job: _Job) -> None:
+        from kiosk.documents.certificate import render_certificate
+
+        assert job.answer is not None
+        printer = self.printer
+        if printer is None:
+            raise _NoPrinterError("no A4 printer configured (devices.a4_printer = none)")
+        if not job.pdf:
+            started = time.perf_counter()
+            job.pdf = render_certificate(job.answer)
+            job.pages = page_count(job.pdf)
+            log.info(
+                "certificate %s rendered: %d pages, %d bytes in %.0f ms",
+                job.answer.serial_no,
+                job.pages,
+                len(job.pdf),
+                (time.perf_counter() - started) * 1000,
+            )
+        problem = printer.state().problem()
+        if problem is not None:
+            raise problem
+        job.printer_job = printer.submit(job.pdf, job.answer.serial_no)
+        self.journal.update(
+            job.key,
+            job.attempt,
+            state="submitted",
+            printer=printer.name,
+            printer_job=job.printer_job,
+            pages=job.pages,
+        )
+        try:
+            wait_for_job(printer, job.printer_job, self.timeout_s)
+        except A4PrinterError:
+            self._cancel_quietly(printer, job.printer_job)
+            raise
+
+    def _printed(self, generation: int, job: _Job, outcome: Outcome[Any]) -> None:
+        error = outcome.error
+        answer = job.answer
+        assert answer is not None
+        if error is None:
+            self._settle(job, "printed", None)
+            self._emit_finished(
+                generation,
+                PrintOutcome(
+                    Stage.PRINTED,
+                    job.service_id,
+                    serial_no=answer.serial_no,
+                    verify_code=answer.verify.code,
+                    verify_url=answer.verify.url,
+                    valid_until=answer.verify.valid_until.isoformat(),
+                    pages=job.pages,
+                    reprint=bool(answer.reprint),
+                ),
+            )
+            return
+        if isinstance(error, A4PrinterError):
+            technician, resident = error.technician_message, error.resident_message
+            kind = FailureKind.PRINTER
+        else:
+            log.error("certificate %s: printing failed", answer.serial_no, exc_info=error)
+            technician = f"{type(error).__name__}: {error}"
+            resident = "证明暂时无法打印，请联系工作人员"
+            kind = FailureKind.INTERNAL
+        log.warning("certificate %s not printed: %s", answer.serial_no, technician)
+        self._settle(job, "failed", technician)
+        self._emit_finished(
+            generation,
+            PrintOutcome(
+                Stage.FAILED,
+                job.service_id,
+                serial_no=answer.serial_no,
+                pages=job.pages,
+                failure=kind,
+                resident_message=resident,
+                technician_message=technician,
+            ),
+        )
+
+    def _fail_before_issue(self, generation: int, job: _Job, error: BaseException) -> None:
+        from kiosk.api.errors import CentralError
+        from kiosk.services.identification import resident_message
+
+        if isinstance(error, CentralError):
+            resident, technician = resident_message(error), error.technician_message
+        elif isinstance(error, _NoCentralError):
+            resident, technician = "暂时无法连接服务中心，请稍后再试", str(error)
+        else:
+            raise error  # a bug: the crash handler reports it
+        log.warning("certificate for %s not issued: %s", job.service_id, technician)
+        # Nothing may have been issued, or the answer was lost: the key stays for a retry.
+        self.journal.update(job.key, job.attempt, state="failed", error=technician[:500])
+        self._emit_finished(
+            generation,
+            PrintOutcome(
+                Stage.FAILED,
+                job.service_id,
+                failure=FailureKind.CENTRAL,
+                resident_message=resident,
+                technician_message=technician,
+            ),
+        )
+        if generation == self._generation:
+            # The next try of this request is a new journal row under the same key.
+            job.attempt += 1
+
+    def _settle(self, job: _Job, status: str, error: str | None) -> None:
+        """The job's end: journal it and queue its print result (once, by event id)."""
+        assert job.answer is not None
+        self.journal.update(job.key, job.attempt, state=status, error=(error or "")[:500] or None)
+        self._record(
+            job.key,
+            job.attempt,
+            job.answer.certificate_id,
+            status,
+            job.pages,
+            self.printer.name if self.printer else "none",
+            error,
+        )
+
+    def _record(
+        self,
+        key: str,
+        attempt: int,
+        certificate_id: str,
+        status: str,
+        pages: int,
+        printer: str,
+        error: str | None,
+    ) -> None:
+        outbox = self.outbox
+        if outbox is None:
+            log.error("print result of %s (%s) not recorded: no outbox", certificate_id, status)
+            return
+        payload: dict[str, object] = {
+            "certificate_id": certificate_id,
+            "status": status,
+            "pages": pages,
+            "printer": printer,
+        }
+        if error:
+            payload["error"] = error[:500]
+        outbox.enqueue("print_result", payload, event_id=event_id_for(key, attempt))
+
+    @staticmethod
+    def _cancel_quietly(printer: A4Printer, job_id: int) -> None:
+        try:
+            printer.cancel(job_id)
+        except A4PrinterError as error:
+            log.warning("job %d could not be cancelled: %s", job_id, error.technician_message)
+
+    # --- after a crash -------------------------------------------------------------------
+
+    def reconcile(self) -> int:
+        """Settle the jobs a previous run left open; returns how many. Blocking: call it on
+        a worker thread once the printer and the outbox exist."""
+        if self.outbox is None:
+            log.info("print jobs not reconciled: no outbox to record their results in")
+            return 0
+        settled = 0
+        for row in self.journal.open_jobs():
+            key, attempt = row["idempotency_key"], row["attempt"]
+            status = "failed"
+            error: str | None = "the kiosk stopped before the job was sent to the printer"
+            if row["state"] == "submitted" and row["printer_job"] is not None:
+                status, error = self._reconciled_job(row)
+                if status == "open":
+                    continue  # the printer cannot be asked now: try at the next start
+            self.journal.update(key, attempt, state=status, error=error)
+            if row["certificate_id"]:
+                self._record(
+                    key,
+                    attempt,
+                    row["certificate_id"],
+                    status,
+                    row["pages"] if status == "printed" else 0,
+                    row["printer"] or "none",
+                    error,
+                )
+            log.warning(
+                "reconciled job %s attempt %d (%s, certificate %s): %s%s",
+                key[:6],
+                attempt,
+                row["state"],
+                row["serial_no"] or "not issued",
+                status,
+                f" ({error})" if error else "",
+            )
+            settled += 1
+        return settled
+
+    def _reconciled_job(self, row: dict[str, Any]) -> tuple[str, str | None]:
+        printer, job_id = self.printer, int(row["printer_job"])
+        if printer is None or printer.name != row["printer"]:
+            return "failed", f"printer {row['printer']} is no longer configured"
+        try:
+            state = printer.job_state(job_id)
+        except A4PrinterError as error:
+            log.warning("cannot reconcile job %d yet: %s", job_id, error.technician_message)
+            return "open", None
+        if state is JobState.COMPLETED:
+            return "printed", None
+        if not state.final:
+            self._cancel_quietly(printer, job_id)
+        return "failed", f"job {job_id} was {state} when the kiosk restarted"
+
+    # --- listeners -----------------------------------------------------------------------
+
+    def _emit_progress(self, stage: Stage, generation: int | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return
+        for listener in self._progress:
+            listener(stage)
+
+    def _emit_finished(self, generation: int, outcome: PrintOutcome) -> None:
+        if generation != self._generation or self._session.state is not State.IN_SERVICE:
+            log.info(
+                "job for %s ended after the resident left: %s", outcome.service_id, outcome.stage
+            )
+            return
+        for listener in self._finished:
+            listener(outcome)
+
+
+class _NoCentralError(Exception):
+    pass
+
+
+class _NoPrinterError(A4PrinterError):
+    resident_message = NO_PRINTER_MESSAGE

@@ -1,0 +1,119 @@
+"""证明打印 on the touchscreen, in demo mode: the real renderer, the demo's folder printer, the
+reference central service; every step tapped like a finger would."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.session import State
+from tests.rigs.central import CentralServer
+from tests.ui.helpers import clipped_labels, small_buttons, tap, visible_texts
+from tests.ui.test_session_screens import CARD, assert_no_trace_of_the_resident, identify
+from ui.screens.certificate import Phase
+from ui.theme import px_from_mm
+from ui.window import KioskWindow
+
+SERVICE = "si-cert"  # 社会保险参保证明
+
+
+def printed_pdfs(window: KioskWindow) -> list[Path]:
+    folder = window.core.printer.folder  # type: ignore[union-attr]
+    return sorted(folder.glob("job-*.pdf")) if folder.is_dir() else []
+
+
+def journal(window: KioskWindow) -> list[dict[str, object]]:
+    return window.core.certificates.journal.rows()
+
+
+def open_certificate_service(qtbot: QtBot, window: KioskWindow) -> None:
+    identify(qtbot, window)
+    tap(qtbot, window.menu.grid.tiles[SERVICE])
+    assert window.stack.currentWidget() is window.certificate
+    assert window.certificate.phase is Phase.CONFIRM
+    assert window.certificate.heading.text() == "社会保险参保证明"
+    assert window.certificate.print_button.isEnabled()
+
+
+def test_a_certificate_is_printed_once_and_named_on_the_done_screen(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    open_certificate_service(qtbot, window)
+    dpi = window.core.config.screen.dpi
+    assert small_buttons(window.certificate, px_from_mm(18, dpi)) == []
+    tap(qtbot, window.certificate.print_button)
+    assert window.certificate.phase in (Phase.ISSUING, Phase.PRINTING)
+    assert not window.certificate.print_button.isVisible()  # no second tap while it prints
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
+    assert window.core.session.state is State.DONE
+
+    [pdf] = printed_pdfs(window)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    [row] = journal(window)
+    assert row["state"] == "printed" and row["pages"] >= 1
+    serial = str(row["serial_no"])
+    assert serial in text and "社会保险参保证明" in text
+    assert CARD.id_number not in text  # masked on paper too
+    detail = window.done.detail.text()
+    assert serial in detail and "验证码" in detail
+    assert str(window.core.printer.folder) in detail  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: clipped_labels(window) == [])
+
+    tap(qtbot, window.done.finish_button)
+    assert window.stack.currentWidget() is window.attract
+    assert serial not in "\n".join(visible_texts(window.done))
+    assert_no_trace_of_the_resident(window)
+
+
+def test_paper_out_before_printing_fails_the_job_and_the_same_certificate_prints_again(
+    qtbot: QtBot, window: KioskWindow, central_server: CentralServer
+) -> None:
+    open_certificate_service(qtbot, window)
+    printer = window.core.printer
+    printer.paper_out = True  # type: ignore[union-attr]  # taken out after the screen showed
+    tap(qtbot, window.certificate.print_button)
+    qtbot.waitUntil(lambda: window.certificate.phase is Phase.FAILED, timeout=15_000)
+    screen = window.certificate
+    assert screen.body.text() == "打印机缺纸，请联系工作人员"
+    [failed] = journal(window)
+    assert failed["state"] == "failed" and "media-empty" in str(failed["error"])
+    assert str(failed["serial_no"]) in screen.note.text()
+    assert "不会重复开具" in screen.note.text()
+    assert printed_pdfs(window) == []
+    # The monitor is asked again after a failure: while the paper is out, no retry.
+    qtbot.waitUntil(lambda: not screen.print_button.isEnabled(), timeout=5000)
+
+    printer.paper_out = False  # type: ignore[union-attr]
+    window.core.printer_monitor.refresh()  # type: ignore[union-attr]
+    qtbot.waitUntil(screen.print_button.isEnabled, timeout=5000)
+    assert screen.print_button.text() == "重新打印"
+    tap(qtbot, screen.print_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
+
+    first, second = journal(window)
+    assert (first["idempotency_key"], first["attempt"]) == (second["idempotency_key"], 1)
+    assert second["attempt"] == 2 and second["state"] == "printed"
+    assert second["certificate_id"] == first["certificate_id"]  # the same certificate
+    assert len(printed_pdfs(window)) == 1
+    assert window.core.outbox.flush(5)  # type: ignore[union-attr]
+    results = central_server.print_results(first["certificate_id"])
+    assert results[-2:] == ["failed", "printed"]
+
+
+def test_a_printer_without_paper_makes_certificate_services_unavailable(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    window.core.printer.paper_out = True  # type: ignore[union-attr]
+    window.core.printer_monitor.refresh()  # type: ignore[union-attr]
+    identify(qtbot, window)
+    tile = window.menu.grid.tiles[SERVICE]
+    qtbot.waitUntil(lambda: not tile.isEnabled(), timeout=5000)
+    assert tile.description.text() == "打印机缺纸，请联系工作人员"
+    assert window.menu.grid.tiles["si-contrib"].isEnabled()  # a query needs no printer
+    window.core.printer.paper_out = False  # type: ignore[union-attr]
+    window.core.printer_monitor.refresh()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: window.menu.grid.tiles[SERVICE].isEnabled(), timeout=5000)

@@ -1,0 +1,154 @@
+"""证明打印: confirm → issuing → printing → (done screen) or a failure the resident can act on.
+
+The screen shows what the print-job service (kiosk/services/certificates.py) reports; it
+decides nothing itself. A failure says what happened and what to do; when the certificate was
+issued but not printed, it says that the same certificate can be printed again.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from kiosk.services.certificates import REPRINT_HOURS, FailureKind, PrintOutcome, Stage
+from ui.i18n import resident_text
+from ui.screens.message import DOTS_TICK_MS, MessageScreen
+
+
+class Phase(Enum):
+    CONFIRM = "confirm"
+    ISSUING = "issuing"
+    PRINTING = "printing"
+    FAILED = "failed"
+
+
+class CertificateScreen(MessageScreen):
+    print_requested = Signal()  # first time: a new request
+    retry_requested = Signal()  # after a failure: the same request / the same certificate
+    back_requested = Signal()
+    exit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.phase = Phase.CONFIRM
+        self._title = ""
+        self._description = ""
+        self._printer_problem = ""  # resident message key while the printer cannot print
+        self._outcome: PrintOutcome | None = None
+        self._dots = 0
+        self.back_button = self.add_button()
+        self.print_button = self.add_button("primary")
+        self.back_button.clicked.connect(self._back)
+        self.print_button.clicked.connect(self._print)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self.retranslate()
+
+    # --- what the window tells it --------------------------------------------------------
+
+    def show_service(self, title: str, description: str, printer_problem: str) -> None:
+        self._title, self._description = title, description
+        self._printer_problem = printer_problem
+        self._outcome = None
+        self._set_phase(Phase.CONFIRM)
+
+    def set_printer_problem(self, printer_problem: str) -> None:
+        if printer_problem != self._printer_problem:
+            self._printer_problem = printer_problem
+            self.retranslate()
+
+    def show_progress(self, stage: Stage) -> None:
+        if stage is Stage.ISSUING:
+            self._set_phase(Phase.ISSUING)
+        elif stage is Stage.PRINTING:
+            self._set_phase(Phase.PRINTING)
+
+    def show_failure(self, outcome: PrintOutcome) -> None:
+        self._outcome = outcome
+        self._set_phase(Phase.FAILED)
+
+    def wipe(self) -> None:
+        self._title = self._description = ""
+        self._outcome = None
+        self._set_phase(Phase.CONFIRM)
+
+    # --- inside --------------------------------------------------------------------------
+
+    def _set_phase(self, phase: Phase) -> None:
+        self.phase = phase
+        working = phase in (Phase.ISSUING, Phase.PRINTING)
+        if working and not self._timer.isActive():
+            self._dots = 0
+            self._timer.start(DOTS_TICK_MS)
+        elif not working:
+            self._timer.stop()
+        self.retranslate()
+
+    def _tick(self) -> None:
+        self._dots = (self._dots + 1) % 4
+        self.retranslate()
+
+    def _print(self) -> None:
+        if self.phase is Phase.CONFIRM:
+            self.print_requested.emit()
+        elif self.phase is Phase.FAILED:
+            self.retry_requested.emit()
+
+    def _back(self) -> None:
+        if self.phase in (Phase.CONFIRM, Phase.FAILED):
+            self.back_requested.emit()
+
+    def retranslate(self) -> None:
+        dots = "·" * self._dots
+        self.back_button.setText(self.tr("返回"))
+        working = self.phase in (Phase.ISSUING, Phase.PRINTING)
+        self.back_button.setVisible(not working)
+        self.print_button.setVisible(not working)
+        if self.phase is Phase.CONFIRM:
+            self.heading.setText(self._title)
+            self.body.setText(self._description)
+            if self._printer_problem:
+                self.note.setText(resident_text(self._printer_problem))
+            else:
+                self.note.setText(self.tr("证明打印在 A4 纸上，带二维码和验证码，可扫码核验真伪"))
+            self.print_button.setText(self.tr("打印证明"))
+            self.print_button.setEnabled(not self._printer_problem)
+        elif self.phase is Phase.ISSUING:
+            self.heading.setText(self.tr("正在开具证明") + dots)
+            self.body.setText(self.tr("请稍候，不要离开"))
+            self.note.setText(self._title)
+        elif self.phase is Phase.PRINTING:
+            self.heading.setText(self.tr("正在打印") + dots)
+            self.body.setText(self.tr("打印完成后，请从下方出纸口取走证明"))
+            self.note.setText(self._title)
+        else:
+            self._retranslate_failure()
+
+    def _retranslate_failure(self) -> None:
+        outcome = self._outcome
+        assert outcome is not None
+        self.heading.setText(self.tr("证明没有打印出来"))
+        self.body.setText(resident_text(outcome.resident_message))
+        if outcome.failure is FailureKind.PRINTER:
+            self.note.setText(
+                self.tr(
+                    "您的证明（编号 %1）已经开具。可以再试一次；也可在 %2 小时内"
+                    "在本机或其他自助终端重新打印同一份证明，不会重复开具"
+                )
+                .replace("%1", outcome.serial_no)
+                .replace("%2", str(REPRINT_HOURS))
+            )
+            self.print_button.setText(self.tr("重新打印"))
+            self.print_button.setVisible(True)
+        elif outcome.failure is FailureKind.CENTRAL:
+            self.note.setText(self.tr("证明还没有开具，可以再试一次"))
+            self.print_button.setText(self.tr("再试一次"))
+            self.print_button.setVisible(True)
+        else:
+            self.note.setText(self.tr("如需帮助，请联系村便民服务站工作人员"))
+            self.print_button.setVisible(False)
+        self.print_button.setEnabled(
+            outcome.failure is not FailureKind.PRINTER or not self._printer_problem
+        )
