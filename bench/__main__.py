@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import central, gui_stall, idcard, startup
+from bench import central, gui_stall, idcard, printing, render, startup
 
-BENCHMARKS = (startup, gui_stall, central, idcard)
+BENCHMARKS = (startup, gui_stall, central, idcard, render, printing)
 
 
 def main() -> None:

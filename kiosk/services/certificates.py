@@ -26,11 +26,8 @@ session ends is not printed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import secrets
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +42,8 @@ from kiosk.executor import Executor, Outcome
 from kiosk.session import Session, State
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from kiosk.api.client import CentralClient
     from kiosk.api.models import CertificateAnswer
     from kiosk.outbox import Outbox
@@ -116,28 +115,42 @@ def page_count(pdf: bytes) -> int:
 
 
 def event_id_for(idempotency_key: str, attempt: int) -> str:
+    import hashlib
+
     return hashlib.sha256(f"print:{idempotency_key}:{attempt}".encode()).hexdigest()[:32]
 
 
 class PrintJournal:
-    """The job rows, in SQLite with synchronous=FULL: a row written is on the disk."""
+    """The job rows, in SQLite with synchronous=FULL: a row written is on the disk.
+
+    The file is opened at first use (after the first frame, on a worker): the kiosk's
+    start-up pays neither sqlite3's import nor the journal's first fsync."""
 
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._path = path
+        self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._clock = clock
-        cutoff = clock() - KEEP_FINISHED_DAYS * 86_400
-        self._execute(
+
+    def _open(self) -> sqlite3.Connection:
+        import sqlite3
+
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.executescript(_SCHEMA)
+        cutoff = self._clock() - KEEP_FINISHED_DAYS * 86_400
+        db.execute(
             f"DELETE FROM jobs WHERE updated_at < ? AND state NOT IN {OPEN_STATES}", (cutoff,)
         )
+        return db
 
     @contextmanager
     def _locked(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            if self._db is None:
+                self._db = self._open()
             yield self._db
 
     def _execute(self, sql: str, params: tuple[Any, ...]) -> None:
@@ -160,29 +173,23 @@ class PrintJournal:
         )
 
     def open_jobs(self) -> list[dict[str, Any]]:
-        with self._locked() as db:
-            db.row_factory = sqlite3.Row
-            try:
-                rows = db.execute(
-                    f"SELECT * FROM jobs WHERE state IN {OPEN_STATES} ORDER BY seq"
-                ).fetchall()
-            finally:
-                db.row_factory = None
-        return [dict(row) for row in rows]
+        return self._select(f"SELECT * FROM jobs WHERE state IN {OPEN_STATES} ORDER BY seq")
 
     def rows(self) -> list[dict[str, Any]]:
-        """Every row, oldest first (for kiosk-diag and the tests)."""
+        """Every row, oldest first (for the tests and a technician)."""
+        return self._select("SELECT * FROM jobs ORDER BY seq")
+
+    def _select(self, sql: str) -> list[dict[str, Any]]:
         with self._locked() as db:
-            db.row_factory = sqlite3.Row
-            try:
-                rows = db.execute("SELECT * FROM jobs ORDER BY seq").fetchall()
-            finally:
-                db.row_factory = None
-        return [dict(row) for row in rows]
+            cursor = db.execute(sql)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def close(self) -> None:
-        with self._locked() as db:
-            db.close()
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
 
 @dataclass
@@ -237,6 +244,8 @@ class CertificatePrinting:
 
     def print_certificate(self, service_id: str) -> None:
         """Start a new request for `service_id` (a new idempotency key)."""
+        import secrets
+
         self._job = _Job(service_id=service_id, key=secrets.token_hex(16))
         self._run(self._job)
 
