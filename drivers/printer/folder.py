@@ -50,6 +50,7 @@ class FolderPrinter:
             target = self.folder / f"job-{job_id:04d}-{safe_title}.pdf"
             partial = target.with_suffix(".part")
             try:
+                self.folder.mkdir(parents=True, exist_ok=True)
                 partial.write_bytes(pdf)
                 partial.rename(target)
             except OSError as error:

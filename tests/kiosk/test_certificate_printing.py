@@ -21,7 +21,10 @@ import pytest
 from drivers.idcard.demo import DEMO_CARDS
 from drivers.printer.a4 import JobState
 from drivers.printer.cups import CupsPrinter
+from drivers.printer.folder import FolderPrinter
 from kiosk.api.client import CentralClient
+from kiosk.app import build_core
+from kiosk.config import Config
 from kiosk.executor import ThreadExecutor
 from kiosk.outbox import Outbox
 from kiosk.services.certificates import (
@@ -35,6 +38,7 @@ from kiosk.services.certificates import (
 from kiosk.services.events import EventSender
 from kiosk.services.identification import idcard_session_request
 from kiosk.session import Resident, Session, State
+from tests.conftest import FakeClock
 from tests.rigs.central import CentralServer
 from tests.rigs.cups import CupsRig
 
@@ -239,8 +243,11 @@ CRASH_SCRIPT = """
 import os, sys, time
 from pathlib import Path
 from drivers.printer.cups import CupsPrinter
+from drivers.printer.folder import FolderPrinter
+from kiosk.app import build_core
 from kiosk.services.certificates import JOURNAL_FILE, PrintJournal
 from tests.kiosk.test_certificate_printing import make_kiosk
+from tests.conftest import FakeClock
 from tests.rigs.central import CentralServer
 
 state_dir, url, server, queue = sys.argv[1:5]
@@ -325,3 +332,38 @@ def test_a_job_the_crash_caught_before_the_printer_is_failed_without_a_print_res
         assert kiosk.outbox.depth() == 0  # no certificate id: nothing to tell the centre
     finally:
         kiosk.outbox.close()
+
+
+def test_the_core_reconciles_open_jobs_when_its_printer_first_answers(
+    config: Config, clock: FakeClock, central_server: CentralServer
+) -> None:
+    """A kiosk that died with a job at its (demo) printer settles it at its next start."""
+    client = central_server.client()
+    token = open_resident_session(client)
+    answer = client.issue_certificate(token, SERVICE, "r" * 32)
+    printer = FolderPrinter(config.state_dir / "demo-prints")
+    job = printer.submit(b"%PDF-1.4 printed before the power cut", answer.serial_no)
+    journal = PrintJournal(config.state_dir / JOURNAL_FILE)
+    journal.begin("r" * 32, 1, SERVICE, state="issued")
+    journal.update(
+        "r" * 32,
+        1,
+        certificate_id=answer.certificate_id,
+        state="submitted",
+        printer=printer.name,
+        printer_job=job,
+        pages=1,
+    )
+    journal.close()
+    before = central_server.print_results(answer.certificate_id)
+
+    core = build_core(config, demo=True, clock=clock)
+    core.start()
+    try:
+        assert _wait_for(lambda: core.certificates.journal.open_jobs() == [])
+        [row] = core.certificates.journal.rows()
+        assert row["state"] == "printed"
+        assert core.outbox is not None and core.outbox.flush(5)
+        assert central_server.print_results(answer.certificate_id) == [*before, "printed"]
+    finally:
+        core.stop()
