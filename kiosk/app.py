@@ -39,6 +39,7 @@ from kiosk.services.certificates import (
     PrintJournal,
 )
 from kiosk.services.identification import Identification
+from kiosk.services.receipts import EscPosReceipts, FolderReceipts, ReceiptOutput, ReceiptPrinting
 from kiosk.session import Session, State
 
 if TYPE_CHECKING:  # loaded by Core.connect(), after the first frame
@@ -87,6 +88,7 @@ class Core:
     smartcard: SmartCardService | None = None  # 社会保障卡 in a PC/SC reader
     heartbeat: HeartbeatService | None = None
     printer_monitor: PrinterMonitor | None = None  # the A4 printer's status
+    receipts: ReceiptPrinting | None = None  # the 80 mm slip printer, if there is one
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
     _connected: bool = field(default=False, repr=False)
 
@@ -133,6 +135,8 @@ class Core:
         self.connect()
         for service in self.services:
             service.start()
+        if self.receipts is not None:
+            self.executor.submit(self.receipts.check, _log_receipt_check)
         if self.printer is not None:
             # reportlab's imports and the CJK font cost ~120 ms once per process: pay them
             # now, on a worker, rather than on the first resident's print.
@@ -181,6 +185,8 @@ class Core:
         ]
         if self.smartcard is not None:
             statuses.append(self.smartcard.status)
+        if self.receipts is not None:
+            statuses.append(self.receipts.status)
         statuses.append(
             self.printer_monitor.status
             if self.printer_monitor is not None
@@ -228,16 +234,36 @@ def _log_warm_up(outcome: Outcome[Any]) -> None:
         log.error("documents cannot be rendered: %s", outcome.error)
 
 
+def _log_receipt_check(outcome: Outcome[Any]) -> None:
+    if outcome.error is not None:
+        log.error("receipt printer check failed", exc_info=outcome.error)
+    elif isinstance(outcome.value, DeviceStatus) and outcome.value.level is not Level.OK:
+        log.warning("receipt printer is %s %s", outcome.value.level, outcome.value.reason)
+
+
+def _print_folder(config: Config) -> Path:
+    return Path(config.devices.print_folder or config.state_dir / "demo-prints")
+
+
 def a4_printer(config: Config, demo: bool) -> A4Printer | None:
     """The A4 printer the configuration names: demo mode always prints into a folder."""
     devices = config.devices
     if demo or devices.a4_printer == "folder":
-        folder = devices.print_folder or config.state_dir / "demo-prints"
-        return FolderPrinter(Path(folder))
+        return FolderPrinter(_print_folder(config))
     if devices.a4_printer == "cups":
         from drivers.printer.cups import CupsPrinter  # loads libcups
 
         return CupsPrinter(devices.a4_queue, devices.cups_server)
+    return None
+
+
+def receipt_output(config: Config, demo: bool) -> ReceiptOutput | None:
+    """The receipt printer the configuration names: demo mode writes slips as PDFs."""
+    devices = config.devices
+    if demo:
+        return FolderReceipts(_print_folder(config))
+    if devices.receipt_printer == "escpos-serial":
+        return EscPosReceipts(devices.receipt_port, devices.receipt_baud)
     return None
 
 
@@ -310,6 +336,8 @@ def build_core(
     printer_monitor = (
         PrinterMonitor(printer, on_first_contact=certificates.reconcile) if printer else None
     )
+    output = receipt_output(config, demo)
+    receipts = ReceiptPrinting(output, executor, config.kiosk.site_name) if output else None
     identification = Identification(session, executor)
     certificates.token = lambda: identification.token
     core = Core(
@@ -327,6 +355,7 @@ def build_core(
         demo_card_slot=simulator,
         smartcard=smartcard,
         printer_monitor=printer_monitor,
+        receipts=receipts,
         services=[s for s in (simulator, monitor, smartcard, printer_monitor) if s is not None],
     )
     log.info(

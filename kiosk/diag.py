@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             core.demo_card_slot.stop()
     if core.printer_monitor is not None:
         core.printer_monitor.check()  # no outbox here: open print jobs are left to the kiosk
+    if core.receipts is not None:
+        core.receipts.check()
     statuses = core.device_statuses()
     rows = [{"device": s.device, "level": str(s.level), "reason": s.reason} for s in statuses]
     text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)

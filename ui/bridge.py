@@ -23,6 +23,7 @@ class CoreBridge(QObject):
     catalog_changed = Signal(object)  # Catalog
     print_progress = Signal(object)  # Stage of the resident's certificate job
     print_finished = Signal(object)  # PrintOutcome
+    receipt_finished = Signal(str)  # resident message; empty when the slip printed
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +43,8 @@ class CoreBridge(QObject):
         core.certificates.on_finished(self.print_finished.emit)
         if core.printer_monitor is not None:
             core.printer_monitor.on_status(self.device_status.emit)
+        if core.receipts is not None:
+            core.receipts.on_finished(self.receipt_finished.emit)
         if core.card_monitor is not None:
             core.card_monitor.on_card_event(self.card_event.emit)
             core.card_monitor.on_status(self.device_status.emit)

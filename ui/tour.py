@@ -149,8 +149,11 @@ class Tour(QObject):
             Step("", paper(False, tell_the_monitor=False), lambda: True),
             Step(f"{mode}-certificate-failed", screen.print_button.click, phase(Phase.FAILED)),
             Step("", paper(True, tell_the_monitor=True), screen.print_button.isEnabled),
+            Step("", screen.print_button.click, lambda: w.stack.currentWidget() is w.done),
             Step(
-                f"{mode}-done", screen.print_button.click, lambda: w.stack.currentWidget() is w.done
+                f"{mode}-done",
+                w.done.receipt_button.click,
+                lambda: "回执已打印" in w.done.detail.text(),
             ),
         ]
 

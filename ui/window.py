@@ -51,6 +51,7 @@ class KioskWindow(QWidget):
         self.core = core
         self.kiosk_mode = kiosk_mode
         self.crashed = False
+        self._printed: PrintOutcome | None = None  # the session's printed certificate
         self._awaiting_first_paint = True
         self._font_family = font_family
         app = QApplication.instance()
@@ -135,6 +136,7 @@ class KioskWindow(QWidget):
         self.done.another_requested.connect(session.back_to_menu)
         self.done.finish_requested.connect(session.finish)
         self.done.rated.connect(self.core.rate)
+        self.done.receipt_requested.connect(self._print_receipt)
         self.error.acknowledged.connect(session.acknowledge_error)
         self.overlay.continue_requested.connect(session.touch)
         if self.demo_panel is not None:
@@ -156,11 +158,13 @@ class KioskWindow(QWidget):
         self.bridge.catalog_changed.connect(self._on_catalog)
         self.bridge.print_progress.connect(self._on_print_progress)
         self.bridge.print_finished.connect(self._on_print_finished)
+        self.bridge.receipt_finished.connect(self._on_receipt_finished)
         for wipe in (
             self.menu.wipe,
             self.error.wipe,
             self.certificate.wipe,
             self.done.wipe,
+            self._forget_printed,
             self.overlay.hide,
         ):
             self.bridge.wiped.connect(wipe)
@@ -229,10 +233,31 @@ class KioskWindow(QWidget):
             self.core.printer_monitor.refresh()
         if outcome.stage is Stage.PRINTED:
             folder = getattr(self.core.printer, "folder", None) if self.core.demo else None
-            self.done.show_certificate(outcome, str(folder) if folder else "")
+            self._printed = outcome
+            self.done.show_certificate(
+                outcome, str(folder) if folder else "", receipts=self.core.receipts is not None
+            )
             session.complete_service()
         else:
             self.certificate.show_failure(outcome)
+
+    def _print_receipt(self) -> None:
+        """A slip with the printed certificate's serial and code; the slip is in Chinese."""
+        outcome, receipts = self._printed, self.core.receipts
+        if outcome is None or receipts is None or self.core.session.state is not State.DONE:
+            return
+        service = next(
+            (s for s in self.core.catalog.current.services if s.id == outcome.service_id), None
+        )
+        title = service.text(service.title, "zh_CN") if service else outcome.service_id
+        receipts.print_for(title, outcome.serial_no, outcome.verify_code, outcome.verify_url)
+
+    def _on_receipt_finished(self, resident_message: str) -> None:
+        if self.core.session.state is State.DONE:
+            self.done.show_receipt_result(resident_message)
+
+    def _forget_printed(self) -> None:
+        self._printed = None
 
     def _show_preview(self) -> None:
         self.preview.grid.show_catalog(

@@ -179,6 +179,18 @@
         <translation>Demo mode: the certificate was saved as a PDF in %1</translation>
     </message>
     <message>
+        <source>回执已打印，请取走</source>
+        <translation>Your receipt has printed; please take it</translation>
+    </message>
+    <message>
+        <source>正在打印回执</source>
+        <translation>Printing the receipt</translation>
+    </message>
+    <message>
+        <source>打印回执</source>
+        <translation>Print a receipt</translation>
+    </message>
+    <message>
         <source>退出后，您的个人信息将立即从本机清除</source>
         <translation>When you leave, your personal data is erased from this kiosk at once.</translation>
     </message>

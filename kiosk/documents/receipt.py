@@ -1,7 +1,7 @@
 """The receipt slip (回执): service, time, serial, verification code and QR, 80 mm wide.
 
-The receipt printer gets it as ESC/POS (drivers/printer, a later part of this issue); the
-demo and the tests get the same content as a small PDF of the paper's width.
+The receipt printer gets it as ESC/POS (`receipt_escpos`, through drivers/printer/escpos.py);
+the demo gets the same content as a small PDF of the paper's width (`render_receipt_pdf`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from drivers.printer.escpos import EscPos
 from kiosk.documents.certificate import QrCode
 from kiosk.documents.fonts import register_cjk_font
 
+TITLE = "政务服务回执"
+FOOTER = "扫码核验，请妥善保管本回执"
 PAPER_WIDTH = 80 * mm
 PRINTABLE_WIDTH = 72 * mm  # an 80 mm printer prints 72 mm (576 dots at 203 dpi)
 LINE = 6 * mm
@@ -56,7 +59,7 @@ def render_receipt_pdf(receipt: Receipt) -> bytes:
     left = (PAPER_WIDTH - PRINTABLE_WIDTH) / 2
     y = height - 8 * mm
     canvas.setFont(font, 12)
-    canvas.drawCentredString(PAPER_WIDTH / 2, y, "政务服务回执")
+    canvas.drawCentredString(PAPER_WIDTH / 2, y, TITLE)
     canvas.setFont(font, 9)
     for line in lines:
         y -= LINE
@@ -65,7 +68,16 @@ def render_receipt_pdf(receipt: Receipt) -> bytes:
     qr = QrCode(receipt.verify_url, qr_size)
     qr.drawOn(canvas, (PAPER_WIDTH - qr_size) / 2, y)
     canvas.setFont(font, 8)
-    canvas.drawCentredString(PAPER_WIDTH / 2, y - 4 * mm, "扫码核验，请妥善保管本回执")
+    canvas.drawCentredString(PAPER_WIDTH / 2, y - 4 * mm, FOOTER)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def receipt_escpos(receipt: Receipt) -> bytes:
+    """The same slip as the receipt printer's bytes: title in double size, lines, QR, cut."""
+    builder = EscPos().align("center").style(bold=True, double=True).line(TITLE).style()
+    builder.align("left")
+    for line in receipt.lines():
+        builder.line(line)
+    return builder.align("center").qr(receipt.verify_url).line(FOOTER).feed_and_cut().build()

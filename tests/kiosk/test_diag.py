@@ -27,6 +27,7 @@ def test_status_in_demo_mode_lists_the_reader_as_ok(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [
         {"device": "idcard", "level": "ok", "reason": ""},
+        {"device": "receipt", "level": "ok", "reason": ""},
         {"device": "printer", "level": "ok", "reason": ""},
     ]
 

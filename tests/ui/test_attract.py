@@ -139,4 +139,9 @@ def test_with_a_pcsc_reader_the_attract_screen_mentions_the_social_security_card
     window = KioskWindow(core, chinese_font_family(), kiosk_mode=False)
     qtbot.addWidget(window)
     assert "社会保障卡" in window.attract.hint.text()
-    assert [s.device for s in core.device_statuses()] == ["idcard", "smartcard", "printer"]
+    assert [s.device for s in core.device_statuses()] == [
+        "idcard",
+        "smartcard",
+        "receipt",
+        "printer",
+    ]

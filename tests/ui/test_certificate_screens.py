@@ -63,6 +63,15 @@ def test_a_certificate_is_printed_once_and_named_on_the_done_screen(
     assert str(window.core.printer.folder) in detail  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: clipped_labels(window) == [])
 
+    # A slip with the serial and code (demo mode: a PDF beside the certificate).
+    tap(qtbot, window.done.receipt_button)
+    qtbot.waitUntil(lambda: "回执已打印" in window.done.detail.text(), timeout=10_000)
+    [slip] = sorted(window.core.printer.folder.glob("receipt-*.pdf"))  # type: ignore[union-attr]
+    slip_text = subprocess.run(
+        ["pdftotext", str(slip), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert serial in slip_text and CARD.name not in slip_text
+
     tap(qtbot, window.done.finish_button)
     assert window.stack.currentWidget() is window.attract
     assert serial not in "\n".join(visible_texts(window.done))

@@ -107,11 +107,14 @@ class DoneScreen(MessageScreen):
     another_requested = Signal()
     rated = Signal(int)  # score 1–5; the resident leaves
     finish_requested = Signal()  # leave without rating
+    receipt_requested = Signal()  # a slip with the certificate's serial and code
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._certificate: PrintOutcome | None = None
         self._demo_folder = ""
+        self._receipts = False  # a receipt printer is there
+        self._receipt_state = ""  # "" | printing | printed | a resident message key
         self.detail = label("lead")
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -125,8 +128,10 @@ class DoneScreen(MessageScreen):
             rate.clicked.connect(lambda _=False, s=score: self.rated.emit(s))
             row.addWidget(rate, 1)
             self.rating_buttons[score] = rate
+        self.receipt_button = self.add_button()
         self.another_button = self.add_button()
         self.finish_button = self.add_button()
+        self.receipt_button.clicked.connect(self._ask_for_receipt)
         self.another_button.clicked.connect(self.another_requested)
         self.finish_button.clicked.connect(self.finish_requested)
         self.insert_above_buttons(self.detail)
@@ -134,14 +139,29 @@ class DoneScreen(MessageScreen):
         self.insert_above_buttons(row)
         self.retranslate()
 
-    def show_certificate(self, outcome: PrintOutcome, demo_folder: str) -> None:
-        """The printed certificate's serial and verification code (both are on the paper)."""
+    def show_certificate(self, outcome: PrintOutcome, demo_folder: str, receipts: bool) -> None:
+        """The printed certificate's serial and verification code (both are on the paper);
+        `receipts`: offer a slip with them."""
         self._certificate = outcome
         self._demo_folder = demo_folder
+        self._receipts = receipts
+        self._receipt_state = ""
         self.retranslate()
+
+    def show_receipt_result(self, resident_message: str) -> None:
+        self._receipt_state = resident_message or "printed"
+        self.retranslate()
+
+    def _ask_for_receipt(self) -> None:
+        if self._receipt_state != "printing":  # one slip at a time
+            self._receipt_state = "printing"
+            self.retranslate()
+            self.receipt_requested.emit()
 
     def wipe(self) -> None:
         self._certificate = None
+        self._receipts = False
+        self._receipt_state = ""
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -161,8 +181,17 @@ class DoneScreen(MessageScreen):
                 lines.append(
                     self.tr("演示模式：证明已保存为 PDF，位于 %1").replace("%1", self._demo_folder)
                 )
+            if self._receipt_state == "printed":
+                lines.append(self.tr("回执已打印，请取走"))
+            elif self._receipt_state not in ("", "printing"):
+                lines.append(resident_text(self._receipt_state))
             self.detail.setText("\n".join(lines))
             self.detail.show()
+        self.receipt_button.setVisible(outcome is not None and self._receipts)
+        self.receipt_button.setEnabled(self._receipt_state != "printing")
+        self.receipt_button.setText(
+            self.tr("正在打印回执") if self._receipt_state == "printing" else self.tr("打印回执")
+        )
         self.note.setText(self.tr("退出后，您的个人信息将立即从本机清除"))
         self.rating_prompt.setText(self.tr("请对本次服务进行评价，评价后自动退出"))
         names = {

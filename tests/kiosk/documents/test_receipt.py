@@ -4,7 +4,7 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-from kiosk.documents.receipt import PAPER_WIDTH, Receipt, render_receipt_pdf
+from kiosk.documents.receipt import PAPER_WIDTH, Receipt, receipt_escpos, render_receipt_pdf
 
 RECEIPT = Receipt(
     service="社会保险参保证明",
@@ -36,3 +36,14 @@ def test_the_receipt_is_80_mm_wide_and_says_what_it_should(tmp_path: Path) -> No
         "青龙村便民服务站",
     ):
         assert expected in text
+
+
+def test_the_receipt_as_escpos_is_the_same_slip_in_chinese_mode_with_a_qr_and_a_cut() -> None:
+    job = receipt_escpos(RECEIPT)
+    assert job.startswith(b"\x1b@\x1c&")  # ESC @, then FS & (Chinese mode)
+    for line in RECEIPT.lines():
+        assert line.encode("gb18030") + b"\n" in job
+    url = RECEIPT.verify_url.encode()
+    store = len(url) + 3
+    assert bytes([0x1D, 0x28, 0x6B, store, 0, 0x31, 0x50, 0x30]) + url in job  # QR data
+    assert job.endswith(b"\x1dV\x00")  # GS V 0: full cut
