@@ -2,7 +2,8 @@
 
 A 2 ms timer on the GUI thread records the gaps between its ticks while the demo drives a
 whole session as a finger would: elder mode and English on and off, a card read and
-identified by the reference central service, a service opened, the menu, exit. Every device
+identified by the reference central service, a service opened, a certificate issued, rendered
+and printed (the demo's folder printer) with its receipt, the menu, exit. Every device
 call and HTTP request must run on a worker: the longest gap is the figure.
 """
 
@@ -57,6 +58,11 @@ steps = [
     (lambda: next(iter(window.menu.grid.tiles.values())).click(),
      lambda: session.state is State.IN_SERVICE),
     (window.in_service.back_button.click, lambda: session.state is State.IDENTIFIED),
+    (lambda: window.menu.grid.tiles["si-cert"].click(),
+     lambda: window.certificate.print_button.isEnabled()),
+    (window.certificate.print_button.click, lambda: session.state is State.DONE),
+    (window.done.receipt_button.click, lambda: "回执" in window.done.detail.text()),
+    (window.done.another_button.click, lambda: session.state is State.IDENTIFIED),
     (window.menu.exit_button.click, lambda: session.state is State.IDLE),
     (reader.lift, lambda: True),
 ]
