@@ -23,7 +23,7 @@ from ui.demo_panel import DemoPanel
 from ui.header import Header
 from ui.i18n import current_language, use_language
 from ui.screens.attract import AttractScreen
-from ui.screens.certificate import CertificateScreen
+from ui.screens.certificate import CertificateScreen, Phase
 from ui.screens.message import (
     CrashScreen,
     DoneScreen,
@@ -103,7 +103,7 @@ class KioskWindow(QWidget):
         self._connect_intents()
         self._connect_core()
         self._tick_timer = QTimer(self)
-        self._tick_timer.timeout.connect(core.session.tick)
+        self._tick_timer.timeout.connect(self._tick)
         self._tick_timer.start(SESSION_TICK_MS)
         app.installEventFilter(self)
         self.attract.set_elder_mode(core.session.preferences.elder_mode)
@@ -215,6 +215,13 @@ class KioskWindow(QWidget):
         else:
             self.in_service.show_service(title)
             self.show_page(self.in_service)
+
+    def _tick(self) -> None:
+        """The session's second; a resident waiting at the printer is not idle (a job is
+        bounded by devices.print_timeout_s)."""
+        if self.certificate.phase in (Phase.ISSUING, Phase.PRINTING):
+            self.core.session.touch()
+        self.core.session.tick()
 
     def _print_certificate(self) -> None:
         service_id = self.core.session.service_id

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from kiosk.services.certificates import Stage
 from kiosk.session import State
+from tests.conftest import FakeClock
 from tests.rigs.central import CentralServer
 from tests.ui.helpers import clipped_labels, small_buttons, tap, visible_texts
 from tests.ui.test_session_screens import CARD, assert_no_trace_of_the_resident, identify
@@ -126,3 +128,17 @@ def test_a_printer_without_paper_makes_certificate_services_unavailable(
     window.core.printer.paper_out = False  # type: ignore[union-attr]
     window.core.printer_monitor.refresh()  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: window.menu.grid.tiles[SERVICE].isEnabled(), timeout=5000)
+
+
+def test_a_resident_waiting_at_the_printer_is_not_timed_out(
+    qtbot: QtBot, window: KioskWindow, clock: FakeClock
+) -> None:
+    open_certificate_service(qtbot, window)
+    window.certificate.show_progress(Stage.PRINTING)  # as a slow printer would leave it
+    clock.advance(window.core.config.session.idle_timeout_s + 5)
+    window._tick()
+    assert window.core.session.state is State.IN_SERVICE
+    window.certificate.show_service("社会保险参保证明", "", "")  # back to the confirm page
+    clock.advance(window.core.config.session.idle_timeout_s + 5)
+    window._tick()
+    assert window.core.session.state is State.IDLE
