@@ -160,23 +160,32 @@ def wait_for_job(
 ) -> None:
     """Return when the job has completed; raise when it cannot.
 
-    A job that ends aborted, cancelled or forgotten raises JobFailedError; a job left pending
-    or stopped under a printer that has stopped (paper out mid-job, door opened) raises the
-    printer's own problem at once rather than waiting out the timeout; JobTimeoutError after
-    `timeout_s`. The caller decides whether to cancel what is left.
+    A job that ends aborted, cancelled or forgotten raises JobFailedError; a job not ended
+    under a printer that cannot print (paper out mid-job, door opened, a jam, the queue
+    stopped) raises the printer's own problem at once rather than waiting out the timeout;
+    JobTimeoutError after `timeout_s`. A print server that does not answer is asked again
+    until then (cupsd restarting keeps its jobs). The caller decides whether to cancel what
+    is left.
     """
     deadline = clock() + timeout_s
+    state = JobState.UNKNOWN
     while True:
-        state = printer.job_state(job_id)
-        if state is JobState.COMPLETED:
-            return
-        if state.final:
-            raise JobFailedError(f"{printer.name}: job {job_id} ended {state}")
-        if state in (JobState.PENDING, JobState.STOPPED, JobState.HELD):
-            problem = printer.state().problem()
+        unreachable: PrinterUnavailableError | None = None
+        try:
+            state = printer.job_state(job_id)
+            problem = None if state.final else printer.state().problem()
+        except PrinterUnavailableError as error:
+            unreachable = error  # cupsd restarting keeps its jobs: ask until the deadline
+        else:
+            if state is JobState.COMPLETED:
+                return
+            if state.final:
+                raise JobFailedError(f"{printer.name}: job {job_id} ended {state}")
             if problem is not None:
                 raise type(problem)(f"job {job_id} {state}: {problem.technician_message}")
         if clock() >= deadline:
+            if unreachable is not None:
+                raise unreachable
             raise JobTimeoutError(
                 f"{printer.name}: job {job_id} still {state} after {timeout_s:.0f} s"
             )

@@ -22,7 +22,8 @@ driver from its own worker thread (DESIGN.md, "Layers").
 Submitting streams the PDF from memory (Create-Job, then Send-Document with the bytes):
 measured as fast as `printFile` on a temporary file (15-25 ms either way for a 50 kB PDF on
 the test server), and no copy of a resident's certificate is left in /tmp for a crash to
-strand.
+strand. cupsd itself keeps a job's file for a day unless told otherwise:
+deploy/configure-cups.sh sets `PreserveJobFiles No` on a kiosk.
 
 Errors: every cups.IPPError, cups.HTTPError, RuntimeError (pycups's "failed to connect to
 server") and OSError becomes an A4PrinterError naming the server and the queue.

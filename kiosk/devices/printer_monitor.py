@@ -35,8 +35,9 @@ class PrinterMonitor:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._listeners: list[Callable[[DeviceStatus], None]] = []
-        self._status = DeviceStatus(DEVICE_NAME, Level.OK)
-        self.resident_reason = ""  # plain Chinese key (the UI translates it); empty when ok
+        # Unknown until the printer first answers: no certificate is offered before that.
+        self._status = DeviceStatus(DEVICE_NAME, Level.OFFLINE, "not asked yet")
+        self.resident_reason = A4PrinterError.resident_message  # a key the UI translates
 
     @property
     def status(self) -> DeviceStatus:

@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 JOURNAL_FILE: Final = "print-jobs.sqlite3"
 KEEP_FINISHED_DAYS: Final = 30
+SESSION_ENDED: Final = "the session ended before the job was sent to the printer"
 NO_PRINTER_MESSAGE: Final = "本机暂时不能打印证明，请联系工作人员"
 REPRINT_HOURS: Final = 24  # the centre hands a failed certificate out again for this long
 
@@ -129,6 +130,7 @@ class PrintJournal:
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self._path = path
         self._db: sqlite3.Connection | None = None
+        self._earlier_runs_up_to = 0  # the last row written before this process opened it
         self._lock = threading.Lock()
         self._clock = clock
 
@@ -144,6 +146,8 @@ class PrintJournal:
         db.execute(
             f"DELETE FROM jobs WHERE updated_at < ? AND state NOT IN {OPEN_STATES}", (cutoff,)
         )
+        last = db.execute("SELECT COALESCE(MAX(seq), 0) FROM jobs").fetchone()
+        self._earlier_runs_up_to = int(last[0])
         return db
 
     @contextmanager
@@ -173,7 +177,12 @@ class PrintJournal:
         )
 
     def open_jobs(self) -> list[dict[str, Any]]:
-        return self._select(f"SELECT * FROM jobs WHERE state IN {OPEN_STATES} ORDER BY seq")
+        """Jobs an earlier run of the kiosk left open; this run's own are never among them."""
+        with self._locked():
+            last = self._earlier_runs_up_to
+        return self._select(
+            f"SELECT * FROM jobs WHERE state IN {OPEN_STATES} AND seq <= {int(last)} ORDER BY seq"
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         """Every row, oldest first (for the tests and a technician)."""
@@ -198,8 +207,10 @@ class _Job:
 
     service_id: str
     key: str
-    attempt: int = 1
+    attempt: int = 0  # the journal's attempt: each run of the job is one more
     answer: CertificateAnswer | None = None
+    running: bool = False
+    printed: bool = False
     pdf: bytes = b""
     pages: int = 0
     printer_job: int | None = None
@@ -229,7 +240,7 @@ class CertificatePrinting:
         self.outbox: Outbox | None = None
         self.token: Callable[[], str | None] = lambda: None  # the resident session's token
         self._job: _Job | None = None  # the resident's, until the session ends
-        self._generation = 0
+        self._generation = 0  # which session a step belongs to; moved on by wipe
         self._progress: list[Listener] = []
         self._finished: list[Listener] = []
         session.add_wipe_hook(self.wipe)
@@ -243,11 +254,15 @@ class CertificatePrinting:
         self._finished.append(listener)
 
     def print_certificate(self, service_id: str) -> None:
-        """Start a new request for `service_id` (a new idempotency key)."""
+        """Print a certificate of `service_id`. A new request (a new idempotency key), unless
+        this session's last request for the same service has not printed yet: then that
+        one again, so coming back to the service after a failure issues nothing new."""
         import secrets
 
-        self._job = _Job(service_id=service_id, key=secrets.token_hex(16))
-        self._run(self._job)
+        job = self._job
+        if job is None or job.service_id != service_id or job.printed:
+            job = self._job = _Job(service_id=service_id, key=secrets.token_hex(16))
+        self._run(job)
 
     def retry(self) -> None:
         """After a failure: the same request again. Not issued yet → the same key (the
@@ -255,25 +270,31 @@ class CertificatePrinting:
         job = self._job
         if job is None:
             raise RuntimeError("nothing to retry: no job in this session")
-        if job.answer is not None:
-            job.attempt += 1
-            job.printer_job = None
         self._run(job)
 
     def wipe(self) -> None:
-        """The session ended: forget the certificate (a job at the printer still finishes)."""
+        """The session ended: forget the certificate. A job already at the printer still
+        finishes; one not yet sent to it never is."""
         self._generation += 1
         self._job = None
 
     # --- the steps -----------------------------------------------------------------------
 
     def _run(self, job: _Job) -> None:
+        if job.running:
+            log.info("%s: a job is already under way", job.service_id)
+            return
+        job.running = True
+        job.attempt += 1
+        job.printer_job = None
         generation = self._generation
         if job.answer is None:
             self._emit_progress(Stage.ISSUING)
             self.journal.begin(job.key, job.attempt, job.service_id)
+            token = self.token()  # this resident's, read now, not when a worker gets to it
             self._executor.submit(
-                lambda: self._issue(job), lambda outcome: self._issued(generation, job, outcome)
+                lambda: self._issue(job, token),
+                lambda outcome: self._issued(generation, job, outcome),
             )
         else:
             self.journal.begin(job.key, job.attempt, job.service_id, state="issued")
@@ -285,8 +306,8 @@ class CertificatePrinting:
             )
             self._print_step(generation, job)
 
-    def _issue(self, job: _Job) -> CertificateAnswer:
-        central, token = self.central, self.token()
+    def _issue(self, job: _Job, token: str | None) -> CertificateAnswer:
+        central = self.central
         if central is None or token is None:
             raise _NoCentralError("no central service or no resident session")
         answer = central.issue_certificate(token, job.service_id, job.key)
@@ -312,17 +333,19 @@ class CertificatePrinting:
             return
         job.answer = outcome.value
         if generation != self._generation:
-            self._settle(job, "failed", "the session ended before printing")
+            job.running = False
+            self._settle(job, "failed", SESSION_ENDED)
             return
         self._print_step(generation, job)
 
     def _print_step(self, generation: int, job: _Job) -> None:
         self._emit_progress(Stage.PRINTING, generation)
         self._executor.submit(
-            lambda: self._print(job), lambda outcome: self._printed(generation, job, outcome)
+            lambda: self._print(job, generation),
+            lambda outcome: self._printed(generation, job, outcome),
         )
 
-    def _print(self, job: _Job) -> None:
+    def _print(self, job: _Job, generation: int) -> None:
         from kiosk.documents.certificate import render_certificate
 
         assert job.answer is not None
@@ -343,6 +366,11 @@ class CertificatePrinting:
         problem = printer.state().problem()
         if problem is not None:
             raise problem
+        # The resident may have gone while this waited for a worker or the printer: then
+        # nothing is sent, or what was just sent is taken back at once. (No lock: a wipe on
+        # the GUI thread must never wait for a print server.)
+        if generation != self._generation:
+            raise _SessionEndedError(SESSION_ENDED)
         job.printer_job = printer.submit(job.pdf, job.answer.serial_no)
         self.journal.update(
             job.key,
@@ -352,6 +380,9 @@ class CertificatePrinting:
             printer_job=job.printer_job,
             pages=job.pages,
         )
+        if generation != self._generation:
+            self._cancel_quietly(printer, job.printer_job)
+            raise _SessionEndedError(SESSION_ENDED)
         try:
             wait_for_job(printer, job.printer_job, self.timeout_s)
         except A4PrinterError:
@@ -359,10 +390,16 @@ class CertificatePrinting:
             raise
 
     def _printed(self, generation: int, job: _Job, outcome: Outcome[Any]) -> None:
+        job.running = False
         error = outcome.error
         answer = job.answer
         assert answer is not None
+        if isinstance(error, _SessionEndedError):
+            log.info("certificate %s not printed: %s", answer.serial_no, error)
+            self._settle(job, "failed", str(error))
+            return
         if error is None:
+            job.printed = True
             self._settle(job, "printed", None)
             self._emit_finished(
                 generation,
@@ -382,8 +419,11 @@ class CertificatePrinting:
             technician, resident = error.technician_message, error.resident_message
             kind = FailureKind.PRINTER
         else:
+            # A bug or a document reportlab cannot lay out: the traceback goes to the log
+            # (ID numbers masked there); the journal and the centre get only its kind, since
+            # the message may quote the document.
             log.error("certificate %s: printing failed", answer.serial_no, exc_info=error)
-            technician = f"{type(error).__name__}: {error}"
+            technician = f"{type(error).__name__} while rendering or printing (see the log)"
             resident = "证明暂时无法打印，请联系工作人员"
             kind = FailureKind.INTERNAL
         log.warning("certificate %s not printed: %s", answer.serial_no, technician)
@@ -405,6 +445,7 @@ class CertificatePrinting:
         from kiosk.api.errors import CentralError
         from kiosk.services.identification import resident_message
 
+        job.running = False
         if isinstance(error, CentralError):
             resident, technician = resident_message(error), error.technician_message
         elif isinstance(error, _NoCentralError):
@@ -424,23 +465,32 @@ class CertificatePrinting:
                 technician_message=technician,
             ),
         )
-        if generation == self._generation:
-            # The next try of this request is a new journal row under the same key.
-            job.attempt += 1
 
     def _settle(self, job: _Job, status: str, error: str | None) -> None:
-        """The job's end: journal it and queue its print result (once, by event id)."""
+        """The job's end: queue its print result (once, by event id), then close its row.
+
+        In that order: a power cut between the two leaves the row open, and the next start
+        queues the same event again, which the outbox and the centre take once."""
+        import sqlite3
+
         assert job.answer is not None
-        self.journal.update(job.key, job.attempt, state=status, error=(error or "")[:500] or None)
-        self._record(
-            job.key,
-            job.attempt,
-            job.answer.certificate_id,
-            status,
-            job.pages,
-            self.printer.name if self.printer else "none",
-            error,
-        )
+        try:
+            self._record(
+                job.key,
+                job.attempt,
+                job.answer.certificate_id,
+                status,
+                job.pages,
+                self.printer.name if self.printer else "none",
+                error,
+            )
+            self.journal.update(
+                job.key, job.attempt, state=status, error=(error or "")[:500] or None
+            )
+        except (OSError, ValueError, sqlite3.Error):
+            # A full disk or a broken file must not take the resident's screen down; the
+            # row stays open and the next start settles it.
+            log.exception("print result of %s (%s) not recorded", job.answer.serial_no, status)
 
     def _record(
         self,
@@ -490,7 +540,6 @@ class CertificatePrinting:
                 status, error = self._reconciled_job(row)
                 if status == "open":
                     continue  # the printer cannot be asked now: try at the next start
-            self.journal.update(key, attempt, state=status, error=error)
             if row["certificate_id"]:
                 self._record(
                     key,
@@ -501,6 +550,7 @@ class CertificatePrinting:
                     row["printer"] or "none",
                     error,
                 )
+            self.journal.update(key, attempt, state=status, error=error)
             log.warning(
                 "reconciled job %s attempt %d (%s, certificate %s): %s%s",
                 key[:6],
@@ -548,6 +598,10 @@ class CertificatePrinting:
 
 class _NoCentralError(Exception):
     pass
+
+
+class _SessionEndedError(Exception):
+    """The resident left before the job reached the printer: it is never sent."""
 
 
 class _NoPrinterError(A4PrinterError):

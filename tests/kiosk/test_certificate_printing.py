@@ -34,6 +34,7 @@ from kiosk.services.certificates import (
     PrintJournal,
     PrintOutcome,
     Stage,
+    event_id_for,
 )
 from kiosk.services.events import EventSender
 from kiosk.services.identification import idcard_session_request
@@ -207,7 +208,8 @@ def test_a_centre_that_fails_keeps_the_key_and_issues_only_once(
     finally:
         central_server.set_faults({})
     assert (outcome.stage, outcome.failure) == (Stage.FAILED, FailureKind.CENTRAL)
-    again = kiosk.print_and_wait(retry=True)
+    # The resident goes back and chooses the service again: still the same request.
+    again = kiosk.print_and_wait()
     assert again.stage is Stage.PRINTED
     first, second = kiosk.rows()
     assert first["idempotency_key"] == second["idempotency_key"]
@@ -367,3 +369,97 @@ def test_the_core_reconciles_open_jobs_when_its_printer_first_answers(
         assert central_server.print_results(answer.certificate_id) == [*before, "printed"]
     finally:
         core.stop()
+
+
+def test_a_jam_while_the_job_prints_fails_it_at_once(kiosk: Kiosk, rig: CupsRig) -> None:
+    rig.set_fault("slow", seconds=30)
+    kiosk.printing.print_certificate(SERVICE)
+    assert _wait_for(lambda: kiosk.rows()[-1]["state"] == "submitted")
+    rig.set_reasons(rig.fault_queue, ["media-jam-error"])
+    assert kiosk.finished.wait(8), "a jam must not wait out the 10 s job timeout"
+    outcome = kiosk.outcomes[-1]
+    assert outcome.resident_message == "打印机卡纸，请联系工作人员"
+    job = int(str(kiosk.rows()[-1]["printer_job"]))
+    assert kiosk.printer.job_state(job) is JobState.CANCELED
+
+
+class LeavingPrinter:
+    """The real CUPS printer, but the resident walks away while its state is asked."""
+
+    def __init__(self, printer: CupsPrinter, session: Session) -> None:
+        self._printer, self._session = printer, session
+        self.name = printer.name
+        self.submitted: list[int] = []
+
+    def state(self) -> object:
+        state = self._printer.state()
+        self._session.exit()  # on the worker, as a timeout or a crash would
+        return state
+
+    def submit(self, pdf: bytes, title: str) -> int:
+        job = self._printer.submit(pdf, title)
+        self.submitted.append(job)
+        return job
+
+    def job_state(self, job_id: int) -> JobState:
+        return self._printer.job_state(job_id)
+
+    def cancel(self, job_id: int) -> None:
+        self._printer.cancel(job_id)
+
+
+def test_a_job_not_yet_at_the_printer_when_the_resident_leaves_is_never_sent(
+    kiosk: Kiosk, central_server: CentralServer
+) -> None:
+    leaving = LeavingPrinter(kiosk.printer, kiosk.session)
+    kiosk.printing.printer = leaving  # type: ignore[assignment]
+    kiosk.printing.print_certificate(SERVICE)
+    assert _wait_for(lambda: kiosk.rows()[-1]["state"] == "failed")
+    [row] = kiosk.rows()
+    assert leaving.submitted == [] and row["printer_job"] is None
+    assert "session ended" in str(row["error"])
+    assert kiosk.outcomes == []  # nobody left to tell
+    assert kiosk.outbox.flush(5)
+    assert central_server.print_results(row["certificate_id"])[-1:] == ["failed"]
+
+
+def test_reconcile_settles_only_what_earlier_runs_left_open(tmp_path: Path) -> None:
+    earlier = PrintJournal(tmp_path / JOURNAL_FILE)
+    earlier.begin("e" * 32, 1, SERVICE)
+    earlier.close()
+    journal = PrintJournal(tmp_path / JOURNAL_FILE)  # the next start
+    journal.begin("n" * 32, 1, SERVICE)  # this run's job, under way
+    assert [row["idempotency_key"] for row in journal.open_jobs()] == ["e" * 32]
+    journal.close()
+
+
+def test_a_result_queued_just_before_a_power_cut_is_not_queued_twice(tmp_path: Path) -> None:
+    printer = FolderPrinter(tmp_path / "prints")
+    job = printer.submit(b"%PDF-1.4 printed", "ZM2026112600000001")
+    key = "p" * 32
+    journal = PrintJournal(tmp_path / JOURNAL_FILE)
+    journal.begin(key, 1, SERVICE, state="issued")
+    journal.update(
+        key,
+        1,
+        certificate_id="c" * 16,
+        state="submitted",
+        printer=printer.name,
+        printer_job=job,
+        pages=1,
+    )
+    journal.close()
+    outbox = Outbox(tmp_path / "outbox.sqlite3", lambda _event: None)  # never started
+    payload = {"certificate_id": "c" * 16, "status": "printed", "pages": 1, "printer": "x"}
+    outbox.enqueue("print_result", payload, event_id=event_id_for(key, 1))  # then: power cut
+    session = Session(idle_timeout_s=120, elder_idle_timeout_s=180, warning_s=15)
+    printing = CertificatePrinting(
+        session, ThreadExecutor(), PrintJournal(tmp_path / JOURNAL_FILE), printer, timeout_s=10
+    )
+    printing.outbox = outbox
+    try:
+        assert printing.reconcile() == 1
+        assert outbox.depth() == 1  # the same event, once
+        assert printing.journal.rows()[0]["state"] == "printed"
+    finally:
+        outbox.close()

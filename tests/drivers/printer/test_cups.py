@@ -4,6 +4,7 @@ out, the kiosk-fault backend for a printer that fails, lpadmin for the reasons i
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -254,3 +255,18 @@ def test_a_stopped_server_is_unavailable_then_recovers(rig: CupsRig) -> None:
     assert after > job_id
     wait(printer, after)
     assert "after the outage" in pdf_text(rig.pdf_for_job(rig.pdf_queue, after))
+
+
+def test_the_deploy_script_tells_cups_to_keep_no_printed_file(tmp_path: Path) -> None:
+    """cupsctl rewrites cupsd.conf and restarts the server, which the rig's private cupsd
+    does not survive: a cupsctl that records its arguments stands in for it here. (That
+    cupsctl writes these directives into cupsd.conf was checked by hand on the rig.)"""
+    script = Path(__file__).resolve().parents[3] / "deploy" / "configure-cups.sh"
+    recorder = tmp_path / "cupsctl"
+    recorder.write_text(f'#!/bin/sh\necho "$@" > {tmp_path / "args"}\n')
+    recorder.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
+    subprocess.run([str(script), "-h", "cups.example:631"], check=True, env=env, timeout=10)
+    args = (tmp_path / "args").read_text().split()
+    assert args[:2] == ["-h", "cups.example:631"]
+    assert "PreserveJobFiles=No" in args and "PreserveJobHistory=Yes" in args
