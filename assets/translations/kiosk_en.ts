@@ -145,7 +145,7 @@
     </message>
     <message>
         <source>放置无法读取的卡</source>
-        <translation>Place an unreadable card</translation>
+        <translation>Unreadable card</translation>
     </message>
     <message>
         <source>打印机装纸</source>
@@ -167,16 +167,12 @@
         <translation>Please take your ID card and your printouts.</translation>
     </message>
     <message>
-        <source>证明编号：%1</source>
-        <translation>Certificate no.: %1</translation>
-    </message>
-    <message>
-        <source>验证码：%1（有效期至 %2）</source>
-        <translation>Verification code: %1 (valid until %2)</translation>
-    </message>
-    <message>
         <source>演示模式：证明已保存为 PDF，位于 %1</source>
         <translation>Demo mode: the certificate was saved as a PDF in %1</translation>
+    </message>
+    <message>
+        <source>证明编号：%1</source>
+        <translation>Certificate no.: %1</translation>
     </message>
     <message>
         <source>回执已打印，请取走</source>
@@ -200,11 +196,11 @@
     </message>
     <message>
         <source>非常满意</source>
-        <translation>Very satisfied</translation>
+        <translation>Very good</translation>
     </message>
     <message>
         <source>满意</source>
-        <translation>Satisfied</translation>
+        <translation>Good</translation>
     </message>
     <message>
         <source>基本满意</source>
@@ -212,11 +208,11 @@
     </message>
     <message>
         <source>不满意</source>
-        <translation>Dissatisfied</translation>
+        <translation>Poor</translation>
     </message>
     <message>
         <source>非常不满意</source>
-        <translation>Very dissatisfied</translation>
+        <translation>Very poor</translation>
     </message>
     <message>
         <source>办理其他业务</source>

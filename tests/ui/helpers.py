@@ -54,6 +54,15 @@ def small_buttons(root: QWidget, min_px: int) -> list[str]:
     ]
 
 
+def clipped_buttons(root: QWidget) -> list[str]:
+    """Visible buttons whose text is wider than the button (its style's padding aside)."""
+    return [
+        f"{b.text()!r}: needs {b.sizeHint().width()}px, has {b.width()}"
+        for b in root.findChildren(QPushButton)
+        if b.isVisible() and b.text() and b.sizeHint().width() > b.width() + 1
+    ]
+
+
 def distinct_colours(image: QImage, step: int = 16) -> int:
     return len(
         {

@@ -116,8 +116,9 @@ class DoneScreen(MessageScreen):
         self._receipts = False  # a receipt printer is there
         self._receipt_state = ""  # "" | printing | printed | a resident message key
         self.detail = label("lead")
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.demo_note = label("small")
+        for part in (self.detail, self.demo_note):
+            part.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.rating_prompt = label("title")
         self.rating_prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.rating_buttons: dict[int, QPushButton] = {}
@@ -135,6 +136,7 @@ class DoneScreen(MessageScreen):
         self.another_button.clicked.connect(self.another_requested)
         self.finish_button.clicked.connect(self.finish_requested)
         self.insert_above_buttons(self.detail)
+        self.insert_above_buttons(self.demo_note)
         self.insert_above_buttons(self.rating_prompt)
         self.insert_above_buttons(row)
         self.retranslate()
@@ -168,19 +170,16 @@ class DoneScreen(MessageScreen):
         self.heading.setText(self.tr("办理完成"))
         self.body.setText(self.tr("请取走您的身份证和打印材料"))
         outcome = self._certificate
+        self.demo_note.setVisible(outcome is not None and bool(self._demo_folder))
+        self.demo_note.setText(
+            self.tr("演示模式：证明已保存为 PDF，位于 %1").replace("%1", self._demo_folder)
+        )
         if outcome is None:
             self.detail.hide()
         else:
-            lines = [
-                self.tr("证明编号：%1").replace("%1", outcome.serial_no),
-                self.tr("验证码：%1（有效期至 %2）")
-                .replace("%1", outcome.verify_code)
-                .replace("%2", outcome.valid_until),
-            ]
-            if self._demo_folder:
-                lines.append(
-                    self.tr("演示模式：证明已保存为 PDF，位于 %1").replace("%1", self._demo_folder)
-                )
+            # The verification code and its validity are on the paper; the screen keeps to
+            # what a resident may ask a clerk about, so the elder look still fits.
+            lines = [self.tr("证明编号：%1").replace("%1", outcome.serial_no)]
             if self._receipt_state == "printed":
                 lines.append(self.tr("回执已打印，请取走"))
             elif self._receipt_state not in ("", "printing"):
