@@ -22,6 +22,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -40,6 +41,7 @@ SEAL_RED = colors.Color(0.80, 0.06, 0.10)
 MARGIN = 22 * mm
 SEAL_RADIUS = 21 * mm
 QR_SIZE = 28 * mm
+CELL_PADDING = 6  # points, reportlab's default
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
@@ -190,19 +192,32 @@ def _numbered_canvas(serial: str, footer: str, font: str) -> type[Canvas]:
 
 
 def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], header: bool) -> Table:
+    """A ruled table. A body cell whose text fits on one line is drawn as a plain string
+    (printed literally, never parsed as markup); only longer ones are paragraphs that wrap.
+    A table re-measures its rows at each page break, so paragraphs everywhere made a long
+    table twice as slow to lay out."""
+    column = (A4[0] - 2 * MARGIN) / max(len(rows[0]), 1)
+    cell = styles["cell"]
+    room = column - 2 * CELL_PADDING
+
+    def body_cell(text: str) -> str | Paragraph:
+        fits = "\n" not in text and stringWidth(text, cell.fontName, cell.fontSize) <= room
+        return text if fits else _p(text, cell)
+
     cells = [
-        [_p(text, styles["head"] if header and index == 0 else styles["cell"]) for text in row]
+        [_p(text, styles["head"]) if header and index == 0 else body_cell(text) for text in row]
         for index, row in enumerate(rows)
     ]
     table = Table(
-        cells,
-        repeatRows=1 if header else 0,
-        hAlign="LEFT",
-        colWidths=[(A4[0] - 2 * MARGIN) / max(len(rows[0]), 1)] * len(rows[0]),
+        cells, repeatRows=1 if header else 0, hAlign="LEFT", colWidths=[column] * len(rows[0])
     )
     commands: list[tuple[Any, ...]] = [
-        # The cells are paragraphs, but a table sets its own font too: Helvetica, unembedded.
-        ("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName),
+        # Plain-string cells take the table's font (else Helvetica, unembedded) and size.
+        ("FONTNAME", (0, 0), (-1, -1), cell.fontName),
+        ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
+        ("LEADING", (0, 0), (-1, -1), cell.leading),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.Color(0.6, 0.6, 0.6)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]

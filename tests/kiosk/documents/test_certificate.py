@@ -136,3 +136,18 @@ def test_every_certificate_kind_renders(
     answer = issue(central_server, service)
     assert answer.document.title in pdf_text(render_certificate(answer), tmp_path)
     assert answer.issued_at.date() <= dt.date.today()
+
+
+def test_a_cell_too_long_for_its_column_wraps_inside_it(
+    central_server: CentralServer, tmp_path: Path
+) -> None:
+    answer = issue(central_server, "residence-cert")
+    address = "四川省南充市南部县大桥镇青龙村第三村民小组二十七号附一号" * 2
+    *others, last = answer.document.recipient
+    recipient = [*others, last.model_copy(update={"value": address})]
+    document = answer.document.model_copy(update={"recipient": recipient})
+    text = pdf_text(render_certificate(answer.model_copy(update={"document": document})), tmp_path)
+    lines = text.splitlines()
+    assert all(address not in line for line in lines)  # not one line running off the column
+    wrapped = "".join(lines).replace(last.label, "")
+    assert address in wrapped  # every character printed, on consecutive lines
