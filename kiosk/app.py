@@ -235,10 +235,8 @@ def _log_warm_up(outcome: Outcome[Any]) -> None:
 
 
 def _log_receipt_check(outcome: Outcome[Any]) -> None:
-    if outcome.error is not None:
+    if outcome.error is not None:  # a status change is logged by the receipt service
         log.error("receipt printer check failed", exc_info=outcome.error)
-    elif isinstance(outcome.value, DeviceStatus) and outcome.value.level is not Level.OK:
-        log.warning("receipt printer is %s %s", outcome.value.level, outcome.value.reason)
 
 
 def _print_folder(config: Config) -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from drivers.idcard.simulator import SamSimulator
+from drivers.printer.escpos_simulator import ReceiptPrinterSimulator
 from kiosk import logs
 from kiosk.app import Core, build_core
 from kiosk.config import Config, from_mapping
@@ -120,3 +121,12 @@ def rig(cups_rig: CupsRig) -> Iterator[CupsRig]:
     accepting without reasons, kiosk-fault printing."""
     yield cups_rig
     cups_rig.reset()
+
+
+@pytest.fixture
+def receipt_printer(tmp_path: Path) -> Iterator[ReceiptPrinterSimulator]:
+    """An ESC/POS receipt printer on a pseudo-terminal (drivers/printer/escpos_simulator.py)."""
+    printer = ReceiptPrinterSimulator(tmp_path / "ttyRECEIPT")
+    printer.start()
+    yield printer
+    printer.stop()

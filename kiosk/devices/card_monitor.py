@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from drivers.errors import DeviceError
 from drivers.idcard.base import IdCard, IdCardError, IdCardReader, ReaderUnavailableError
 from drivers.smartcard.base import SocialSecurityCard
-from kiosk.devices.status import DeviceStatus, Level
+from kiosk.devices.status import DeviceStatus, Level, StatusReporter
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +63,17 @@ class CardMonitor:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._card_listeners: list[Callable[[CardEvent], None]] = []
-        self._status_listeners: list[Callable[[DeviceStatus], None]] = []
-        self._status = DeviceStatus(DEVICE_NAME, Level.OK)
+        self._reporter = StatusReporter(DEVICE_NAME, "ID card reader")
 
     @property
     def status(self) -> DeviceStatus:
-        return self._status
+        return self._reporter.status
 
     def on_card_event(self, listener: Callable[[CardEvent], None]) -> None:
         self._card_listeners.append(listener)
 
     def on_status(self, listener: Callable[[DeviceStatus], None]) -> None:
-        self._status_listeners.append(listener)
+        self._reporter.on_status(listener)
 
     def start(self) -> None:
         self._stop.clear()
@@ -97,14 +96,14 @@ class CardMonitor:
                 # Gone (unplugged, silent): offline. Answering but unwell (a SAM fault,
                 # garbled frames): degraded. Either way, ask again later, less often.
                 gone = isinstance(error, ReaderUnavailableError)
-                self._set_status(
+                self._reporter.set(
                     Level.OFFLINE if gone else Level.DEGRADED, error.technician_message
                 )
                 backoff_s = min(backoff_s * 2, RETRY_BACKOFF_MAX_S)
                 self._stop.wait(backoff_s)
                 continue
             backoff_s = self._poll_interval_s
-            self._set_status(Level.OK, "")
+            self._reporter.set(Level.OK, "")
             if present and not card_present:
                 card_present = True
                 self._emit(CardInserted())
@@ -125,16 +124,3 @@ class CardMonitor:
         log.debug("card event %s", type(event).__name__)
         for listener in self._card_listeners:
             listener(event)
-
-    def _set_status(self, level: Level, reason: str) -> None:
-        if (level, reason) == (self._status.level, self._status.reason):
-            return
-        self._status = DeviceStatus(DEVICE_NAME, level, reason)
-        log.log(
-            logging.INFO if level is Level.OK else logging.WARNING,
-            "ID card reader is %s %s",
-            level,
-            reason,
-        )
-        for listener in self._status_listeners:
-            listener(self._status)

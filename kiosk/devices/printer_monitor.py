@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 
 from drivers.printer.a4 import A4Printer, A4PrinterError
-from kiosk.devices.status import DeviceStatus, Level
+from kiosk.devices.status import DeviceStatus, Level, StatusReporter
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +34,18 @@ class PrinterMonitor:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self._listeners: list[Callable[[DeviceStatus], None]] = []
         # Unknown until the printer first answers: no certificate is offered before that.
-        self._status = DeviceStatus(DEVICE_NAME, Level.OFFLINE, "not asked yet")
+        self._reporter = StatusReporter(
+            DEVICE_NAME, "A4 printer", DeviceStatus(DEVICE_NAME, Level.OFFLINE, "not asked yet")
+        )
         self.resident_reason = A4PrinterError.resident_message  # a key the UI translates
 
     @property
     def status(self) -> DeviceStatus:
-        return self._status
+        return self._reporter.status
 
     def on_status(self, listener: Callable[[DeviceStatus], None]) -> None:
-        self._listeners.append(listener)
+        self._reporter.on_status(listener)
 
     def refresh(self) -> None:
         """Ask again now (after a job, or when a screen needs to know)."""
@@ -90,14 +91,4 @@ class PrinterMonitor:
 
     def _set(self, level: Level, reason: str, resident_reason: str) -> DeviceStatus:
         self.resident_reason = resident_reason
-        if (level, reason) != (self._status.level, self._status.reason):
-            self._status = DeviceStatus(DEVICE_NAME, level, reason)
-            log.log(
-                logging.INFO if level is Level.OK else logging.WARNING,
-                "A4 printer is %s %s",
-                level,
-                reason,
-            )
-            for listener in self._listeners:
-                listener(self._status)
-        return self._status
+        return self._reporter.set(level, reason)

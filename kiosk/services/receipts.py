@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from drivers.errors import DeviceError
-from kiosk.devices.status import DeviceStatus, Level
+from kiosk.devices.status import DeviceStatus, Level, StatusReporter
 from kiosk.executor import Executor, Outcome
 
 log = logging.getLogger(__name__)
@@ -100,12 +100,12 @@ class ReceiptPrinting:
         self._executor = executor
         self._site = site
         self._listeners: list[Callable[[str], None]] = []
-        self._status = DeviceStatus(DEVICE_NAME, Level.OK)
+        self._reporter = StatusReporter(DEVICE_NAME, "receipt printer")
 
     @property
     def status(self) -> DeviceStatus:
-        """As of the last slip (the printer is asked before and after each one)."""
-        return self._status
+        """As of the last look: at start, and before and after each slip."""
+        return self._reporter.status
 
     def on_finished(self, listener: Callable[[str], None]) -> None:
         self._listeners.append(listener)
@@ -115,12 +115,8 @@ class ReceiptPrinting:
         try:
             warning = self.output.check()
         except DeviceError as error:
-            self._status = DeviceStatus(DEVICE_NAME, Level.OFFLINE, error.technician_message)
-        else:
-            self._status = DeviceStatus(
-                DEVICE_NAME, Level.DEGRADED if warning else Level.OK, warning
-            )
-        return self._status
+            return self._reporter.set(Level.OFFLINE, error.technician_message)
+        return self._reporter.set(Level.DEGRADED if warning else Level.OK, warning)
 
     def print_for(self, service: str, serial_no: str, verify_code: str, verify_url: str) -> None:
         def work() -> str:
@@ -137,13 +133,11 @@ class ReceiptPrinting:
         error = outcome.error
         if error is None:
             warning = str(outcome.value or "")
-            self._status = DeviceStatus(
-                DEVICE_NAME, Level.DEGRADED if warning else Level.OK, warning
-            )
+            self._reporter.set(Level.DEGRADED if warning else Level.OK, warning)
             message = ""
         elif isinstance(error, DeviceError):
             log.warning("receipt not printed: %s", error.technician_message)
-            self._status = DeviceStatus(DEVICE_NAME, Level.OFFLINE, error.technician_message)
+            self._reporter.set(Level.OFFLINE, error.technician_message)
             message = error.resident_message
         else:
             raise error  # a bug: the crash handler reports it

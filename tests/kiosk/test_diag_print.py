@@ -7,10 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from drivers.printer.escpos_simulator import ReceiptPrinterSimulator
 from tests.rigs.cups import CupsRig
@@ -35,14 +32,6 @@ def one_error_line(done: subprocess.CompletedProcess[str], command: str) -> str:
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"kiosk-diag: {command}: "), done.stderr
     return lines[0]
-
-
-@pytest.fixture
-def receipt_printer(tmp_path: Path) -> Iterator[ReceiptPrinterSimulator]:
-    simulator = ReceiptPrinterSimulator(tmp_path / "ttyRECEIPT")
-    simulator.start()
-    yield simulator
-    simulator.stop()
 
 
 def test_render_sample_writes_a_certificate_from_the_demo_data(tmp_path: Path) -> None:

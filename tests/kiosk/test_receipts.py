@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from drivers.printer.escpos_simulator import ReceiptPrinterSimulator
 from kiosk.devices.status import Level
@@ -20,12 +16,8 @@ SERIAL, CODE, URL = (
 )
 
 
-@pytest.fixture
-def printer(tmp_path: Path) -> Iterator[ReceiptPrinterSimulator]:
-    simulator = ReceiptPrinterSimulator(tmp_path / "ttyRECEIPT")
-    simulator.start()
-    yield simulator
-    simulator.stop()
+def receipts_on(printer: ReceiptPrinterSimulator) -> ReceiptPrinting:
+    return ReceiptPrinting(EscPosReceipts(printer.port, 115_200), ThreadExecutor(), "青龙村")
 
 
 def print_one(receipts: ReceiptPrinting) -> str:
@@ -37,39 +29,45 @@ def print_one(receipts: ReceiptPrinting) -> str:
     return messages[-1]
 
 
-def test_a_slip_prints_with_the_serial_code_and_qr(printer: ReceiptPrinterSimulator) -> None:
-    receipts = ReceiptPrinting(EscPosReceipts(printer.port, 115_200), ThreadExecutor(), "青龙村")
+def test_a_slip_prints_with_the_serial_code_and_qr(
+    receipt_printer: ReceiptPrinterSimulator,
+) -> None:
+    receipts = receipts_on(receipt_printer)
     assert print_one(receipts) == ""
-    printed = printer.printed
+    printed = receipt_printer.printed
     assert f"编号：{SERIAL}".encode("gb18030") in printed
     assert f"验证码：{CODE}".encode("gb18030") in printed
     assert URL.encode() in printed and printed.endswith(b"\x1dV\x00")
     assert receipts.status.level is Level.OK
 
 
-def test_no_paper_means_no_slip_and_a_message_for_both(printer: ReceiptPrinterSimulator) -> None:
-    printer.paper = "end"
-    receipts = ReceiptPrinting(EscPosReceipts(printer.port, 115_200), ThreadExecutor(), "青龙村")
+def test_no_paper_means_no_slip_and_a_message_for_both(
+    receipt_printer: ReceiptPrinterSimulator,
+) -> None:
+    receipt_printer.paper = "end"
+    receipts = receipts_on(receipt_printer)
     assert print_one(receipts) == "回执打印机缺纸，请联系工作人员"
-    assert printer.printed == b""
+    assert receipt_printer.printed == b""
     assert receipts.status.level is Level.OFFLINE and "paper end" in receipts.status.reason
 
 
-def test_paper_near_end_prints_and_warns_the_technician(printer: ReceiptPrinterSimulator) -> None:
-    printer.paper = "near_end"
-    receipts = ReceiptPrinting(EscPosReceipts(printer.port, 115_200), ThreadExecutor(), "青龙村")
+def test_paper_near_end_prints_and_warns_the_technician(
+    receipt_printer: ReceiptPrinterSimulator,
+) -> None:
+    receipt_printer.paper = "near_end"
+    receipts = receipts_on(receipt_printer)
     assert print_one(receipts) == ""
-    assert SERIAL.encode() in printer.printed
+    assert SERIAL.encode() in receipt_printer.printed
     assert receipts.status.level is Level.DEGRADED and "near end" in receipts.status.reason
 
 
 def test_a_check_asks_the_printer_and_a_silent_one_is_offline(
-    printer: ReceiptPrinterSimulator,
+    receipt_printer: ReceiptPrinterSimulator,
 ) -> None:
-    receipts = ReceiptPrinting(EscPosReceipts(printer.port, 115_200), ThreadExecutor(), "青龙村")
+    receipts = receipts_on(receipt_printer)
     assert receipts.check().level is Level.OK
-    printer.cover_open = True
+    receipt_printer.cover_open = True
     assert "cover open" in receipts.check().reason
-    printer.cover_open, printer.silent = False, True
+    receipt_printer.cover_open, receipt_printer.silent = False, True
     status = receipts.check()
     assert status.level is Level.OFFLINE and "no answer" in status.reason

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -17,14 +15,6 @@ from drivers.printer.escpos import (
     ReceiptStatus,
 )
 from drivers.printer.escpos_simulator import ReceiptPrinterSimulator
-
-
-@pytest.fixture
-def printer_sim(tmp_path: Path) -> Iterator[ReceiptPrinterSimulator]:
-    simulator = ReceiptPrinterSimulator(tmp_path / "ttyRECEIPT")
-    simulator.start()
-    yield simulator
-    simulator.stop()
 
 
 def receipt() -> bytes:
@@ -66,11 +56,13 @@ def test_the_builder_speaks_gb18030_in_chinese_mode_and_cuts() -> None:
     assert job.endswith(b"\x1dV\x00")
 
 
-def test_a_receipt_is_printed_after_a_status_check(printer_sim: ReceiptPrinterSimulator) -> None:
+def test_a_receipt_is_printed_after_a_status_check(
+    receipt_printer: ReceiptPrinterSimulator,
+) -> None:
     job = receipt()
-    ReceiptPrinter(printer_sim.port).print_job(job)
+    ReceiptPrinter(receipt_printer.port).print_job(job)
     deadline = time.monotonic() + 3
-    while printer_sim.printed != job:
+    while receipt_printer.printed != job:
         assert time.monotonic() < deadline, "the job did not arrive whole"
         time.sleep(0.01)
 
@@ -79,23 +71,23 @@ def test_a_receipt_is_printed_after_a_status_check(printer_sim: ReceiptPrinterSi
     ("paper", "cover", "error"), [("end", False, PaperEndError), ("ok", True, CoverOpenError)]
 )
 def test_paper_end_and_an_open_cover_refuse_the_job_with_both_messages(
-    printer_sim: ReceiptPrinterSimulator, paper: str, cover: bool, error: type
+    receipt_printer: ReceiptPrinterSimulator, paper: str, cover: bool, error: type
 ) -> None:
-    printer_sim.paper, printer_sim.cover_open = paper, cover
+    receipt_printer.paper, receipt_printer.cover_open = paper, cover
     with pytest.raises(error) as refused:
-        ReceiptPrinter(printer_sim.port).print_job(receipt())
+        ReceiptPrinter(receipt_printer.port).print_job(receipt())
     assert refused.value.resident_message and refused.value.technician_message
-    assert printer_sim.printed == b"", "nothing printed on a printer that cannot"
+    assert receipt_printer.printed == b"", "nothing printed on a printer that cannot"
 
 
 def test_paper_near_end_still_prints_and_says_so(
-    printer_sim: ReceiptPrinterSimulator,
+    receipt_printer: ReceiptPrinterSimulator,
 ) -> None:
-    printer_sim.paper = "near_end"
-    assert ReceiptPrinter(printer_sim.port).print_job(receipt()).paper_near_end
+    receipt_printer.paper = "near_end"
+    assert ReceiptPrinter(receipt_printer.port).print_job(receipt()).paper_near_end
 
 
-def test_a_silent_printer_is_unavailable_not_ok(printer_sim: ReceiptPrinterSimulator) -> None:
-    printer_sim.silent = True
+def test_a_silent_printer_is_unavailable_not_ok(receipt_printer: ReceiptPrinterSimulator) -> None:
+    receipt_printer.silent = True
     with pytest.raises(ReceiptPrinterUnavailableError, match="no answer to DLE EOT 1"):
-        ReceiptPrinter(printer_sim.port).status()
+        ReceiptPrinter(receipt_printer.port).status()
