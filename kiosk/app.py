@@ -9,6 +9,7 @@ and the reference central service started on a free loopback port. Nothing here 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 
 OUTBOX_FILE = "outbox.sqlite3"
 STOP_DRAIN_S = 3.0
+DEMO_CENTRAL_START_S = 30
 
 
 class Service(Protocol):
@@ -91,6 +93,9 @@ class Core:
     receipts: ReceiptPrinting | None = None  # the 80 mm slip printer, if there is one
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
     _connected: bool = field(default=False, repr=False)
+    _talk_to_centre: list[Service] = field(default_factory=list, repr=False)
+    _start_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _stopping: bool = field(default=False, repr=False)
 
     def connect(self) -> None:
         """Build the central client, the outbox, the catalog loader and the heartbeat."""
@@ -129,12 +134,24 @@ class Core:
         self.heartbeat = HeartbeatService(
             self.outbox, self.config.central.heartbeat_interval_s, self.device_statuses
         )
-        self.services += [self.outbox, loader, self.heartbeat]
+        self._talk_to_centre = [self.outbox, loader, self.heartbeat]
+        self.services += self._talk_to_centre
 
     def start(self) -> None:
         self.connect()
+        # Demo mode: what talks to the centre waits until the demo centre answers (about a
+        # second), rather than filling a newcomer's terminal with "connection refused".
+        later = self._talk_to_centre if self.demo_central is not None else []
         for service in self.services:
-            service.start()
+            if service not in later:
+                service.start()
+        if later:
+            threading.Thread(
+                target=self._start_when_the_demo_centre_answers,
+                args=(later,),
+                name="demo-centre-wait",
+                daemon=True,
+            ).start()
         if self.receipts is not None:
             self.executor.submit(self.receipts.check, _log_receipt_check)
         if self.printer is not None:
@@ -142,8 +159,19 @@ class Core:
             # now, on a worker, rather than on the first resident's print.
             self.executor.submit(_warm_up_documents, _log_warm_up)
 
+    def _start_when_the_demo_centre_answers(self, services: list[Service]) -> None:
+        assert self.demo_central is not None
+        if not self.demo_central.wait_until_answering(DEMO_CENTRAL_START_S):
+            log.error("the demo central service did not answer within %d s", DEMO_CENTRAL_START_S)
+        with self._start_lock:
+            if not self._stopping:
+                for service in services:
+                    service.start()
+
     def stop(self) -> None:
         """End a session still under way (wiping it), then stop every thread and process."""
+        with self._start_lock:
+            self._stopping = True
         if self.session.state is not State.IDLE:
             self.session.exit()  # queues the close of the resident's session at the centre
         for service in reversed(self.services):

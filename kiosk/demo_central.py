@@ -8,6 +8,7 @@ import logging
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
@@ -53,6 +54,20 @@ class DemoCentral:
                 command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
         log.info("demo central service starting at %s (log: %s)", self.url, log_path)
+
+    def wait_until_answering(self, timeout_s: float) -> bool:
+        """Block until the service accepts connections (True), or it has exited or
+        `timeout_s` has passed (False)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            process = self._process
+            if process is None or process.poll() is not None:
+                return False
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self._port)) == 0:
+                    return True
+            time.sleep(0.05)
+        return False
 
     def stop(self) -> None:
         if self._process is None:

@@ -5,10 +5,15 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
+
+from kiosk.app import build_core
+from kiosk.config import from_mapping
 
 SCRIPT = textwrap.dedent(
     """
@@ -54,3 +59,34 @@ def _state(pid: str) -> str:
         return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0]
     except (FileNotFoundError, IndexError):
         return "zombie"
+
+
+def test_demo_mode_talks_to_its_centre_only_once_it_answers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No "connection refused" noise while the demo centre boots; a core stopped before it
+    answered starts nothing afterwards."""
+    config = from_mapping({"kiosk": {"state_dir": str(tmp_path / "state")}}, environ={})
+    core = build_core(config, demo=True)
+    core.start()
+    try:
+        assert not core.catalog.current.services  # not asked yet: the centre is booting
+        deadline = time.monotonic() + 30
+        while not core.catalog.current.services:
+            assert time.monotonic() < deadline, "the catalog never loaded"
+            time.sleep(0.05)
+    finally:
+        core.stop()
+    assert "refused" not in caplog.text
+
+    early = build_core(
+        from_mapping({"kiosk": {"state_dir": str(tmp_path / "early")}}, environ={}), demo=True
+    )
+    early.start()
+    early.stop()  # before the demo centre could answer
+    waiting = [t for t in threading.enumerate() if t.name == "demo-centre-wait"]
+    for thread in waiting:
+        thread.join(10)
+        assert not thread.is_alive()
+    started = {t.name for t in threading.enumerate()} & {"catalog", "outbox", "heartbeat"}
+    assert started == set()
