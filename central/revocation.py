@@ -13,6 +13,7 @@ from typing import Literal, get_args
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central.clock import local_time
 from central.errors import ApiRefusal
 from central.models import Certificate
 
@@ -59,7 +60,7 @@ def revoke(
         raise ApiRefusal(
             409,
             "certificate_already_revoked",
-            f"编号为 {serial} 的证明已于 {row.revoked_at:%Y-%m-%d %H:%M} UTC 撤销",
+            f"编号为 {serial} 的证明已于 {local_time(row.revoked_at):%Y-%m-%d %H:%M} 撤销",
         )
     row.revoked_at = now
     row.revocation_reason = reason

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from central.clock import local_today
 from central.errors import REFUSALS, ApiRefusal
 from central.models import Certificate, ReceivedEvent, Reprint, Resident, Service
 from central.records import certificate_document
@@ -94,7 +95,7 @@ def _reprintable(
         )
         .order_by(Certificate.issued_at.desc())
     ).all()
-    candidates = [c for c in candidates if certificate_state(c, now.date()) == "valid"]
+    candidates = [c for c in candidates if certificate_state(c, local_today(now)) == "valid"]
     if not candidates:
         return None
     results = session.scalars(
@@ -147,7 +148,7 @@ def issue_certificate(
                 return _answer(request, again, reprint=True)
             resident = session.get(Resident, caller.resident_id)
             assert resident is not None
-            document = certificate_document(session, body.service_id, resident, now.date())
+            document = certificate_document(session, body.service_id, resident, local_today(now))
             row = Certificate(
                 id=secrets.token_hex(8),
                 serial_no=f"ZM{now:%Y%m%d}{secrets.randbelow(10**8):08d}",
@@ -157,7 +158,7 @@ def issue_certificate(
                 idempotency_key=body.idempotency_key,
                 issued_at=now,
                 verify_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(12)),
-                valid_until=now.date() + VALIDITY,
+                valid_until=local_today(now) + VALIDITY,
                 document=document.model_dump(mode="json"),
             )
             session.add(row)

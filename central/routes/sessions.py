@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central.clock import local_today
 from central.db import Database
 from central.errors import REFUSALS, ApiRefusal
 from central.models import Resident, ResidentSession, SmsCode
@@ -87,7 +88,7 @@ def _check_card(resident: Resident, body: SessionByIdCard) -> None:
     if card.name != resident.name or card.birth_date != resident.birth_date:
         log.warning("card data disagrees with the register for kiosk reader %s", body.sam_id)
         raise ApiRefusal(403, "card_mismatch", "身份证信息核验失败，请到窗口办理")
-    if card.valid_until is not None and card.valid_until < dt.date.today():
+    if card.valid_until is not None and card.valid_until < local_today():
         raise ApiRefusal(403, "card_expired", "您的身份证已过期，请到派出所换领")
 
 
@@ -150,7 +151,7 @@ def open_session(request: Request, kiosk: Kiosk, body: SessionRequest) -> Sessio
                 resident=ResidentSummary(
                     display_name=masked_name(resident.name),
                     masked_id=masked_id(resident.id_number),
-                    age=_age(resident.birth_date, dt.date.today()),
+                    age=_age(resident.birth_date, local_today()),
                     flags=list(resident.flags),
                 ),
             )

@@ -5,7 +5,6 @@ words for the public, before anything else (revoked > expired > valid)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from typing import Annotated
@@ -15,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment
 from sqlalchemy import select
 
+from central.clock import local_time, local_today
 from central.models import Certificate, Resident
 from central.records import masked_name
 from central.revocation import certificate_state, public_reason
@@ -136,16 +136,16 @@ def verify(request: Request, code: str) -> HTMLResponse:
         resident = session.get(Resident, row.resident_id)
         holder = masked_name(resident.name) if resident else ""
         # valid_until was counted from the UTC date of issue: compare it with the same clock.
-        state = certificate_state(row, dt.datetime.now(dt.UTC).date())
+        state = certificate_state(row, local_today())
         return _page(
             state=state,
             code=code,
             title=str(row.document.get("title", "")),
             holder=holder,
             serial=row.serial_no,
-            issued=f"{row.issued_at:%Y年%m月%d日}",
+            issued=f"{local_time(row.issued_at):%Y年%m月%d日}",
             valid_until=f"{row.valid_until:%Y年%m月%d日}",
             hash=content_hash(row.serial_no, row.document),
-            revoked=f"{row.revoked_at:%Y年%m月%d日}" if row.revoked_at else "",
+            revoked=f"{local_time(row.revoked_at):%Y年%m月%d日}" if row.revoked_at else "",
             reason=public_reason(row.revocation_reason),
         )
