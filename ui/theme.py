@@ -29,6 +29,8 @@ class Tokens:
     secondary: str
     secondary_text: str
     accent: str  # the red of official seals and badges
+    disabled_text: str  # a service this kiosk cannot offer now: its title …
+    unavailable: str  # … and the reason why, in red that reads on the background
     border: str
     overlay: str
     body_pt: float
@@ -57,6 +59,8 @@ NORMAL = Tokens(
     secondary="#E3EAF5",
     secondary_text="#123F80",
     accent="#C8102E",
+    disabled_text="#6B7487",  # 4.7:1 on the page background
+    unavailable="#A3122A",  # 7:1
     border="#C5CEDC",
     overlay="rgba(10, 20, 40, 170)",
     body_pt=16,
@@ -88,6 +92,8 @@ ELDER = replace(
     secondary="#262626",
     secondary_text="#FFFFFF",
     border="#FFFFFF",
+    disabled_text="#B0B0B0",  # 9.6:1 on black
+    unavailable="#FF8A80",  # 9.7:1
     overlay="rgba(0, 0, 0, 215)",
     body_pt=26,
     lead_pt=30,
@@ -158,7 +164,11 @@ QPushButton[role="tile"] {{
     background: {t.surface}; color: {t.text}; border: 2px solid {t.border};
     text-align: left; padding: {mm(4)} {mm(5)};
 }}
-QPushButton[role="tile"]:disabled {{ color: {t.text_muted}; }}
+QPushButton[role="tile"]:disabled {{
+    background: {t.background}; color: {t.disabled_text}; border: 2px dashed {t.border};
+}}
+QPushButton[role="tile"] QLabel[role="title"]:disabled {{ color: {t.disabled_text}; }}
+QPushButton[role="tile"] QLabel[role="muted"]:disabled {{ color: {t.unavailable}; }}
 QPushButton[role="dev"] {{
     min-height: {mm(12)}; font-size: {pt(t.small_pt)}; padding: {mm(1)} {mm(2)};
 }}

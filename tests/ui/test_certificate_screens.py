@@ -127,7 +127,12 @@ def test_a_printer_without_paper_makes_certificate_services_unavailable(
     tile = window.menu.grid.tiles[SERVICE]
     qtbot.waitUntil(lambda: not tile.isEnabled(), timeout=5000)
     assert tile.description.text() == "打印机缺纸，请联系工作人员"
-    assert window.menu.grid.tiles["si-contrib"].isEnabled()  # a query needs no printer
+    query = window.menu.grid.tiles["si-contrib"]
+    assert query.isEnabled()  # a query needs no printer
+    # Unavailable looks it: another background and title colour than a tile one can tap.
+    inside = (tile.width() // 2, tile.height() // 8)
+    assert tile.grab().toImage().pixelColor(*inside) != query.grab().toImage().pixelColor(*inside)
+    assert tile.title.palette().windowText().color() != query.title.palette().windowText().color()
     window.core.printer.paper_out = False  # type: ignore[union-attr]
     window.core.printer_monitor.refresh()  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: window.menu.grid.tiles[SERVICE].isEnabled(), timeout=5000)
