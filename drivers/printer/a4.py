@@ -148,6 +148,11 @@ class A4Printer(Protocol):
         """Cancel a job that has not ended; a job already ended or unknown is left alone."""
         ...
 
+    def jobs_titled(self, title: str) -> dict[int, JobState]:
+        """The queue's jobs named `title`, ended or not: finds a job whose id was lost (a
+        crash between the server accepting it and the kiosk writing its id down)."""
+        ...
+
 
 def wait_for_job(
     printer: A4Printer,

@@ -162,6 +162,32 @@ class CupsPrinter:
                 return
         log.info("%s: job %d cancelled", self.where, job_id)
 
+    def jobs_titled(self, title: str) -> dict[int, JobState]:
+        found: dict[int, JobState] = {}
+        with self._connection() as connection:
+            queue = self._resolve(connection)
+            # "all" answers nothing with cupsd 2.4 here (platform.md): ask both halves. pycups
+            # keys the answer by job-id, so it must be asked for; cupsd withholds job-name
+            # (a private value) but not document-name-supplied, which submit sets too.
+            for which in ("not-completed", "completed"):
+                jobs = connection.getJobs(
+                    which_jobs=which,
+                    requested_attributes=[
+                        "job-id",
+                        "job-name",
+                        "document-name-supplied",
+                        "job-state",
+                        "job-printer-uri",
+                    ],
+                )
+                for job_id, attributes in jobs.items():
+                    uri = str(attributes.get("job-printer-uri", ""))
+                    names = (attributes.get("job-name"), attributes.get("document-name-supplied"))
+                    if title in names and uri.endswith(f"/{queue}"):
+                        state = attributes.get("job-state", 0)
+                        found[int(job_id)] = JOB_STATES.get(state, JobState.UNKNOWN)
+        return found
+
     # --- helpers -----------------------------------------------------------------------
 
     @contextlib.contextmanager

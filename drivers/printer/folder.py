@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 _JOB_FILE = re.compile(r"^job-(\d+)(?:-.*)?\.pdf$")
 
 
+def _safe(title: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", title)[:40]
+
+
 class FolderPrinter:
     def __init__(self, folder: Path, name: str = "demo-folder") -> None:
         self.folder = folder
@@ -44,7 +48,7 @@ class FolderPrinter:
         return PrinterState(self.name, "idle", True)
 
     def submit(self, pdf: bytes, title: str) -> int:
-        safe_title = re.sub(r"[^A-Za-z0-9_.-]", "_", title)[:40]
+        safe_title = _safe(title)
         with self._lock:
             job_id = max(self._job_ids(), default=0) + 1
             target = self.folder / f"job-{job_id:04d}-{safe_title}.pdf"
@@ -65,6 +69,16 @@ class FolderPrinter:
 
     def cancel(self, job_id: int) -> None:
         """A written file is a printed page: there is nothing left to cancel."""
+
+    def jobs_titled(self, title: str) -> dict[int, JobState]:
+        """A file is a printed page: every job of that title is completed."""
+        if not self.folder.is_dir():
+            return {}
+        return {
+            int(match.group(1)): JobState.COMPLETED
+            for path in self.folder.glob(f"job-*-{_safe(title)}.pdf")
+            if (match := _JOB_FILE.match(path.name))
+        }
 
     def path_of(self, job_id: int) -> Path | None:
         return next(self.folder.glob(f"job-{job_id:04d}*.pdf"), None)

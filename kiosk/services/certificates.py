@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     UNIQUE (idempotency_key, attempt)
 );
 """
-OPEN_STATES: Final = ("issuing", "issued", "submitted")
+OPEN_STATES: Final = ("issuing", "issued", "submitting", "submitted")
 
 
 class Stage(StrEnum):
@@ -371,6 +371,9 @@ class CertificatePrinting:
         # the GUI thread must never wait for a print server.)
         if generation != self._generation:
             raise _SessionEndedError(SESSION_ENDED)
+        # Written before the job exists: a crash before its id is written down still leaves
+        # a row that tells the next start to look for the job by its title (the serial).
+        self.journal.update(job.key, job.attempt, state="submitting", printer=printer.name)
         job.printer_job = printer.submit(job.pdf, job.answer.serial_no)
         self.journal.update(
             job.key,
@@ -536,7 +539,7 @@ class CertificatePrinting:
             key, attempt = row["idempotency_key"], row["attempt"]
             status = "failed"
             error: str | None = "the kiosk stopped before the job was sent to the printer"
-            if row["state"] == "submitted" and row["printer_job"] is not None:
+            if row["state"] in ("submitting", "submitted"):
                 status, error = self._reconciled_job(row)
                 if status == "open":
                     continue  # the printer cannot be asked now: try at the next start
@@ -564,19 +567,24 @@ class CertificatePrinting:
         return settled
 
     def _reconciled_job(self, row: dict[str, Any]) -> tuple[str, str | None]:
-        printer, job_id = self.printer, int(row["printer_job"])
+        printer = self.printer
         if printer is None or printer.name != row["printer"]:
             return "failed", f"printer {row['printer']} is no longer configured"
         try:
-            state = printer.job_state(job_id)
+            if row["printer_job"] is not None:
+                jobs = {int(row["printer_job"]): printer.job_state(int(row["printer_job"]))}
+            else:  # the crash came before the job's id was written down
+                jobs = printer.jobs_titled(str(row["serial_no"]))
         except A4PrinterError as error:
-            log.warning("cannot reconcile job %d yet: %s", job_id, error.technician_message)
+            log.warning("cannot reconcile %s yet: %s", row["serial_no"], error.technician_message)
             return "open", None
-        if state is JobState.COMPLETED:
+        if any(state is JobState.COMPLETED for state in jobs.values()):
             return "printed", None
-        if not state.final:
-            self._cancel_quietly(printer, job_id)
-        return "failed", f"job {job_id} was {state} when the kiosk restarted"
+        for job_id, state in jobs.items():
+            if not state.final:
+                self._cancel_quietly(printer, job_id)
+        found = ", ".join(f"job {job_id} {state}" for job_id, state in jobs.items())
+        return "failed", f"{found or 'no job at the printer'} when the kiosk restarted"
 
     # --- listeners -----------------------------------------------------------------------
 

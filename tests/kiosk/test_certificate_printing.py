@@ -25,6 +25,7 @@ from drivers.printer.folder import FolderPrinter
 from kiosk.api.client import CentralClient
 from kiosk.app import build_core
 from kiosk.config import Config
+from kiosk.documents.certificate import render_certificate
 from kiosk.executor import ThreadExecutor
 from kiosk.outbox import Outbox
 from kiosk.services.certificates import (
@@ -463,3 +464,41 @@ def test_a_result_queued_just_before_a_power_cut_is_not_queued_twice(tmp_path: P
         assert printing.journal.rows()[0]["state"] == "printed"
     finally:
         outbox.close()
+
+
+@pytest.mark.parametrize("completed", [True, False])
+def test_a_job_whose_id_a_crash_lost_is_found_by_its_serial(
+    tmp_path: Path, central_server: CentralServer, rig: CupsRig, completed: bool
+) -> None:
+    """Power lost after CUPS accepted the job but before its id was written down."""
+    client = central_server.client()
+    token = open_resident_session(client, card_index=2)  # a resident no other test prints for
+    answer = client.issue_certificate(token, "residence-cert", "t" * 31 + str(int(completed)))
+    printer = CupsPrinter(rig.fault_queue, rig.server)
+    key = "s" * 32
+    journal = PrintJournal(tmp_path / JOURNAL_FILE)
+    journal.begin(key, 1, "residence-cert", state="issued")
+    journal.update(
+        key,
+        1,
+        certificate_id=answer.certificate_id,
+        serial_no=answer.serial_no,
+        state="submitting",
+        printer=printer.name,
+    )
+    journal.close()
+    rig.set_fault("ok" if completed else "slow", seconds=30)
+    job = printer.submit(render_certificate(answer), answer.serial_no)  # then: the power cut
+    if completed:
+        assert _wait_for(lambda: printer.job_state(job) is JobState.COMPLETED)
+
+    kiosk = make_kiosk(tmp_path, central_server, printer)  # the next start
+    try:
+        assert kiosk.printing.reconcile() == 1
+        [row] = kiosk.rows()
+        assert row["state"] == ("printed" if completed else "failed")
+        if not completed:
+            assert printer.job_state(job) is JobState.CANCELED
+            assert f"job {job}" in str(row["error"])
+    finally:
+        kiosk.outbox.close()

@@ -178,3 +178,11 @@ def test_folder_printer_on_a_folder_it_cannot_make_is_unavailable(tmp_path: Path
         printer.state()
     with pytest.raises(PrinterUnavailableError, match="cannot write"):
         printer.submit(PDF, "x")
+
+
+def test_the_folder_printer_finds_its_jobs_by_title(tmp_path: Path) -> None:
+    printer = FolderPrinter(tmp_path / "printed")
+    assert printer.jobs_titled("ZM1") == {}
+    job = printer.submit(b"%PDF-1.4", "ZM1")
+    printer.submit(b"%PDF-1.4", "ZM2")
+    assert printer.jobs_titled("ZM1") == {job: JobState.COMPLETED}

@@ -270,3 +270,17 @@ def test_the_deploy_script_tells_cups_to_keep_no_printed_file(tmp_path: Path) ->
     args = (tmp_path / "args").read_text().split()
     assert args[:2] == ["-h", "cups.example:631"]
     assert "PreserveJobFiles=No" in args and "PreserveJobHistory=Yes" in args
+
+
+def test_jobs_are_found_by_their_title_ended_or_not(rig: CupsRig) -> None:
+    printer = CupsPrinter(rig.fault_queue, rig.server)
+    done = printer.submit(a_pdf("done"), "ZM2026112600000011")
+    wait_for_job(printer, done, 10)
+    rig.set_fault("slow", seconds=30)
+    waiting = printer.submit(a_pdf("waiting"), "ZM2026112600000012")
+    assert printer.jobs_titled("ZM2026112600000011") == {done: JobState.COMPLETED}
+    assert set(printer.jobs_titled("ZM2026112600000012")) == {waiting}
+    assert not printer.jobs_titled("ZM2026112600000012")[waiting].final
+    assert printer.jobs_titled("ZM-no-such-job") == {}
+    other_queue = CupsPrinter(rig.pdf_queue, rig.server)
+    assert other_queue.jobs_titled("ZM2026112600000011") == {}
