@@ -23,7 +23,7 @@ from ui.demo_panel import DemoPanel
 from ui.header import Header
 from ui.i18n import current_language, use_language
 from ui.screens.attract import AttractScreen
-from ui.screens.certificate import CertificateScreen, Phase
+from ui.screens.certificate import CertificateScreen
 from ui.screens.message import (
     CrashScreen,
     DoneScreen,
@@ -217,9 +217,9 @@ class KioskWindow(QWidget):
             self.show_page(self.in_service)
 
     def _tick(self) -> None:
-        """The session's second; a resident waiting at the printer is not idle (a job is
-        bounded by devices.print_timeout_s)."""
-        if self.certificate.phase in (Phase.ISSUING, Phase.PRINTING):
+        """The session's second; a resident watching their certificate print is not idle
+        (for as long as the job may take: devices.print_timeout_s and a margin)."""
+        if self.stack.currentWidget() is self.certificate and self.core.certificates.busy:
             self.core.session.touch()
         self.core.session.tick()
 
@@ -241,6 +241,7 @@ class KioskWindow(QWidget):
         if outcome.stage is Stage.PRINTED:
             folder = getattr(self.core.printer, "folder", None) if self.core.demo else None
             self._printed = outcome
+            self.certificate.wipe()  # its printing page is over
             self.done.show_certificate(
                 outcome, str(folder) if folder else "", receipts=self.core.receipts is not None
             )

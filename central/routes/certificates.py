@@ -151,7 +151,7 @@ def issue_certificate(
             document = certificate_document(session, body.service_id, resident, local_today(now))
             row = Certificate(
                 id=secrets.token_hex(8),
-                serial_no=f"ZM{now:%Y%m%d}{secrets.randbelow(10**8):08d}",
+                serial_no=f"ZM{local_today(now):%Y%m%d}{secrets.randbelow(10**8):08d}",
                 resident_id=resident.id,
                 service_id=service.id,
                 kiosk_id=caller.kiosk_id,

@@ -85,6 +85,8 @@ _BLOCKING: tuple[tuple[tuple[str, ...], type[A4PrinterError]], ...] = (
     (("toner-empty", "marker-supply-empty"), TonerOutError),
     (("offline", "shutdown", "paused", "stopped-partly", "timed-out"), PrinterStoppedError),
 )
+PRINTING_PROBLEM_GRACE_S = 3.0
+
 # Reasons worth a technician's visit that do not stop a job.
 _WARNINGS = ("media-low", "toner-low", "marker-supply-low", "marker-waste-almost-full")
 
@@ -109,14 +111,34 @@ class PrinterState:
     def problem(self) -> A4PrinterError | None:
         """The error a job sent now would meet, or None when the printer can print."""
         keywords = {_keyword(reason) for reason in self.reasons if reason != "none"}
-        for names, error in _BLOCKING:
-            found = sorted(keywords.intersection(names))
-            if found:
-                return error(self._describe(f"printer reports {', '.join(found)}"))
+        found = self._blocking(keywords)
+        if found is not None:
+            return found
         if self.state == "stopped":
             return PrinterStoppedError(self._describe("queue is stopped"))
         if not self.accepting:
             return PrinterStoppedError(self._describe("queue is not accepting jobs"))
+        return None
+
+    def problem_under_a_printing_job(self) -> A4PrinterError | None:
+        """What stops a job already printing: only -error reasons and a stopped queue.
+
+        A -report reason is information (CUPS reports `offline-report` while a USB printer
+        wakes up), and a queue that stops accepting new jobs still prints the ones it has.
+        """
+        errors = {
+            reason.removesuffix("-error") for reason in self.reasons if reason.endswith("-error")
+        }
+        found = self._blocking(errors)
+        if found is None and self.state == "stopped":
+            found = PrinterStoppedError(self._describe("queue is stopped"))
+        return found
+
+    def _blocking(self, keywords: set[str]) -> A4PrinterError | None:
+        for names, error in _BLOCKING:
+            found = sorted(keywords.intersection(names))
+            if found:
+                return error(self._describe(f"printer reports {', '.join(found)}"))
         return None
 
     def warnings(self) -> tuple[str, ...]:
@@ -148,9 +170,11 @@ class A4Printer(Protocol):
         """Cancel a job that has not ended; a job already ended or unknown is left alone."""
         ...
 
-    def jobs_titled(self, title: str) -> dict[int, JobState]:
-        """The queue's jobs named `title`, ended or not: finds a job whose id was lost (a
-        crash between the server accepting it and the kiosk writing its id down)."""
+    def jobs_titled(self, title: str, since: float) -> dict[int, JobState]:
+        """The queue's jobs named `title` created at or after `since` (Unix time), ended or
+        not: finds a job whose id was lost (a crash between the server accepting it and the
+        kiosk writing its id down). A reprint carries the same title: `since` keeps older
+        jobs of the same certificate out."""
         ...
 
 
@@ -160,25 +184,29 @@ def wait_for_job(
     timeout_s: float,
     *,
     poll_s: float = 0.1,
+    grace_s: float = PRINTING_PROBLEM_GRACE_S,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Return when the job has completed; raise when it cannot.
 
-    A job that ends aborted, cancelled or forgotten raises JobFailedError; a job not ended
-    under a printer that cannot print (paper out mid-job, door opened, a jam, the queue
-    stopped) raises the printer's own problem at once rather than waiting out the timeout;
-    JobTimeoutError after `timeout_s`. A print server that does not answer is asked again
-    until then (cupsd restarting keeps its jobs). The caller decides whether to cancel what
-    is left.
+    A job that ends aborted, cancelled or forgotten raises JobFailedError. A job waiting
+    (pending, stopped, held) under a printer that cannot print raises the printer's own
+    problem at once rather than waiting out the timeout; a job already printing only when
+    an -error reason (paper out mid-job, door opened, a jam) or a stopped queue has lasted
+    `grace_s`: a tray that reads empty just after its last sheet was picked must not fail
+    a job that prints. JobTimeoutError after `timeout_s`. A print server that does not
+    answer is asked again until then (cupsd restarting keeps its jobs). The caller decides
+    whether to cancel what is left.
     """
     deadline = clock() + timeout_s
     state = JobState.UNKNOWN
+    troubled_since: float | None = None
     while True:
         unreachable: PrinterUnavailableError | None = None
         try:
             state = printer.job_state(job_id)
-            problem = None if state.final else printer.state().problem()
+            printer_state = None if state.final else printer.state()
         except PrinterUnavailableError as error:
             unreachable = error  # cupsd restarting keeps its jobs: ask until the deadline
         else:
@@ -186,6 +214,17 @@ def wait_for_job(
                 return
             if state.final:
                 raise JobFailedError(f"{printer.name}: job {job_id} ended {state}")
+            assert printer_state is not None
+            if state is JobState.PROCESSING:
+                problem = printer_state.problem_under_a_printing_job()
+                if problem is None:
+                    troubled_since = None
+                elif troubled_since is None:
+                    troubled_since = clock()
+                if troubled_since is not None and clock() - troubled_since < grace_s:
+                    problem = None
+            else:
+                problem = printer_state.problem()
             if problem is not None:
                 raise type(problem)(f"job {job_id} {state}: {problem.technician_message}")
         if clock() >= deadline:

@@ -162,7 +162,7 @@ class CupsPrinter:
                 return
         log.info("%s: job %d cancelled", self.where, job_id)
 
-    def jobs_titled(self, title: str) -> dict[int, JobState]:
+    def jobs_titled(self, title: str, since: float) -> dict[int, JobState]:
         found: dict[int, JobState] = {}
         with self._connection() as connection:
             queue = self._resolve(connection)
@@ -178,12 +178,14 @@ class CupsPrinter:
                         "document-name-supplied",
                         "job-state",
                         "job-printer-uri",
+                        "time-at-creation",
                     ],
                 )
                 for job_id, attributes in jobs.items():
                     uri = str(attributes.get("job-printer-uri", ""))
                     names = (attributes.get("job-name"), attributes.get("document-name-supplied"))
-                    if title in names and uri.endswith(f"/{queue}"):
+                    created = float(attributes.get("time-at-creation", 0))
+                    if title in names and uri.endswith(f"/{queue}") and created >= since - 1:
                         state = attributes.get("job-state", 0)
                         found[int(job_id)] = JOB_STATES.get(state, JobState.UNKNOWN)
         return found

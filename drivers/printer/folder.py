@@ -70,14 +70,14 @@ class FolderPrinter:
     def cancel(self, job_id: int) -> None:
         """A written file is a printed page: there is nothing left to cancel."""
 
-    def jobs_titled(self, title: str) -> dict[int, JobState]:
+    def jobs_titled(self, title: str, since: float) -> dict[int, JobState]:
         """A file is a printed page: every job of that title is completed."""
         if not self.folder.is_dir():
             return {}
         return {
             int(match.group(1)): JobState.COMPLETED
             for path in self.folder.glob(f"job-*-{_safe(title)}.pdf")
-            if (match := _JOB_FILE.match(path.name))
+            if (match := _JOB_FILE.match(path.name)) and path.stat().st_mtime >= since - 1
         }
 
     def path_of(self, job_id: int) -> Path | None:

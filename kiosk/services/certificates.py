@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 JOURNAL_FILE: Final = "print-jobs.sqlite3"
 KEEP_FINISHED_DAYS: Final = 30
+BUSY_MARGIN_S: Final = 30.0  # issuing and rendering, beyond the printer's own timeout
 SESSION_ENDED: Final = "the session ended before the job was sent to the printer"
 NO_PRINTER_MESSAGE: Final = "本机暂时不能打印证明，请联系工作人员"
 REPRINT_HOURS: Final = 24  # the centre hands a failed certificate out again for this long
@@ -210,6 +211,7 @@ class _Job:
     attempt: int = 0  # the journal's attempt: each run of the job is one more
     answer: CertificateAnswer | None = None
     running: bool = False
+    started: float = 0.0  # time.monotonic() of the last run
     printed: bool = False
     pdf: bytes = b""
     pages: int = 0
@@ -253,6 +255,14 @@ class CertificatePrinting:
     def on_finished(self, listener: Callable[[PrintOutcome], None]) -> None:
         self._finished.append(listener)
 
+    @property
+    def busy(self) -> bool:
+        """A job of this session is under way, and not yet overdue: a worker stuck in a
+        print server that never answers must not keep the session open for ever."""
+        job = self._job
+        overdue = self.timeout_s + BUSY_MARGIN_S
+        return job is not None and job.running and time.monotonic() - job.started < overdue
+
     def print_certificate(self, service_id: str) -> None:
         """Print a certificate of `service_id`. A new request (a new idempotency key), unless
         this session's last request for the same service has not printed yet: then that
@@ -285,6 +295,7 @@ class CertificatePrinting:
             log.info("%s: a job is already under way", job.service_id)
             return
         job.running = True
+        job.started = time.monotonic()
         job.attempt += 1
         job.printer_job = None
         generation = self._generation
@@ -385,7 +396,9 @@ class CertificatePrinting:
         )
         if generation != self._generation:
             self._cancel_quietly(printer, job.printer_job)
-            raise _SessionEndedError(SESSION_ENDED)
+            if printer.job_state(job.printer_job) is not JobState.COMPLETED:
+                raise _SessionEndedError(SESSION_ENDED)
+            return  # too fast to take back: it printed, and is recorded so
         try:
             wait_for_job(printer, job.printer_job, self.timeout_s)
         except A4PrinterError:
@@ -490,9 +503,10 @@ class CertificatePrinting:
             self.journal.update(
                 job.key, job.attempt, state=status, error=(error or "")[:500] or None
             )
-        except (OSError, ValueError, sqlite3.Error):
-            # A full disk or a broken file must not take the resident's screen down; the
-            # row stays open and the next start settles it.
+        except (OSError, ValueError, RuntimeError, sqlite3.Error):
+            # A full disk, a broken file or an outbox already closed (the kiosk stopping
+            # under a job) must not take the screen down; the row stays open and the next
+            # start settles it.
             log.exception("print result of %s (%s) not recorded", job.answer.serial_no, status)
 
     def _record(
@@ -534,37 +548,47 @@ class CertificatePrinting:
         if self.outbox is None:
             log.info("print jobs not reconciled: no outbox to record their results in")
             return 0
+        import sqlite3
+
         settled = 0
         for row in self.journal.open_jobs():
-            key, attempt = row["idempotency_key"], row["attempt"]
-            status = "failed"
-            error: str | None = "the kiosk stopped before the job was sent to the printer"
-            if row["state"] in ("submitting", "submitted"):
-                status, error = self._reconciled_job(row)
-                if status == "open":
-                    continue  # the printer cannot be asked now: try at the next start
-            if row["certificate_id"]:
-                self._record(
-                    key,
-                    attempt,
-                    row["certificate_id"],
-                    status,
-                    row["pages"] if status == "printed" else 0,
-                    row["printer"] or "none",
-                    error,
-                )
-            self.journal.update(key, attempt, state=status, error=error)
-            log.warning(
-                "reconciled job %s attempt %d (%s, certificate %s): %s%s",
-                key[:6],
-                attempt,
-                row["state"],
-                row["serial_no"] or "not issued",
-                status,
-                f" ({error})" if error else "",
-            )
-            settled += 1
+            try:
+                settled += self._reconcile_row(row)
+            except (OSError, ValueError, sqlite3.Error):
+                # One bad row must not keep the others open: it is tried at the next start.
+                log.exception("job %s attempt %d not reconciled", row["serial_no"], row["attempt"])
         return settled
+
+    def _reconcile_row(self, row: dict[str, Any]) -> bool:
+        """Settle one row; False when the printer cannot be asked now."""
+        key, attempt = row["idempotency_key"], row["attempt"]
+        status = "failed"
+        error: str | None = "the kiosk stopped before the job was sent to the printer"
+        if row["state"] in ("submitting", "submitted"):
+            status, error = self._reconciled_job(row)
+            if status == "open":
+                return False  # the printer cannot be asked now: try at the next start
+        if row["certificate_id"]:
+            self._record(
+                key,
+                attempt,
+                row["certificate_id"],
+                status,
+                row["pages"] if status == "printed" else 0,
+                row["printer"] or "none",
+                error,
+            )
+        self.journal.update(key, attempt, state=status, error=error)
+        log.warning(
+            "reconciled job %s attempt %d (%s, certificate %s): %s%s",
+            key[:6],
+            attempt,
+            row["state"],
+            row["serial_no"] or "not issued",
+            status,
+            f" ({error})" if error else "",
+        )
+        return True
 
     def _reconciled_job(self, row: dict[str, Any]) -> tuple[str, str | None]:
         printer = self.printer
@@ -574,15 +598,15 @@ class CertificatePrinting:
             if row["printer_job"] is not None:
                 jobs = {int(row["printer_job"]): printer.job_state(int(row["printer_job"]))}
             else:  # the crash came before the job's id was written down
-                jobs = printer.jobs_titled(str(row["serial_no"]))
+                jobs = printer.jobs_titled(str(row["serial_no"]), since=float(row["created_at"]))
         except A4PrinterError as error:
             log.warning("cannot reconcile %s yet: %s", row["serial_no"], error.technician_message)
             return "open", None
+        for job_id, state in jobs.items():
+            if not state.final:  # nobody is there to take it
+                self._cancel_quietly(printer, job_id)
         if any(state is JobState.COMPLETED for state in jobs.values()):
             return "printed", None
-        for job_id, state in jobs.items():
-            if not state.final:
-                self._cancel_quietly(printer, job_id)
         found = ", ".join(f"job {job_id} {state}" for job_id, state in jobs.items())
         return "failed", f"{found or 'no job at the printer'} when the kiosk restarted"
 

@@ -29,6 +29,7 @@ from kiosk.documents.certificate import render_certificate
 from kiosk.executor import ThreadExecutor
 from kiosk.outbox import Outbox
 from kiosk.services.certificates import (
+    BUSY_MARGIN_S,
     JOURNAL_FILE,
     CertificatePrinting,
     FailureKind,
@@ -502,3 +503,19 @@ def test_a_job_whose_id_a_crash_lost_is_found_by_its_serial(
             assert f"job {job}" in str(row["error"])
     finally:
         kiosk.outbox.close()
+
+
+def test_a_job_stuck_past_its_time_no_longer_keeps_the_session_open(
+    kiosk: Kiosk, central_server: CentralServer, rig: CupsRig
+) -> None:
+    """A worker stuck in a print server that never answers (pycups has no timeout)."""
+    rig.set_fault("slow", seconds=30)
+    kiosk.printing.print_certificate(SERVICE)
+    assert _wait_for(lambda: kiosk.rows()[-1]["state"] == "submitted")
+    assert kiosk.printing.busy
+    job = kiosk.printing._job
+    assert job is not None
+    job.started -= kiosk.printing.timeout_s + BUSY_MARGIN_S  # as if it had hung that long
+    assert not kiosk.printing.busy
+    rig.admin("cancel", "-a", rig.fault_queue)  # let the worker go before the outbox closes
+    assert kiosk.finished.wait(10)

@@ -4,11 +4,11 @@ reference central service; every step tapped like a finger would."""
 from __future__ import annotations
 
 import subprocess
+import threading
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.services.certificates import Stage
 from kiosk.session import Preferences, State
 from tests.conftest import FakeClock
 from tests.rigs.central import CentralServer
@@ -138,18 +138,35 @@ def test_a_printer_without_paper_makes_certificate_services_unavailable(
     qtbot.waitUntil(lambda: window.menu.grid.tiles[SERVICE].isEnabled(), timeout=5000)
 
 
-def test_a_resident_waiting_at_the_printer_is_not_timed_out(
+def test_a_resident_waiting_at_the_printer_is_not_timed_out_but_one_done_is(
     qtbot: QtBot, window: KioskWindow, clock: FakeClock
 ) -> None:
     open_certificate_service(qtbot, window)
-    window.certificate.show_progress(Stage.PRINTING)  # as a slow printer would leave it
-    clock.advance(window.core.config.session.idle_timeout_s + 5)
+    idle_s = window.core.config.session.idle_timeout_s
+    central = window.core.certificates.central
+    assert central is not None
+    entered, release = threading.Event(), threading.Event()
+    issue = central.issue_certificate
+
+    def slow_issue(*args: object) -> object:  # the centre takes its time
+        entered.set()
+        release.wait(10)
+        return issue(*args)  # type: ignore[arg-type]
+
+    central.issue_certificate = slow_issue  # type: ignore[method-assign]
+    try:
+        tap(qtbot, window.certificate.print_button)
+        assert entered.wait(5)
+        clock.advance(idle_s + 5)
+        window._tick()
+        assert window.core.session.state is State.IN_SERVICE  # still waiting for the paper
+    finally:
+        release.set()
+        central.issue_certificate = issue  # type: ignore[method-assign]
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
+    clock.advance(idle_s + 5)
     window._tick()
-    assert window.core.session.state is State.IN_SERVICE
-    window.certificate.show_service("社会保险参保证明", "", "")  # back to the confirm page
-    clock.advance(window.core.config.session.idle_timeout_s + 5)
-    window._tick()
-    assert window.core.session.state is State.IDLE
+    assert window.core.session.state is State.IDLE  # done and walked away: timed out
 
 
 def test_the_certificate_pages_fit_in_the_elder_look_in_english(

@@ -3,11 +3,13 @@ followed, and demo mode's folder printer."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from drivers.printer.a4 import (
+    PRINTING_PROBLEM_GRACE_S,
     A4PrinterError,
     DoorOpenError,
     JobFailedError,
@@ -182,7 +184,31 @@ def test_folder_printer_on_a_folder_it_cannot_make_is_unavailable(tmp_path: Path
 
 def test_the_folder_printer_finds_its_jobs_by_title(tmp_path: Path) -> None:
     printer = FolderPrinter(tmp_path / "printed")
-    assert printer.jobs_titled("ZM1") == {}
+    assert printer.jobs_titled("ZM1", since=0) == {}
     job = printer.submit(b"%PDF-1.4", "ZM1")
     printer.submit(b"%PDF-1.4", "ZM2")
-    assert printer.jobs_titled("ZM1") == {job: JobState.COMPLETED}
+    assert printer.jobs_titled("ZM1", since=0) == {job: JobState.COMPLETED}
+    assert printer.jobs_titled("ZM1", since=time.time() + 60) == {}
+
+
+@pytest.mark.parametrize(
+    "printer",
+    [
+        PrinterState("scripted", "processing", True, ("offline-report",)),  # a USB printer waking
+        PrinterState("scripted", "processing", False),  # cupsreject: new jobs only
+        PrinterState("scripted", "processing", True, ("cups-waiting-for-job-completed",)),
+    ],
+)
+def test_information_about_the_printer_does_not_fail_a_job_printing(
+    clock: FakeClock, printer: PrinterState
+) -> None:
+    follow(ScriptedPrinter([JobState.PROCESSING] * 3 + [JobState.COMPLETED], printer), clock)
+
+
+def test_a_printing_job_fails_only_when_an_error_lasts(clock: FakeClock) -> None:
+    empty = PrinterState("scripted", "processing", True, ("media-empty-error",))
+    scripted = ScriptedPrinter([JobState.PROCESSING] * 2 + [JobState.COMPLETED], empty)
+    follow(scripted, clock)  # the tray read empty after its last sheet: the job completes
+    with pytest.raises(PaperOutError, match="job 1 processing"):
+        follow(ScriptedPrinter([JobState.PROCESSING], empty), clock)
+    assert PRINTING_PROBLEM_GRACE_S <= clock.now - 1000.0 - 2 <= PRINTING_PROBLEM_GRACE_S + 1
