@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 JOURNAL_FILE: Final = "print-jobs.sqlite3"
 KEEP_FINISHED_DAYS: Final = 30
+OPEN_ATTEMPTS: Final = 100  # 2 s of 20 ms waits for a journal being created elsewhere
 BUSY_MARGIN_S: Final = 30.0  # issuing and rendering, beyond the printer's own timeout
 SESSION_ENDED: Final = "the session ended before the job was sent to the printer"
 NO_PRINTER_MESSAGE: Final = "本机暂时不能打印证明，请联系工作人员"
@@ -140,7 +141,14 @@ class PrintJournal:
 
         self._path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
+        for attempt in range(OPEN_ATTEMPTS):  # another process may be creating it now
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.02)
         db.execute("PRAGMA synchronous=FULL")
         db.executescript(_SCHEMA)
         cutoff = self._clock() - KEEP_FINISHED_DAYS * 86_400
@@ -301,27 +309,31 @@ class CertificatePrinting:
         generation = self._generation
         if job.answer is None:
             self._emit_progress(Stage.ISSUING)
-            self.journal.begin(job.key, job.attempt, job.service_id)
             token = self.token()  # this resident's, read now, not when a worker gets to it
             self._executor.submit(
                 lambda: self._issue(job, token),
                 lambda outcome: self._issued(generation, job, outcome),
             )
         else:
-            self.journal.begin(job.key, job.attempt, job.service_id, state="issued")
-            self.journal.update(
-                job.key,
-                job.attempt,
-                certificate_id=job.answer.certificate_id,
-                serial_no=job.answer.serial_no,
-            )
-            self._print_step(generation, job)
+            self._print_step(generation, job, new_row=True)
+
+    # Every journal and outbox write happens on a worker: the GUI thread never waits on a
+    # disk (or on the outbox's lock), only on the callbacks that follow.
 
     def _issue(self, job: _Job, token: str | None) -> CertificateAnswer:
+        from kiosk.api.errors import CentralError
+
+        self.journal.begin(job.key, job.attempt, job.service_id)
         central = self.central
-        if central is None or token is None:
-            raise _NoCentralError("no central service or no resident session")
-        answer = central.issue_certificate(token, job.service_id, job.key)
+        try:
+            if central is None or token is None:
+                raise _NoCentralError("no central service or no resident session")
+            answer = central.issue_certificate(token, job.service_id, job.key)
+        except (CentralError, _NoCentralError) as error:
+            # Nothing may have been issued, or the answer was lost: the key stays for a retry.
+            technician = getattr(error, "technician_message", str(error))
+            self.journal.update(job.key, job.attempt, state="failed", error=technician[:500])
+            raise
         self.journal.update(
             job.key,
             job.attempt,
@@ -345,16 +357,42 @@ class CertificatePrinting:
         job.answer = outcome.value
         if generation != self._generation:
             job.running = False
-            self._settle(job, "failed", SESSION_ENDED)
+            self._executor.submit(
+                lambda: self._settle(job, "failed", SESSION_ENDED), lambda _outcome: None
+            )
             return
-        self._print_step(generation, job)
+        self._print_step(generation, job, new_row=False)
 
-    def _print_step(self, generation: int, job: _Job) -> None:
+    def _print_step(self, generation: int, job: _Job, *, new_row: bool) -> None:
         self._emit_progress(Stage.PRINTING, generation)
         self._executor.submit(
-            lambda: self._print(job, generation),
+            lambda: self._print_and_settle(job, generation, new_row),
             lambda outcome: self._printed(generation, job, outcome),
         )
+
+    def _print_and_settle(self, job: _Job, generation: int, new_row: bool) -> None:
+        """Print, then record the end either way (on this worker)."""
+        assert job.answer is not None
+        if new_row:  # printing an issued certificate again: a new attempt
+            self.journal.begin(job.key, job.attempt, job.service_id, state="issued")
+            self.journal.update(
+                job.key,
+                job.attempt,
+                certificate_id=job.answer.certificate_id,
+                serial_no=job.answer.serial_no,
+            )
+        try:
+            self._print(job, generation)
+        except _SessionEndedError as error:
+            self._settle(job, "failed", str(error))
+            raise
+        except A4PrinterError as error:
+            self._settle(job, "failed", error.technician_message)
+            raise
+        except Exception as error:
+            self._settle(job, "failed", _internal(error))
+            raise
+        self._settle(job, "printed", None)
 
     def _print(self, job: _Job, generation: int) -> None:
         from kiosk.documents.certificate import render_certificate
@@ -412,11 +450,9 @@ class CertificatePrinting:
         assert answer is not None
         if isinstance(error, _SessionEndedError):
             log.info("certificate %s not printed: %s", answer.serial_no, error)
-            self._settle(job, "failed", str(error))
             return
         if error is None:
             job.printed = True
-            self._settle(job, "printed", None)
             self._emit_finished(
                 generation,
                 PrintOutcome(
@@ -439,11 +475,10 @@ class CertificatePrinting:
             # (ID numbers masked there); the journal and the centre get only its kind, since
             # the message may quote the document.
             log.error("certificate %s: printing failed", answer.serial_no, exc_info=error)
-            technician = f"{type(error).__name__} while rendering or printing (see the log)"
+            technician = _internal(error)
             resident = "证明暂时无法打印，请联系工作人员"
             kind = FailureKind.INTERNAL
         log.warning("certificate %s not printed: %s", answer.serial_no, technician)
-        self._settle(job, "failed", technician)
         self._emit_finished(
             generation,
             PrintOutcome(
@@ -469,8 +504,6 @@ class CertificatePrinting:
         else:
             raise error  # a bug: the crash handler reports it
         log.warning("certificate for %s not issued: %s", job.service_id, technician)
-        # Nothing may have been issued, or the answer was lost: the key stays for a retry.
-        self.journal.update(job.key, job.attempt, state="failed", error=technician[:500])
         self._emit_finished(
             generation,
             PrintOutcome(
@@ -630,6 +663,12 @@ class CertificatePrinting:
 
 class _NoCentralError(Exception):
     pass
+
+
+def _internal(error: BaseException) -> str:
+    """A bug's line for the journal and the centre: its kind only, since a message from
+    the renderer may quote the document."""
+    return f"{type(error).__name__} while rendering or printing (see the log)"
 
 
 class _SessionEndedError(Exception):
