@@ -4,24 +4,25 @@ Each request is one *job*, journalled in `print-jobs.sqlite3` (DESIGN.md allows 
 certificate serials on disk, nothing about the resident) before each step that can outlive
 the process:
 
-    issuing ──► issued ──► submitted ──► printed
-       │          │            │
-       └──────────┴────────────┴──────► failed
+    issuing ──► issued ──► submitting ──► submitted ──► printed
+       │          │            │              │
+       └──────────┴────────────┴──────────────┴──────► failed
 
 * The idempotency key is made once per request and kept until the job ends: asking again
   after a timeout returns the same certificate, never a second one.
 * A printer that fails before or during the job fails the job, records it in the outbox,
-  and keeps the certificate: `reprint()` prints the same one again (a new job, attempt + 1).
+  and keeps the certificate: `retry()` prints the same one again (a new attempt).
 * A job's print result has an event id derived from its key and attempt, so the result a
   crashed kiosk reconciles at its next start reaches the centre once.
-* After a crash or power loss, `reconcile()` settles what the journal left open: a job the
+* After a crash or power loss, `reconcile()` settles what earlier runs left open: a job the
   printer reports completed is recorded as printed, everything else as failed (an
-  unfinished job is cancelled first: no certificate comes out for nobody).
+  unfinished job is cancelled first: no certificate comes out for nobody); a job whose id
+  was never written down ("submitting") is found by its title, the serial.
 
-The steps run on the core's executor; `on_progress` and `on_finished` listeners are called
-from its `done` callbacks (the GUI thread in the touchscreen). A job already at the printer
-is followed to its end even if the resident has left; one not yet submitted when the
-session ends is not printed.
+The steps, with every journal and outbox write, run on the core's executor; `on_progress`
+and `on_finished` listeners are called from its `done` callbacks (the GUI thread in the
+touchscreen). A job already at the printer is followed to its end even if the resident
+has left; one not yet submitted when the session ends is not printed.
 """
 
 from __future__ import annotations
