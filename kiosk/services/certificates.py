@@ -104,10 +104,8 @@ class PrintOutcome:
     service_id: str
     serial_no: str = ""
     verify_code: str = ""
-    verify_url: str = ""
-    valid_until: str = ""
+    verify_url: str = ""  # serial, code and URL: what a receipt slip carries
     pages: int = 0
-    reprint: bool = False  # the centre handed out a certificate issued before
     failure: FailureKind | None = None
     resident_message: str = ""
     technician_message: str = ""
@@ -462,9 +460,7 @@ class CertificatePrinting:
                     serial_no=answer.serial_no,
                     verify_code=answer.verify.code,
                     verify_url=answer.verify.url,
-                    valid_until=answer.verify.valid_until.isoformat(),
                     pages=job.pages,
-                    reprint=bool(answer.reprint),
                 ),
             )
             return
