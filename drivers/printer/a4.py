@@ -11,6 +11,7 @@ ones that stop a job into typed errors with a message for the resident.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +87,24 @@ _BLOCKING: tuple[tuple[tuple[str, ...], type[A4PrinterError]], ...] = (
     (("offline", "shutdown", "paused", "stopped-partly", "timed-out"), PrinterStoppedError),
 )
 PRINTING_PROBLEM_GRACE_S = 3.0
+# systemd restarts a crashed cupsd within a second (cups.service: Restart=on-failure, and
+# cups.socket holds the socket meanwhile): a server silent for this long is not restarting.
+UNREACHABLE_GRACE_S = 20.0
+JOB_TITLE_MAX_CHARS = 64
+_UNSAFE_IN_TITLE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def job_title(readable: str) -> str:
+    """The title a job carries to the print server: `[A-Za-z0-9._-]` only, at most 64
+    characters, never empty. Every other run of characters becomes one `_`.
+
+    cupsd 2.4.2-3+deb12u10 (Debian 12's security update of 2026) dies with a segfault when
+    a job's document name (which the kiosk sets to the title) holds a space or a tab, taking
+    every later job with it; a title of these characters is also a file name as it is
+    (cups-pdf, the demo's folder). The readable title stays in the kiosk's log and journal.
+    """
+    return _UNSAFE_IN_TITLE.sub("_", readable)[:JOB_TITLE_MAX_CHARS] or "job"
+
 
 # Reasons worth a technician's visit that do not stop a job.
 _WARNINGS = ("media-low", "toner-low", "marker-supply-low", "marker-waste-almost-full")
@@ -161,7 +180,7 @@ class A4Printer(Protocol):
 
     def submit(self, pdf: bytes, title: str) -> int:
         """Queue the PDF; returns the job id. `title` names the job for a technician (a
-        certificate serial, never a resident's name)."""
+        certificate serial, never a resident's name); the printer sends `job_title(title)`."""
         ...
 
     def job_state(self, job_id: int) -> JobState: ...
@@ -185,6 +204,7 @@ def wait_for_job(
     *,
     poll_s: float = 0.1,
     grace_s: float = PRINTING_PROBLEM_GRACE_S,
+    unreachable_grace_s: float = UNREACHABLE_GRACE_S,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
@@ -196,20 +216,29 @@ def wait_for_job(
     an -error reason (paper out mid-job, door opened, a jam) or a stopped queue has lasted
     `grace_s`: a tray that reads empty just after its last sheet was picked must not fail
     a job that prints. JobTimeoutError after `timeout_s`. A print server that does not
-    answer is asked again until then (cupsd restarting keeps its jobs). The caller decides
-    whether to cancel what is left.
+    answer is asked again (cupsd restarting keeps its jobs and resumes them) until it has
+    been silent for `unreachable_grace_s` or the deadline passes: then its
+    PrinterUnavailableError. The caller decides whether to cancel what is left.
     """
     deadline = clock() + timeout_s
     state = JobState.UNKNOWN
     troubled_since: float | None = None
+    silent_since: float | None = None
     while True:
         unreachable: PrinterUnavailableError | None = None
         try:
             state = printer.job_state(job_id)
             printer_state = None if state.final else printer.state()
         except PrinterUnavailableError as error:
-            unreachable = error  # cupsd restarting keeps its jobs: ask until the deadline
+            unreachable = error
+            silent_since = clock() if silent_since is None else silent_since
+            if clock() - silent_since >= unreachable_grace_s:
+                raise PrinterUnavailableError(
+                    f"job {job_id} {state}, then no answer for {unreachable_grace_s:.0f} s: "
+                    f"{error.technician_message}"
+                ) from error
         else:
+            silent_since = None
             if state is JobState.COMPLETED:
                 return
             if state.final:

@@ -12,15 +12,11 @@ import re
 import threading
 from pathlib import Path
 
-from drivers.printer.a4 import JobState, PrinterState, PrinterUnavailableError
+from drivers.printer.a4 import JobState, PrinterState, PrinterUnavailableError, job_title
 
 log = logging.getLogger(__name__)
 
 _JOB_FILE = re.compile(r"^job-(\d+)(?:-.*)?\.pdf$")
-
-
-def _safe(title: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", title)[:40]
 
 
 class FolderPrinter:
@@ -48,7 +44,7 @@ class FolderPrinter:
         return PrinterState(self.name, "idle", True)
 
     def submit(self, pdf: bytes, title: str) -> int:
-        safe_title = _safe(title)
+        safe_title = job_title(title)
         with self._lock:
             job_id = max(self._job_ids(), default=0) + 1
             target = self.folder / f"job-{job_id:04d}-{safe_title}.pdf"
@@ -76,7 +72,7 @@ class FolderPrinter:
             return {}
         return {
             int(match.group(1)): JobState.COMPLETED
-            for path in self.folder.glob(f"job-*-{_safe(title)}.pdf")
+            for path in self.folder.glob(f"job-*-{job_title(title)}.pdf")
             if (match := _JOB_FILE.match(path.name)) and path.stat().st_mtime >= since - 1
         }
 

@@ -7,6 +7,7 @@ aborted, and a crash mid-job reconciled at the next start; in each, nothing is i
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -199,6 +200,41 @@ def test_cups_down_fails_the_job_and_names_the_server(kiosk: Kiosk, rig: CupsRig
     assert rig.server in outcome.technician_message
     rig.start_server()
     assert kiosk.print_and_wait(retry=True).stage is Stage.PRINTED
+
+
+def test_cupsd_dying_under_a_job_fails_it_for_the_resident_and_prints_again_once_back(
+    tmp_path: Path, central_server: CentralServer, rig: CupsRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    printer = CupsPrinter(rig.fault_queue, rig.server)
+    kiosk = make_kiosk(tmp_path, central_server, printer, timeout_s=4)
+    kiosk.outbox.start()
+    try:
+        rig.set_fault("slow", seconds=3)
+        with caplog.at_level(logging.WARNING, logger="kiosk.services.certificates"):
+            kiosk.printing.print_certificate(SERVICE)
+            assert _wait_for(lambda: [r["state"] for r in kiosk.rows()] == ["submitted"])
+            job = int(str(kiosk.rows()[0]["printer_job"]))
+            assert _wait_for(lambda: printer.job_state(job) is JobState.PROCESSING)
+            rig.kill_server()
+            assert kiosk.finished.wait(15), "the job did not end"
+        outcome = kiosk.outcomes[-1]
+        assert (outcome.stage, outcome.failure) == (Stage.FAILED, FailureKind.PRINTER)
+        assert outcome.resident_message == "打印机暂时无法使用，请联系工作人员"
+        [line] = [r.getMessage() for r in caplog.records if "not printed" in r.getMessage()]
+        assert outcome.serial_no in line and rig.server in line
+
+        rig.set_fault("ok")
+        rig.start_server()
+        again = kiosk.print_and_wait(retry=True)
+        assert again.stage is Stage.PRINTED, again.technician_message
+        assert again.serial_no == outcome.serial_no  # the same certificate, printed
+        first, second = kiosk.rows()
+        assert (first["state"], second["state"]) == ("failed", "printed")
+        reprinted = rig.pdf_for_job(rig.fault_queue, int(str(second["printer_job"])))
+        assert outcome.serial_no in pdftotext(reprinted)
+    finally:
+        kiosk.outbox.close()
+        kiosk.printing.journal.close()
 
 
 def test_a_centre_that_fails_keeps_the_key_and_issues_only_once(

@@ -92,7 +92,9 @@ JobRetryInterval 1
 </Location>
 """
 
-# TempDir stays unset: cupsd's default (RequestRoot/tmp) is one user lp may write.
+# TempDir stays unset: cupsd's default (RequestRoot/tmp) is one user lp may write. Every
+# directive has a value: since 2.4.2-3+deb12u10 (a CVE fix) cupsd refuses a bare directive
+# ("Missing value for Printcap"); the printcap cupsd writes stays in the rig's directory.
 CUPS_FILES_CONF = """ServerRoot {root}
 ServerBin {root}/bin
 RequestRoot {root}/spool
@@ -101,7 +103,7 @@ StateDir {root}/state
 ErrorLog {log}/error_log
 AccessLog {log}/access_log
 PageLog {log}/page_log
-Printcap
+Printcap {root}/printcap
 SystemGroup root
 FileDevice No
 """
@@ -249,14 +251,10 @@ class CupsRig:
             return
         started = time.monotonic()
         self.socket_path.unlink(missing_ok=True)
-        script = (
-            f'mount --bind "{self.root}" {PRIVATE_ROOT}'
-            f" && exec cupsd -f -c {PRIVATE_ROOT}/cupsd.conf -s {PRIVATE_ROOT}/cups-files.conf"
-        )
         log_path = self.workdir / "log" / "cupsd.out"
         with log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+                self._cupsd_command("-f"),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -289,8 +287,34 @@ class CupsRig:
         self.process = None
         self.socket_path.unlink(missing_ok=True)
 
+    def kill_server(self) -> None:
+        """Kill cupsd (SIGKILL), as a crash would: its backends live on, orphaned, and a job
+        it was printing is resumed by the next start_server()."""
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait(5)
+        self.process = None
+
+    def check_config(self) -> str:
+        """cupsd's own check of the rig's configuration (`cupsd -t`), in the rig's namespace;
+        its output. Raises RuntimeError when cupsd finds an error."""
+        done = subprocess.run(self._cupsd_command("-t"), capture_output=True, text=True, timeout=10)
+        if done.returncode != 0:
+            raise RuntimeError(f"cupsd -t ({done.returncode}): {done.stdout}{done.stderr}")
+        return done.stdout + done.stderr
+
     def stop(self) -> None:
         self.stop_server()
+
+    def _cupsd_command(self, mode: str) -> list[str]:
+        """cupsd with the rig's configuration, in a mount namespace where the rig's directory
+        is /etc/cups; `mode`: -f (run in the foreground) or -t (check the configuration)."""
+        script = (
+            f'mount --bind "{self.root}" {PRIVATE_ROOT} && exec cupsd {mode}'
+            f" -c {PRIVATE_ROOT}/cupsd.conf -s {PRIVATE_ROOT}/cups-files.conf"
+        )
+        return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script]
 
     def _answers(self) -> bool:
         if not self.socket_path.exists():

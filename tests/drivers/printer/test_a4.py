@@ -10,6 +10,7 @@ import pytest
 
 from drivers.printer.a4 import (
     PRINTING_PROBLEM_GRACE_S,
+    UNREACHABLE_GRACE_S,
     A4PrinterError,
     DoorOpenError,
     JobFailedError,
@@ -87,9 +88,10 @@ def test_warnings_are_the_reasons_that_still_let_a_job_print(
 
 
 class ScriptedPrinter:
-    """A printer whose job goes through the given states, one per look."""
+    """A printer whose job goes through the given states, one per look; None: the print
+    server does not answer that look."""
 
-    def __init__(self, states: list[JobState], printer: PrinterState | None = None) -> None:
+    def __init__(self, states: list[JobState | None], printer: PrinterState | None = None) -> None:
         self.states = states
         self.printer = printer or PrinterState("scripted", "idle", True)
         self.looks = 0
@@ -106,7 +108,10 @@ class ScriptedPrinter:
 
     def job_state(self, job_id: int) -> JobState:
         self.looks += 1
-        return self.states[min(self.looks - 1, len(self.states) - 1)]
+        state = self.states[min(self.looks - 1, len(self.states) - 1)]
+        if state is None:
+            raise PrinterUnavailableError("scripted: no answer")
+        return state
 
     def cancel(self, job_id: int) -> None:
         pass
@@ -141,6 +146,23 @@ def test_a_job_still_printing_at_the_deadline_times_out(clock: FakeClock) -> Non
     assert clock.now == 1010.0
 
 
+def test_a_print_server_gone_silent_fails_the_job_after_its_grace_not_the_deadline(
+    clock: FakeClock,
+) -> None:
+    gone = ScriptedPrinter([JobState.PROCESSING, None])
+    with pytest.raises(PrinterUnavailableError, match="job 1 processing, then no answer for 20 s"):
+        follow(gone, clock, timeout_s=120)
+    assert clock.now - 1000.0 == 1 + UNREACHABLE_GRACE_S
+
+
+def test_a_print_server_back_within_its_grace_finishes_the_job(clock: FakeClock) -> None:
+    silent = [None] * int(UNREACHABLE_GRACE_S - 2)
+    restarting = ScriptedPrinter(
+        [JobState.PROCESSING, *silent, JobState.PROCESSING, *silent, JobState.COMPLETED]
+    )
+    follow(restarting, clock, timeout_s=120)  # each answer starts the grace again
+
+
 def test_folder_printer_writes_each_job_and_reports_it_completed(tmp_path: Path) -> None:
     printer = FolderPrinter(tmp_path / "printed")
     assert printer.state().problem() is None
@@ -148,7 +170,7 @@ def test_folder_printer_writes_each_job_and_reports_it_completed(tmp_path: Path)
     assert printer.job_state(job_id) is JobState.COMPLETED
     path = printer.path_of(job_id)
     assert path is not None and path.read_bytes() == PDF
-    assert path.name == f"job-{job_id:04d}-ZM_2026___.pdf"
+    assert path.name == f"job-{job_id:04d}-ZM_2026_.pdf"
     assert printer.job_state(job_id + 1) is JobState.UNKNOWN
     wait_for_job(printer, job_id, 1)
 

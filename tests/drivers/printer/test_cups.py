@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from drivers.printer.a4 import (
+    JOB_TITLE_MAX_CHARS,
     DoorOpenError,
     JobFailedError,
     JobState,
@@ -21,6 +25,7 @@ from drivers.printer.a4 import (
     PaperOutError,
     PrinterStoppedError,
     PrinterUnavailableError,
+    job_title,
     wait_for_job,
 )
 from drivers.printer.cups import CupsPrinter, _split_server
@@ -286,3 +291,43 @@ def test_jobs_are_found_by_their_title_ended_or_not(rig: CupsRig) -> None:
     assert other_queue.jobs_titled("ZM2026112600000011", since=0) == {}
     # A reprint has the same title: a job older than the journal's row is someone else's.
     assert printer.jobs_titled("ZM2026112600000011", since=time.time() + 60) == {}
+
+
+def test_the_rigs_configuration_passes_cupsds_own_check(rig: CupsRig) -> None:
+    # cupsd 2.4.2-3+deb12u10 refuses a directive without a value; so may later releases.
+    assert "is OK" in rig.check_config()
+
+
+AWKWARD_TITLES = [
+    "kiosk-diag test page diag-test-kiosk-42",  # a space: the segfault of deb12u10
+    "tab\there",
+    "社会保险参保证明 ZM2026",
+    'quote\'s "double" `back`',
+    "line\nbreak; rm -rf / $(id) %s %n",
+    "x" * 300,
+    "",
+]
+
+
+@pytest.mark.parametrize("title", AWKWARD_TITLES, ids=range(len(AWKWARD_TITLES)))
+def test_a_job_with_an_awkward_title_prints_and_cupsd_lives_on(rig: CupsRig, title: str) -> None:
+    printer = CupsPrinter(rig.pdf_queue, server=rig.server)
+    job_id = printer.submit(a_pdf("awkward title"), title)
+    wait(printer, job_id)
+    assert "awkward title" in pdf_text(rig.pdf_for_job(rig.pdf_queue, job_id))
+    assert rig.running, rig.log()[-2000:]
+    assert printer.state().problem() is None  # the server still answers
+    assert printer.jobs_titled(title, since=0).get(job_id) is JobState.COMPLETED
+
+
+@given(st.text())
+def test_a_job_title_on_the_wire_is_short_plain_ascii_and_never_empty(title: str) -> None:
+    wire = job_title(title)
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", wire)
+    assert len(wire) <= JOB_TITLE_MAX_CHARS
+    assert job_title(wire) == wire
+
+
+def test_a_certificate_serial_is_its_own_job_title() -> None:
+    assert job_title("ZM2026120200000042") == "ZM2026120200000042"
+    assert job_title("kiosk-diag test page k-1") == "kiosk-diag_test_page_k-1"
