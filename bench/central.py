@@ -23,6 +23,8 @@ from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 from kiosk.api.models import Heartbeat
 from kiosk.outbox import Outbox, OutboxEvent
 
+TITLE = "signed GET /v1/catalog, outbox"
+
 CALLS = 500
 WARMUP_CALLS = 50
 EVENTS = 1000

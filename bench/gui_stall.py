@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 
+TITLE = "longest GUI stall"
 BUDGET_MS = 50.0
 
 SCRIPT = r"""

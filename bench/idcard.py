@@ -22,6 +22,8 @@ from drivers.idcard.simulator import SamSimulator
 from drivers.idcard.text import encode_text_block
 from kiosk.devices.card_monitor import CardMonitor, CardRead, CardRemoved
 
+TITLE = "card placed -> card event"
+
 BAUD = 115_200
 POLL_S = 0.25
 PLACEMENTS = 30

@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+TITLE = "print → CUPS accepted"
+
 RUNS = 20
 
 

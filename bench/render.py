@@ -32,6 +32,7 @@ from pathlib import Path
 
 from kiosk.api.models import CertificateAnswer, IdCardFields, SessionByIdCard
 
+TITLE = "certificate and receipt rendering"
 WARMUP_RUNS = 3
 WARM_RUNS = 40
 WARM_RUNS_TEN_PAGES = 20

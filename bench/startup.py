@@ -9,6 +9,8 @@ import sys
 import tempfile
 import time
 
+TITLE = "start-up to first attract frame"
+
 RUNS = 7
 
 
