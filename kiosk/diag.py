@@ -28,14 +28,31 @@ EXIT_CONFIG = 2
 CLOCK_TOLERANCE_S = 60.0  # signatures allow 300 s; a technician should act long before
 
 
+def _add_common_options(parser: argparse.ArgumentParser, *, subcommand: bool) -> None:
+    """--config, --demo and --json, taken before the subcommand or after it (as git and
+    systemctl take theirs). A subcommand's default is SUPPRESS, so that it does not undo the
+    same option given before the subcommand."""
+    flag_default: Any = argparse.SUPPRESS if subcommand else False
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=argparse.SUPPRESS if subcommand else None,
+        help="kiosk TOML file (default: built-in defaults)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", default=flag_default, help="use the simulated devices"
+    )
+    parser.add_argument(
+        "--json", action="store_true", default=flag_default, help="machine-readable output"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk-diag",
         description="Diagnostics for the village service kiosk: devices, configuration, PIN.",
     )
-    parser.add_argument("--config", type=Path, help="kiosk TOML file (default: built-in defaults)")
-    parser.add_argument("--demo", action="store_true", help="use the simulated devices")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_common_options(parser, subcommand=False)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("status", help="list every device and its status; exit 1 if one is not ok")
     commands.add_parser(
@@ -57,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("config", help="validate the configuration and show it, secrets hidden")
     commands.add_parser("hash-pin", help="read a technician PIN and print its hash for the config")
     commands.add_parser("example-config", help="print a config file documenting every key")
+    for subcommand in commands.choices.values():
+        _add_common_options(subcommand, subcommand=True)
     return parser
 
 

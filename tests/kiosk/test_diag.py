@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from kiosk.diag import _parser
 from kiosk.pin import verify_pin
 from tests.rigs.central import CentralServer
 from tests.rigs.cups import CupsRig
@@ -126,3 +130,30 @@ def test_network_names_a_centre_that_refuses_the_kiosk(
     done = subprocess.run([DIAG, "network"], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 1
     assert "FAILED" in done.stdout and "401 auth_bad_signature" in done.stdout
+
+
+SUBCOMMANDS = sorted(
+    next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+)
+REQUIRED = {"render-sample": ["--out", "sample.pdf"]}
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_takes_the_common_options_before_or_after_it(command: str) -> None:
+    parser = _parser()
+    options = ["--json", "--demo", "--config", "kiosk.toml"]
+    required = REQUIRED.get(command, [])
+    before = vars(parser.parse_args([*options, command, *required]))
+    after = vars(parser.parse_args([command, *required, *options]))
+    assert before == after
+    assert (after["json"], after["demo"], str(after["config"])) == (True, True, "kiosk.toml")
+    plain = vars(parser.parse_args([command, *required]))
+    assert (plain["json"], plain["demo"], plain["config"]) == (False, False, None)
+    # Given before, not undone by the subcommand's own (absent) option:
+    assert vars(parser.parse_args(["--json", command, *required]))["json"] is True
+
+
+def test_the_subcommand_list_is_the_readmes() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for command in SUBCOMMANDS:
+        assert f"`kiosk-diag {command}" in readme or f"`kiosk-diag [--json] {command}" in readme

@@ -37,6 +37,17 @@ def test_idcard_prints_the_card_as_json(simulator: SamSimulator, tmp_path: Path)
     }
 
 
+def test_options_may_follow_the_subcommand_as_technicians_type_them(
+    simulator: SamSimulator, tmp_path: Path
+) -> None:
+    simulator.place(DEMO_CARDS[1])
+    before = diag("--json", "idcard", "--port", simulator.port, tmp_path=tmp_path)
+    after = diag("idcard", "--port", simulator.port, "--json", tmp_path=tmp_path)
+    assert after.returncode == before.returncode == 0, after.stderr
+    assert json.loads(after.stdout) == json.loads(before.stdout)
+    assert json.loads(after.stdout)["name"] == "李秀英"
+
+
 def test_idcard_without_a_card_says_so_in_one_line(simulator: SamSimulator, tmp_path: Path) -> None:
     done = diag("idcard", "--port", simulator.port, tmp_path=tmp_path)
     assert done.returncode == 1
