@@ -2,8 +2,44 @@
 # Idempotent set-up behind `make demo` and `make test` on a fresh Debian 12 machine:
 # the Debian packages of deploy/debian-packages.txt, then .venv with the project installed
 # editable (with the central and dev extras). Safe to run again: it only installs what is missing.
+#
+# One line per step says what it is doing and, when it ends, how long it took. apt-get's,
+# dpkg's and pip's progress goes to a log file; their errors and warnings (stderr) still reach
+# the terminal in full, and when a step fails its whole log is printed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+log=$(mktemp "${TMPDIR:-/tmp}/village-kiosk-bootstrap.XXXXXX.log")
+step_name=""
+step_started=0
+steps_run=0
+
+# step NAME [DETAIL]: announce a step (DETAIL only on its first line); step_done ends it.
+step() {
+    step_name=$1
+    step_started=$SECONDS
+    steps_run=$((steps_run + 1))
+    echo "bootstrap: $step_name${2:+ ($2)} …"
+}
+
+step_done() {
+    echo "bootstrap: $step_name: done in $((SECONDS - step_started)) s"
+    step_name=""
+}
+
+on_exit() {
+    local status=$?
+    if [ "$status" -ne 0 ] && [ -n "$step_name" ]; then
+        echo "bootstrap: $step_name FAILED (exit $status); its output follows ($log):" >&2
+        cat "$log" >&2
+    else
+        rm -f "$log"
+    fi
+}
+trap on_exit EXIT
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
 
 packages=$(sed -e 's/#.*//' deploy/debian-packages.txt | awk 'NF {print $1}')
 missing=()
@@ -13,12 +49,11 @@ for package in $packages; do
     fi
 done
 if ((${#missing[@]})); then
-    sudo=()
-    if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
-    echo "bootstrap: installing Debian packages: ${missing[*]}"
-    "${sudo[@]}" apt-get update -q
+    step "installing ${#missing[@]} Debian packages" "${missing[*]}; a fresh machine takes minutes"
+    "${sudo[@]}" apt-get update -q >>"$log"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -q --no-install-recommends "${missing[@]}"
+        apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log"
+    step_done
 fi
 
 python=${PYTHON:-python3}
@@ -27,14 +62,19 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     exit 1
 fi
 if [ ! -x .venv/bin/python ]; then
-    echo "bootstrap: creating .venv with $("$python" --version 2>&1)"
-    "$python" -m venv .venv
+    step "creating .venv with $("$python" --version 2>&1)"
+    "$python" -m venv .venv >>"$log"
+    step_done
 fi
 # Reinstall only when what decides the install changed.
 stamp=".venv/.installed-$(cat pyproject.toml deploy/debian-packages.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-    echo "bootstrap: installing the project into .venv"
-    .venv/bin/python -m pip install -q -e '.[central,dev]'
+    step "installing the project and its Python packages into .venv" "a fresh .venv takes minutes"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[central,dev]' >>"$log"
     rm -f .venv/.installed-*
     touch "$stamp"
+    step_done
+fi
+if [ "$steps_run" -eq 0 ]; then
+    echo "bootstrap: nothing to install: every Debian package is there and .venv is up to date"
 fi
