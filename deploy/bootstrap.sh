@@ -49,7 +49,9 @@ for package in $packages; do
     fi
 done
 if ((${#missing[@]})); then
-    step "installing ${#missing[@]} Debian packages" "${missing[*]}; a fresh machine takes minutes"
+    noun=packages
+    if ((${#missing[@]} == 1)); then noun=package; fi
+    step "installing ${#missing[@]} Debian $noun" "${missing[*]}; a fresh machine takes minutes"
     "${sudo[@]}" apt-get update -q >>"$log"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log"
