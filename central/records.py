@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,6 +36,11 @@ def yuan(fen: int) -> str:
     return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
 
 
+def _grouped(amount: str) -> str:
+    """ "42240.00" → "42,240.00", for sentences a resident reads."""
+    return f"{Decimal(amount):,.2f}"
+
+
 def _col(key: str, zh: str, en: str, kind: str) -> Column:
     return Column(key=key, title=Text(zh_CN=zh, en=en), kind=kind)  # type: ignore[arg-type]
 
@@ -58,7 +64,7 @@ RECORDS: dict[str, RecordsSpec] = {
             _col("personal", "个人缴费", "You paid", "money"),
         ],
         lambda e: {
-            "month": e.day.isoformat(),
+            "month": e.day.strftime("%Y-%m"),
             "item": e.item,
             "base": yuan(int(e.detail.get("base_fen", 0))),
             "personal": yuan(e.amount_fen),
@@ -98,7 +104,7 @@ RECORDS: dict[str, RecordsSpec] = {
             _col("item", "项目", "Item", "text"),
             _col("amount", "金额", "Amount", "money"),
         ],
-        lambda e: {"month": e.day.isoformat(), "item": e.item, "amount": yuan(e.amount_fen)},
+        lambda e: {"month": e.day.strftime("%Y-%m"), "item": e.item, "amount": yuan(e.amount_fen)},
     ),
 }
 
@@ -120,8 +126,8 @@ def records(
     )
     summary = [
         Text(
-            zh_CN=f"共 {total} 条记录，合计 {yuan(amount)} 元",
-            en=f"{total} entries, {yuan(amount)} yuan in all",
+            zh_CN=f"共 {total} 条记录，合计 {_grouped(yuan(amount))} 元",
+            en=f"{total} entries, {_grouped(yuan(amount))} yuan in all",
         ),
     ]
     return RecordsAnswer(

@@ -41,6 +41,7 @@ from kiosk.services.certificates import (
 )
 from kiosk.services.identification import Identification
 from kiosk.services.receipts import EscPosReceipts, FolderReceipts, ReceiptOutput, ReceiptPrinting
+from kiosk.services.records import RecordsQuery
 from kiosk.session import Session, State
 
 if TYPE_CHECKING:  # loaded by Core.connect(), after the first frame
@@ -78,6 +79,7 @@ class Core:
     session: Session
     identification: Identification
     certificates: CertificatePrinting
+    records: RecordsQuery
     crash: CrashReporter
     catalog: CatalogStore
     log_file: Path
@@ -125,6 +127,7 @@ class Core:
         self.central = central
         self.identification.central = central
         self.certificates.central = central
+        self.records.central = central
         self.outbox = Outbox(
             self.config.state_dir / OUTBOX_FILE,
             EventSender(central, heard),
@@ -366,12 +369,15 @@ def build_core(
     receipts = ReceiptPrinting(output, executor, config.kiosk.site_name) if output else None
     identification = Identification(session, executor)
     certificates.token = lambda: identification.token
+    records = RecordsQuery(session, executor)
+    records.token = lambda: identification.token
     core = Core(
         config=config,
         demo=demo,
         session=session,
         identification=identification,
         certificates=certificates,
+        records=records,
         crash=CrashReporter(session),
         catalog=CatalogStore(),
         log_file=log_file,

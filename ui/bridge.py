@@ -24,6 +24,7 @@ class CoreBridge(QObject):
     print_progress = Signal(object)  # Stage of the resident's certificate job
     print_finished = Signal(object)  # PrintOutcome
     receipt_finished = Signal(str)  # resident message; empty when the slip printed
+    records_changed = Signal(object)  # RecordsView | None
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +42,7 @@ class CoreBridge(QObject):
             core.smartcard.on_card_event(self.card_event.emit)
         core.certificates.on_progress(self.print_progress.emit)
         core.certificates.on_finished(self.print_finished.emit)
+        core.records.on_change(self.records_changed.emit)
         if core.printer_monitor is not None:
             core.printer_monitor.on_status(self.device_status.emit)
         if core.receipts is not None:

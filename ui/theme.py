@@ -43,6 +43,7 @@ class Tokens:
     spacing_mm: float
     radius_mm: float
     touch_mm: float
+    table_rows: int  # rows of a records page: what fits the screen without scrolling
 
 
 NORMAL = Tokens(
@@ -73,6 +74,7 @@ NORMAL = Tokens(
     spacing_mm=5,
     radius_mm=2.5,
     touch_mm=18,
+    table_rows=13,
 )
 
 # 长辈模式: bigger type, bigger targets, light text on black for the highest contrast
@@ -104,6 +106,7 @@ ELDER = replace(
     clock_pt=40,
     spacing_mm=6,
     touch_mm=24,
+    table_rows=8,
 )
 
 
@@ -159,6 +162,10 @@ QPushButton[role="primary"] {{
     font-weight: bold;
 }}
 QPushButton[role="primary"]:pressed {{ background: {t.primary_pressed}; }}
+QPushButton:disabled, QPushButton[role="primary"]:disabled {{
+    background: {t.background}; color: {t.disabled_text}; border: 2px dashed {t.border};
+    font-weight: normal;
+}}
 QPushButton[role="rate"] {{ min-width: {touch}; padding: {mm(2)} {mm(2)}; }}
 QPushButton[role="tile"] {{
     background: {t.surface}; color: {t.text}; border: 2px solid {t.border};
@@ -178,6 +185,16 @@ QWidget[role="card"] {{
     background: {t.surface}; border: 2px solid {t.border}; border-radius: {mm(t.radius_mm * 2)};
 }}
 QWidget[role="overlay"] {{ background: {t.overlay}; }}
+QTableWidget[role="records"] {{
+    background: {t.surface}; border: 2px solid {t.border}; gridline-color: {t.border};
+    font-size: {pt(t.lead_pt)}; color: {t.text};
+}}
+QTableWidget[role="records"]::item {{ padding: 0 {mm(4)}; }}
+QTableWidget[role="records"] QHeaderView::section {{
+    background: {t.secondary}; color: {t.secondary_text}; font-size: {pt(t.lead_pt)};
+    font-weight: bold; padding: {mm(2)} {mm(4)}; border: none;
+    border-bottom: 2px solid {t.border};
+}}
 QWidget[role="devpanel"] {{
     background: rgba(255, 255, 255, 235); border: 2px dashed {t.accent};
     border-radius: {mm(t.radius_mm)};

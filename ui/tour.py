@@ -1,8 +1,9 @@
 """`kiosk --demo --tour DIR`: walk through every screen and save one PNG per screen.
 
 The tour drives the real core: it lays demo cards on the simulated reader and taps buttons, so
-each screenshot shows a state the session really reached. It runs twice, in the normal and in
-the elder look, and ends with a deliberate crash to show the crash screen.
+each screenshot shows a state the session really reached. It runs four times, in the normal and
+the elder look, each in Chinese and in English, and ends with a deliberate crash to show the
+crash screen. A PNG's name says which: `07-records-page2.elder.en.png`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from drivers.idcard.demo import DEMO_CARDS
 from kiosk.services.certificates import Stage
+from kiosk.services.records import Phase as RecordsPhase
 from kiosk.session import Preferences
 from ui.screens.certificate import Phase
 from ui.window import KioskWindow
 
+LANGUAGES = ("zh_CN", "en")
+LANGUAGE_TAGS = {"zh_CN": "zh", "en": "en"}  # in the PNGs' names
 STEP_POLL_MS = 50
 STEP_TIMEOUT_S = 30.0  # the first step waits for the demo central service to start
 SETTLE_MS = 150  # let the layout and the style sheet settle before the grab
@@ -71,45 +75,81 @@ class Tour(QObject):
         def prefs(elder: bool, language: str = "zh_CN") -> Callable[[], None]:
             return lambda: session.set_preferences(Preferences(elder, language))
 
-        def first_tile() -> None:
-            next(iter(w.menu.grid.tiles.values())).click()
-
         # Demo mode starts the reference central service; its catalog fills the screens.
         steps = [Step("", lambda: None, lambda: bool(w.core.catalog.current.services))]
         for mode, elder in (("normal", False), ("elder", True)):
-            steps += [
-                Step(f"{mode}-attract", prefs(elder), on(w.attract)),
-                Step(f"{mode}-service-preview", w.attract.preview_button.click, on(w.preview)),
-                Step("", w.preview.back_button.click, on(w.attract)),
-                Step(f"{mode}-identifying", lambda: reader.place(DEMO_CARDS[1]), on(w.identifying)),
-                Step(f"{mode}-menu", lambda: None, on(w.menu)),
-                Step(f"{mode}-in-service", first_tile, on(w.in_service)),
-                Step(
-                    f"{mode}-timeout-warning",
-                    lambda: w.show_timeout_warning(12),
-                    w.overlay.isVisible,
-                ),
-                Step("", lambda: w.show_timeout_warning(None), lambda: not w.overlay.isVisible()),
-                Step("", w.in_service.back_button.click, on(w.menu)),
-                *self._certificate_steps(mode),
-                Step("", w.done.finish_button.click, on(w.attract)),
-                Step("", reader.lift, lambda: not reader.holding),
-                Step("", prefs(elder), lambda elder=elder: session.preferences.elder_mode == elder),
-                Step(
-                    f"{mode}-error",
-                    panel.place_unreadable_card,
-                    on(w.error),
-                ),
-                Step("", w.error.home_button.click, on(w.attract)),
-                Step("", reader.lift, lambda: True),
-            ]
+            for language in LANGUAGES:
+                look = f"{mode}.{LANGUAGE_TAGS[language]}"
+                steps += [
+                    Step(f"attract.{look}", prefs(elder, language), on(w.attract)),
+                    Step(f"service-preview.{look}", w.attract.preview_button.click, on(w.preview)),
+                    Step("", w.preview.back_button.click, on(w.attract)),
+                    Step(
+                        f"identifying.{look}",
+                        lambda: reader.place(DEMO_CARDS[1]),
+                        on(w.identifying),
+                    ),
+                    Step(f"menu.{look}", lambda: None, on(w.menu)),
+                    Step(
+                        f"timeout-warning.{look}",
+                        lambda: w.show_timeout_warning(12),
+                        w.overlay.isVisible,
+                    ),
+                    Step(
+                        "", lambda: w.show_timeout_warning(None), lambda: not w.overlay.isVisible()
+                    ),
+                    *self._records_steps(look),
+                    *self._certificate_steps(look),
+                    Step("", w.done.finish_button.click, on(w.attract)),
+                    Step("", reader.lift, lambda: not reader.holding),
+                    Step(
+                        "",
+                        prefs(elder, language),
+                        lambda elder=elder: session.preferences.elder_mode == elder,
+                    ),
+                    Step(f"error.{look}", panel.place_unreadable_card, on(w.error)),
+                    Step("", w.error.home_button.click, on(w.attract)),
+                    Step("", reader.lift, lambda: True),
+                ]
         steps += [
-            Step("normal-attract-english", prefs(False, "en"), on(w.attract)),
-            Step("normal-crash", self._crash_in_a_worker, lambda: w.crashed),
+            Step("", prefs(False), on(w.attract)),
+            Step("crash.normal.zh", self._crash_in_a_worker, lambda: w.crashed),
         ]
         return steps
 
-    def _certificate_steps(self, mode: str) -> list[Step]:
+    def _records_steps(self, look: str) -> list[Step]:
+        """查询: the first records service, page 1 and page 2, then back to the menu."""
+        w = self._window
+        screen = w.records
+
+        def records_tile() -> None:
+            tile = next(
+                tile
+                for service in w.core.catalog.current.services
+                if service.kind == "records" and (tile := w.menu.grid.tiles.get(service.id))
+            )
+            tile.click()
+
+        def showing(page: int) -> Callable[[], bool]:
+            def ready() -> bool:
+                view = screen.view
+                return (
+                    w.stack.currentWidget() is screen
+                    and view is not None
+                    and view.phase is RecordsPhase.SHOWN
+                    and view.page is not None
+                    and view.page.page == page
+                )
+
+            return ready
+
+        return [
+            Step(f"records-page1.{look}", records_tile, showing(1)),
+            Step(f"records-page2.{look}", screen.next_button.click, showing(2)),
+            Step("", screen.back_button.click, lambda: w.stack.currentWidget() is w.menu),
+        ]
+
+    def _certificate_steps(self, look: str) -> list[Step]:
         """证明打印: confirm, printing, paper out (failure), reprint, done."""
         w = self._window
         screen, printer, monitor = w.certificate, w.core.printer, w.core.printer_monitor
@@ -136,10 +176,10 @@ class Tour(QObject):
             return lambda: screen.phase is wanted
 
         return [
-            Step(f"{mode}-certificate-confirm", certificate_tile, phase(Phase.CONFIRM)),
+            Step(f"certificate-confirm.{look}", certificate_tile, phase(Phase.CONFIRM)),
             # Printing passes in a blink here: show its page for the picture, then go back.
             Step(
-                f"{mode}-certificate-printing",
+                f"certificate-printing.{look}",
                 lambda: screen.show_progress(Stage.PRINTING),
                 phase(Phase.PRINTING),
             ),
@@ -147,13 +187,13 @@ class Tour(QObject):
             Step("", certificate_tile, phase(Phase.CONFIRM)),
             # Out between two looks of the monitor: the job finds out, not the screen.
             Step("", paper(False, tell_the_monitor=False), lambda: True),
-            Step(f"{mode}-certificate-failed", screen.print_button.click, phase(Phase.FAILED)),
+            Step(f"certificate-failed.{look}", screen.print_button.click, phase(Phase.FAILED)),
             Step("", paper(True, tell_the_monitor=True), screen.print_button.isEnabled),
             Step("", screen.print_button.click, lambda: w.stack.currentWidget() is w.done),
             Step(
-                f"{mode}-done",
+                f"done.{look}",
                 w.done.receipt_button.click,
-                lambda: "回执已打印" in w.done.detail.text(),
+                w.done.receipt_button.isEnabled,  # disabled while the slip prints
             ),
         ]
 

@@ -31,6 +31,7 @@ from ui.screens.message import (
     IdentifyingScreen,
     InServiceScreen,
 )
+from ui.screens.records import RecordsScreen
 from ui.screens.services import MenuScreen, PreviewScreen
 from ui.theme import stylesheet, tokens_for
 from ui.timeout_overlay import TimeoutOverlay
@@ -69,6 +70,7 @@ class KioskWindow(QWidget):
         self.menu = MenuScreen()
         self.in_service = InServiceScreen()
         self.certificate = CertificateScreen()
+        self.records = RecordsScreen()
         self.done = DoneScreen()
         self.error = ErrorScreen()
         self.crash_screen = CrashScreen()
@@ -80,6 +82,7 @@ class KioskWindow(QWidget):
             self.menu,
             self.in_service,
             self.certificate,
+            self.records,
             self.done,
             self.error,
             self.crash_screen,
@@ -133,6 +136,10 @@ class KioskWindow(QWidget):
         self.certificate.print_requested.connect(self._print_certificate)
         self.certificate.retry_requested.connect(self.core.certificates.retry)
         self.certificate.back_requested.connect(session.back_to_menu)
+        self.records.back_requested.connect(self._leave_records)
+        self.records.exit_requested.connect(session.exit)
+        self.records.page_requested.connect(self.core.records.show_page)
+        self.records.retry_requested.connect(self.core.records.retry)
         self.done.another_requested.connect(session.back_to_menu)
         self.done.finish_requested.connect(session.finish)
         self.done.rated.connect(self.core.rate)
@@ -159,10 +166,12 @@ class KioskWindow(QWidget):
         self.bridge.print_progress.connect(self._on_print_progress)
         self.bridge.print_finished.connect(self._on_print_finished)
         self.bridge.receipt_finished.connect(self._on_receipt_finished)
+        self.bridge.records_changed.connect(self.records.show_view)
         for wipe in (
             self.menu.wipe,
             self.error.wipe,
             self.certificate.wipe,
+            self.records.wipe,
             self.done.wipe,
             self._forget_printed,
             self.overlay.hide,
@@ -212,9 +221,18 @@ class KioskWindow(QWidget):
                 title, service.text(service.description, language), self.core.printer_problem()
             )
             self.show_page(self.certificate)
+        elif service is not None and service.kind == "records":
+            self.records.show_service(title)
+            self.show_page(self.records)
+            rows = tokens_for(self.core.session.preferences.elder_mode, 0).table_rows
+            self.core.records.open(service_id, page_size=rows)
         else:
             self.in_service.show_service(title)
             self.show_page(self.in_service)
+
+    def _leave_records(self) -> None:
+        self.core.records.close()
+        self.core.session.back_to_menu()
 
     def _tick(self) -> None:
         """The session's second; a resident watching their certificate print is not idle

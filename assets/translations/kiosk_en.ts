@@ -347,6 +347,53 @@
     </message>
 </context>
 <context>
+    <name>RecordsScreen</name>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>上一页</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <source>重试</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <source>查询没有完成</source>
+        <translation>The query did not finish</translation>
+    </message>
+    <message>
+        <source>正在查询，请稍候</source>
+        <translation>Looking up your records…</translation>
+    </message>
+    <message>
+        <source>暂无%1</source>
+        <translation>No %1 yet</translation>
+    </message>
+    <message>
+        <source>如有疑问，请咨询村便民服务站工作人员</source>
+        <translation>If you have questions, ask the staff of the village service station</translation>
+    </message>
+    <message>
+        <source>正在查询第 %1 页</source>
+        <translation>Loading page %1…</translation>
+    </message>
+    <message>
+        <source>第 %1 页 / 共 %2 页</source>
+        <translation>Page %1 of %2</translation>
+    </message>
+</context>
+<context>
     <name>ResidentMessages</name>
     <message>
         <source>读取身份证失败，请重新放置身份证</source>

@@ -153,7 +153,10 @@ class SessionAnswer(Answer):
 class Column(Answer):
     key: str
     title: Text
-    kind: str = Field(description="text | money | date | number; kiosks show others as text")
+    kind: str = Field(
+        description="text | money (yuan as a decimal string, '1234.50') | date (ISO "
+        "'2024-03-15', or '2024-03' for a month) | number; kiosks show other kinds as text"
+    )
 
 
 Cell = str | int | float | None

@@ -17,8 +17,9 @@ TOUR_SCREENS = [
     "service-preview",
     "identifying",
     "menu",
-    "in-service",
     "timeout-warning",
+    "records-page1",
+    "records-page2",
     "certificate-confirm",
     "certificate-printing",
     "certificate-failed",
@@ -38,14 +39,19 @@ def run_kiosk(args: list[str], tmp_path: Path, **env: str) -> subprocess.Complet
     )
 
 
-def test_the_tour_writes_one_png_per_screen_in_both_looks(tmp_path: Path) -> None:
+def test_the_tour_writes_one_png_per_screen_in_both_looks_and_languages(tmp_path: Path) -> None:
     shots = tmp_path / "shots"
     done = run_kiosk(["--demo", "--tour", str(shots)], tmp_path)
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in shots.glob("*.png"))
-    expected = [f"{mode}-{screen}" for mode in ("normal", "elder") for screen in TOUR_SCREENS]
-    expected += ["normal-attract-english", "normal-crash"]
-    assert [n[3:-4] for n in names] == expected
+    expected = [
+        f"{screen}.{mode}.{language}"
+        for mode in ("normal", "elder")
+        for language in ("zh", "en")
+        for screen in TOUR_SCREENS
+    ]
+    expected += ["crash.normal.zh"]
+    assert [n.split("-", 1)[1][:-4] for n in names] == expected
     for path in shots.glob("*.png"):
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1920, 1080)

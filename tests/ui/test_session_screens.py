@@ -70,9 +70,9 @@ def test_exit_wipes_every_trace_of_the_resident(qtbot: QtBot, window: KioskWindo
 def test_a_service_then_done_then_exit(qtbot: QtBot, window: KioskWindow) -> None:
     identify(qtbot, window)
     tap(qtbot, window.menu.grid.tiles["si-contrib"])
-    assert window.stack.currentWidget() is window.in_service
-    assert window.in_service.heading.text() == "社保缴费查询"
-    tap(qtbot, window.in_service.back_button)
+    assert window.stack.currentWidget() is window.records
+    assert window.records.heading.text() in ("社保缴费查询", "养老保险缴费记录")
+    tap(qtbot, window.records.back_button)
     assert window.stack.currentWidget() is window.menu
     tap(qtbot, window.menu.grid.tiles["si-cert"])
     window.core.session.complete_service()
