@@ -26,6 +26,7 @@ from kiosk.api.demo import DEMO_DEVICE_SECRET
 from kiosk.catalog import CatalogStore
 from kiosk.config import Config
 from kiosk.crash import CrashReporter
+from kiosk.demo import DemoControls
 from kiosk.demo_central import DemoCentral
 from kiosk.devices.card_monitor import DEVICE_NAME as IDCARD_DEVICE
 from kiosk.devices.card_monitor import CardMonitor
@@ -88,7 +89,8 @@ class Core:
     central: CentralClient | None = None
     outbox: Outbox | None = None
     card_monitor: CardMonitor | None = None
-    demo_card_slot: SamSimulator | None = None  # where the demo panel lays its cards
+    demo_card_slot: SamSimulator | None = None  # the simulated SAM module behind the port
+    demo_controls: DemoControls | None = None  # what the demo panel and the tour may do
     smartcard: SmartCardService | None = None  # 社会保障卡 in a PC/SC reader
     heartbeat: HeartbeatService | None = None
     printer_monitor: PrinterMonitor | None = None  # the A4 printer's status
@@ -385,6 +387,13 @@ def build_core(
         demo_central=DemoCentral(config.state_dir) if demo and not config.central.url else None,
         card_monitor=monitor,
         demo_card_slot=simulator,
+        demo_controls=DemoControls(
+            simulator,
+            printer if isinstance(printer, FolderPrinter) else None,
+            printer_monitor.refresh if printer_monitor else lambda: None,
+        )
+        if simulator is not None
+        else None,
         smartcard=smartcard,
         printer_monitor=printer_monitor,
         receipts=receipts,

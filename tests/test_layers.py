@@ -13,6 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
     "drivers": ("kiosk", "ui", "central", "PySide6"),
     "kiosk": ("ui", "central", "PySide6"),
+    "ui": ("drivers", "central"),  # devices only through the core, the demo's too
     "central": ("ui", "drivers", "PySide6"),
 }
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from drivers.idcard.demo import DEMO_CARDS
 from kiosk.services.certificates import Stage
 from kiosk.services.records import Phase as RecordsPhase
 from kiosk.session import Preferences
@@ -65,8 +64,8 @@ class Tour(QObject):
     def _plan(self) -> list[Step]:
         w = self._window
         session = w.core.session
-        reader, panel = w.core.demo_card_slot, w.demo_panel
-        if reader is None or panel is None:
+        demo = w.core.demo_controls
+        if demo is None:
             raise TourError("the tour needs demo mode (--demo)")
 
         def on(page: QWidget) -> Callable[[], bool]:
@@ -86,7 +85,7 @@ class Tour(QObject):
                     Step("", w.preview.back_button.click, on(w.attract)),
                     Step(
                         f"identifying.{look}",
-                        lambda: reader.place(DEMO_CARDS[1]),
+                        lambda: demo.place_card(2),
                         on(w.identifying),
                     ),
                     Step(f"menu.{look}", lambda: None, on(w.menu)),
@@ -101,15 +100,15 @@ class Tour(QObject):
                     *self._records_steps(look),
                     *self._certificate_steps(look),
                     Step("", w.done.finish_button.click, on(w.attract)),
-                    Step("", reader.lift, lambda: not reader.holding),
+                    Step("", demo.lift_card, lambda: not demo.holding_a_card),
                     Step(
                         "",
                         prefs(elder, language),
                         lambda elder=elder: session.preferences.elder_mode == elder,
                     ),
-                    Step(f"error.{look}", panel.place_unreadable_card, on(w.error)),
+                    Step(f"error.{look}", demo.place_unreadable_card, on(w.error)),
                     Step("", w.error.home_button.click, on(w.attract)),
-                    Step("", reader.lift, lambda: True),
+                    Step("", demo.lift_card, lambda: True),
                 ]
         steps += [
             Step("", prefs(False), on(w.attract)),
@@ -152,17 +151,12 @@ class Tour(QObject):
     def _certificate_steps(self, look: str) -> list[Step]:
         """证明打印: confirm, printing, paper out (failure), reprint, done."""
         w = self._window
-        screen, printer, monitor = w.certificate, w.core.printer, w.core.printer_monitor
-        if printer is None or monitor is None or not hasattr(printer, "paper_out"):
+        screen, demo = w.certificate, w.core.demo_controls
+        if demo is None or not demo.has_printer:
             raise TourError("the tour needs the demo's folder printer")
 
         def paper(present: bool, *, tell_the_monitor: bool) -> Callable[[], None]:
-            def act() -> None:
-                printer.paper_out = not present  # type: ignore[attr-defined]
-                if tell_the_monitor:
-                    monitor.refresh()
-
-            return act
+            return lambda: demo.set_paper(present, tell_the_monitor=tell_the_monitor)
 
         def certificate_tile() -> None:
             tile = next(

@@ -1,0 +1,77 @@
+"""What demo mode lets a person do to its simulated devices, as a small interface of the core.
+
+Lay a demo ID card on the simulated SAM module or lift it, lay one the SAM cannot read, take
+the demo printer's paper out and put it back. The demo panel and the tour use this and never
+a driver or a simulator (DESIGN.md: ui/ imports nothing of drivers/); what they do reaches the
+session the way a real card does, through the serial driver and the card monitor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from drivers.idcard.demo import DEMO_CARDS
+from drivers.idcard.simulator import SamSimulator
+from drivers.printer.folder import FolderPrinter
+
+READ_TEXT_COMMAND = 0x30  # 读基本信息 (reference/idcard-sdt.md)
+SW3_READ_FAILED = 0x41  # 读卡操作失败: the card moved, or a weak field
+
+
+class DemoControls:
+    """The demo's hands. Every method returns at once; the devices answer on their threads."""
+
+    def __init__(
+        self,
+        reader: SamSimulator,
+        printer: FolderPrinter | None,
+        on_paper_changed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._reader = reader
+        self._printer = printer
+        self._on_paper_changed = on_paper_changed
+
+    @property
+    def card_names(self) -> tuple[str, ...]:
+        """The demo residents, in the order of the keys 1, 2, 3 …"""
+        return tuple(card.name for card in DEMO_CARDS)
+
+    def place_card(self, number: int) -> None:
+        """Lay demo card `number` (1-based) on the reader; another number does nothing."""
+        if 1 <= number <= len(DEMO_CARDS):
+            self._reader.place(DEMO_CARDS[number - 1])
+
+    def lift_card(self) -> None:
+        self._reader.lift()
+
+    def place_unreadable_card(self) -> None:
+        """A card the SAM module fails to read (SW3 0x41)."""
+        self._reader.fail_next(READ_TEXT_COMMAND, SW3_READ_FAILED)
+        self._reader.place(DEMO_CARDS[0])
+
+    @property
+    def holding_a_card(self) -> bool:
+        return self._reader.holding
+
+    @property
+    def has_printer(self) -> bool:
+        return self._printer is not None
+
+    @property
+    def paper_present(self) -> bool:
+        return self._printer is not None and not self._printer.paper_out
+
+    def set_paper(self, present: bool, *, tell_the_monitor: bool = True) -> None:
+        """Put the demo printer's paper in or take it out. The printer's status follows at
+        once, or (`tell_the_monitor` False) at the monitor's next look, as when paper runs
+        out between two looks and the next job is the first to find out."""
+        if self._printer is not None and self._printer.paper_out == present:
+            self._printer.paper_out = not present
+            if tell_the_monitor:
+                self._on_paper_changed()
+
+    @property
+    def print_folder(self) -> Path | None:
+        """Where the demo's printed certificates go, as PDF files."""
+        return self._printer.folder if self._printer is not None else None
