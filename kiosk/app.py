@@ -41,6 +41,7 @@ from kiosk.services.certificates import (
     PrintJournal,
 )
 from kiosk.services.identification import Identification
+from kiosk.services.rating import Ratings
 from kiosk.services.receipts import EscPosReceipts, FolderReceipts, ReceiptOutput, ReceiptPrinting
 from kiosk.services.records import RecordsQuery
 from kiosk.session import Session, State
@@ -81,6 +82,7 @@ class Core:
     identification: Identification
     certificates: CertificatePrinting
     records: RecordsQuery
+    ratings: Ratings
     crash: CrashReporter
     catalog: CatalogStore
     log_file: Path
@@ -136,6 +138,7 @@ class Core:
             max_events=self.config.central.outbox_max_events,
         )
         self.certificates.outbox = self.outbox
+        self.ratings.outbox = self.outbox
         self.heartbeat = HeartbeatService(
             self.outbox, self.config.central.heartbeat_interval_s, self.device_statuses
         )
@@ -185,23 +188,11 @@ class Core:
         if self.central is not None:
             self.central.close()
 
-    def rate(self, score: int) -> None:
-        """好差评: queue the resident's score (durably, no personal data), then end the session."""
-        if not 1 <= score <= 5:
-            raise ValueError(f"a score is 1 to 5, got {score}")
+    def rate(self, score: int, tags: tuple[str, ...] = ()) -> None:
+        """好差评: queue the resident's score for each service used (durably, no personal
+        data), then end the session."""
         try:
-            if self.outbox is None:
-                log.warning("rating %d not sent: no central service", score)
-            else:
-                self.outbox.enqueue(
-                    "rating",
-                    {
-                        "session_id": self.identification.session_id or "",
-                        "service_id": self.session.service_id or "",
-                        "score": score,
-                        "tags": [],
-                    },
-                )
+            self.ratings.rate(score, tags)
         except Exception:
             # A courtesy must not cost the resident a crash screen: log it and let them go.
             log.exception("rating %d could not be queued", score)
@@ -380,6 +371,7 @@ def build_core(
         identification=identification,
         certificates=certificates,
         records=records,
+        ratings=Ratings(session, lambda: identification.session_id),
         crash=CrashReporter(session),
         catalog=CatalogStore(),
         log_file=log_file,

@@ -167,6 +167,10 @@ QPushButton:disabled, QPushButton[role="primary"]:disabled {{
     font-weight: normal;
 }}
 QPushButton[role="rate"] {{ min-width: {touch}; padding: {mm(2)} {mm(2)}; }}
+QPushButton[role="tag"]:checked {{
+    background: {t.primary}; color: {t.primary_text}; border: 2px solid {t.primary};
+    font-weight: bold;
+}}
 QPushButton[role="tile"] {{
     background: {t.surface}; color: {t.text}; border: 2px solid {t.border};
     text-align: left; padding: {mm(4)} {mm(5)};

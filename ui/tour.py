@@ -99,7 +99,7 @@ class Tour(QObject):
                     ),
                     *self._records_steps(look),
                     *self._certificate_steps(look),
-                    Step("", w.done.finish_button.click, on(w.attract)),
+                    *self._rating_steps(look),
                     Step("", demo.lift_card, lambda: not demo.holding_a_card),
                     Step(
                         "",
@@ -146,6 +146,26 @@ class Tour(QObject):
             Step(f"records-page1.{look}", records_tile, showing(1)),
             Step(f"records-page2.{look}", screen.next_button.click, showing(2)),
             Step("", screen.back_button.click, lambda: w.stack.currentWidget() is w.menu),
+        ]
+
+    def _rating_steps(self, look: str) -> list[Step]:
+        """好差评 from the done screen: 不满意 with two reasons, then the thank-you page."""
+        w = self._window
+        tags = w.rating.tag_buttons
+
+        def two_reasons() -> None:
+            tags["slow"].click()
+            tags["machine_fault"].click()
+
+        return [
+            Step("", w.done.rating_buttons[2].click, lambda: w.stack.currentWidget() is w.rating),
+            Step(f"rating-reasons.{look}", two_reasons, tags["machine_fault"].isChecked),
+            Step(
+                f"thanks.{look}",
+                w.rating.submit_button.click,
+                lambda: w.stack.currentWidget() is w.thanks,
+            ),
+            Step("", w.thanks.finished.emit, lambda: w.stack.currentWidget() is w.attract),
         ]
 
     def _certificate_steps(self, look: str) -> list[Step]:

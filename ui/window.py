@@ -31,6 +31,7 @@ from ui.screens.message import (
     IdentifyingScreen,
     InServiceScreen,
 )
+from ui.screens.rating import RatingScreen, ThanksScreen
 from ui.screens.records import RecordsScreen
 from ui.screens.services import MenuScreen, PreviewScreen
 from ui.theme import stylesheet, tokens_for
@@ -72,6 +73,8 @@ class KioskWindow(QWidget):
         self.certificate = CertificateScreen()
         self.records = RecordsScreen()
         self.done = DoneScreen()
+        self.rating = RatingScreen()
+        self.thanks = ThanksScreen()
         self.error = ErrorScreen()
         self.crash_screen = CrashScreen()
         self.stack = QStackedWidget()
@@ -84,6 +87,8 @@ class KioskWindow(QWidget):
             self.certificate,
             self.records,
             self.done,
+            self.rating,
+            self.thanks,
             self.error,
             self.crash_screen,
         ):
@@ -140,7 +145,10 @@ class KioskWindow(QWidget):
         self.records.retry_requested.connect(self.core.records.retry)
         self.done.another_requested.connect(session.back_to_menu)
         self.done.finish_requested.connect(session.finish)
-        self.done.rated.connect(self.core.rate)
+        self.done.rated.connect(self._show_rating)
+        self.rating.back_requested.connect(lambda: self.show_page(self.done))
+        self.rating.submitted.connect(self._rate)
+        self.thanks.finished.connect(self._thanks_over)
         self.done.receipt_requested.connect(self._print_receipt)
         self.error.acknowledged.connect(session.acknowledge_error)
         self.overlay.continue_requested.connect(session.touch)
@@ -171,6 +179,7 @@ class KioskWindow(QWidget):
             self.certificate.wipe,
             self.records.wipe,
             self.done.wipe,
+            self.rating.wipe,
             self._forget_printed,
             self.overlay.hide,
         ):
@@ -227,6 +236,22 @@ class KioskWindow(QWidget):
         else:
             self.in_service.show_service(title)
             self.show_page(self.in_service)
+
+    def _show_rating(self, score: int) -> None:
+        if self.core.session.state is State.DONE:
+            self.rating.show_score(score)
+            self.show_page(self.rating)
+
+    def _rate(self, score: int, tags: tuple[str, ...]) -> None:
+        if self.core.session.state is not State.DONE:
+            return  # timed out on the way: the session is over, nothing to rate
+        self.core.rate(score, tags)  # ends the session: the attract screen is up
+        self.show_page(self.thanks)
+        self.thanks.start()
+
+    def _thanks_over(self) -> None:
+        if self.stack.currentWidget() is self.thanks:
+            self.show_page(self.attract)
 
     def _leave_records(self) -> None:
         self.core.records.close()

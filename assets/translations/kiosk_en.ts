@@ -347,6 +347,81 @@
     </message>
 </context>
 <context>
+    <name>RatingScreen</name>
+    <message>
+        <source>非常满意</source>
+        <translation>Very good</translation>
+    </message>
+    <message>
+        <source>满意</source>
+        <translation>Good</translation>
+    </message>
+    <message>
+        <source>基本满意</source>
+        <translation>Fair</translation>
+    </message>
+    <message>
+        <source>不满意</source>
+        <translation>Poor</translation>
+    </message>
+    <message>
+        <source>非常不满意</source>
+        <translation>Very poor</translation>
+    </message>
+    <message>
+        <source>您的评价：%1</source>
+        <translation>Your rating: %1</translation>
+    </message>
+    <message>
+        <source>很抱歉给您带来不便</source>
+        <translation>We are sorry for the trouble</translation>
+    </message>
+    <message>
+        <source>感谢您的认可</source>
+        <translation>Thank you</translation>
+    </message>
+    <message>
+        <source>评价只用于改进服务，不含您的个人信息</source>
+        <translation>Ratings only help us improve; they hold none of your personal data</translation>
+    </message>
+    <message>
+        <source>请选择不满意的原因（可多选，也可不选）</source>
+        <translation>What went wrong? Tap any that apply, or none</translation>
+    </message>
+    <message>
+        <source>办理时间长</source>
+        <translation>Took too long</translation>
+    </message>
+    <message>
+        <source>操作复杂</source>
+        <translation>Hard to use</translation>
+    </message>
+    <message>
+        <source>机器故障</source>
+        <translation>Machine fault</translation>
+    </message>
+    <message>
+        <source>打印有误</source>
+        <translation>Printout wrong</translation>
+    </message>
+    <message>
+        <source>看不清/听不清</source>
+        <translation>Hard to see or hear</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Something else</translation>
+    </message>
+    <message>
+        <source>重新选择</source>
+        <translation>Change rating</translation>
+    </message>
+    <message>
+        <source>提交评价</source>
+        <translation>Send rating</translation>
+    </message>
+</context>
+<context>
     <name>RecordsScreen</name>
     <message>
         <source>返回</source>
@@ -554,6 +629,21 @@
     <message>
         <source>证明暂时无法打印，请联系工作人员</source>
         <translation>The certificate cannot be printed at the moment; please ask the staff</translation>
+    </message>
+</context>
+<context>
+    <name>ThanksScreen</name>
+    <message>
+        <source>感谢您的评价</source>
+        <translation>Thank you for your rating</translation>
+    </message>
+    <message>
+        <source>您的个人信息已从本机清除，请取走您的证件</source>
+        <translation>Your personal data has been cleared from this kiosk; please take your card</translation>
+    </message>
+    <message>
+        <source>欢迎再次使用政务服务自助终端</source>
+        <translation>You are welcome to use the self-service kiosk again</translation>
     </message>
 </context>
 <context>

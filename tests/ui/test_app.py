@@ -24,6 +24,8 @@ TOUR_SCREENS = [
     "certificate-printing",
     "certificate-failed",
     "done",
+    "rating-reasons",
+    "thanks",
     "error",
 ]
 

@@ -175,7 +175,8 @@ def test_a_rating_ends_the_session_and_reaches_the_centre(
         "非常不满意",
     ]
     tap(qtbot, window.done.rating_buttons[4])
-    assert window.stack.currentWidget() is window.attract
+    tap(qtbot, window.rating.submit_button)
+    assert window.stack.currentWidget() is window.thanks
     assert_no_trace_of_the_resident(window)
     database = central_server.log_path.parent / "central.sqlite3"
 
