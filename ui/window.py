@@ -194,6 +194,8 @@ class KioskWindow(QWidget):
     def _render_state(self, old: State, new: State, event: Event) -> None:
         session = self.core.session
         self.overlay.hide()
+        if self.stack.currentWidget() is self.thanks:  # a new card before the thanks ended
+            self.apply_preferences(session.preferences)
         language = current_language()
         if new is State.IDLE:
             self.show_page(self.attract)
@@ -245,12 +247,16 @@ class KioskWindow(QWidget):
     def _rate(self, score: int, tags: tuple[str, ...]) -> None:
         if self.core.session.state is not State.DONE:
             return  # timed out on the way: the session is over, nothing to rate
-        self.core.rate(score, tags)  # ends the session: the attract screen is up
+        look = self.core.session.preferences
+        self.core.rate(score, tags)  # ends the session: wiped, preferences back to defaults
+        # The thank-you page still speaks to this resident: in their look and language.
+        self._apply_look(look)
         self.show_page(self.thanks)
         self.thanks.start()
 
     def _thanks_over(self) -> None:
         if self.stack.currentWidget() is self.thanks:
+            self.apply_preferences(self.core.session.preferences)
             self.show_page(self.attract)
 
     def _leave_records(self) -> None:

@@ -9,16 +9,18 @@ import sqlite3
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kiosk.session import State
+from kiosk.session import Preferences, State
 from tests.rigs.central import CentralServer
-from tests.ui.helpers import clipped_buttons, clipped_labels, tap
+from tests.ui.helpers import clipped_buttons, clipped_labels, tap, visible_texts
 from tests.ui.test_certificate_screens import open_certificate_service
 from tests.ui.test_session_screens import assert_no_trace_of_the_resident
 from ui.window import KioskWindow
 
 
-def print_and_reach_done(qtbot: QtBot, window: KioskWindow) -> None:
-    open_certificate_service(qtbot, window)
+def print_and_reach_done(
+    qtbot: QtBot, window: KioskWindow, title: str = "社会保险参保证明"
+) -> None:
+    open_certificate_service(qtbot, window, title)
     tap(qtbot, window.certificate.print_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
 
@@ -75,3 +77,17 @@ def test_a_good_score_takes_as_many_taps_and_asks_nothing(
     [rating] = ratings_at_the_centre(central_server, session_id)
     assert (rating["score"], rating["tags"]) == (5, [])
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=6000)
+
+
+def test_the_thanks_speak_the_residents_language_then_the_kiosk_is_as_it_was(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    window.core.session.set_preferences(Preferences(elder_mode=True, language="en"))
+    print_and_reach_done(qtbot, window, title="Social insurance certificate")
+    tap(qtbot, window.done.rating_buttons[5])
+    tap(qtbot, window.rating.submit_button)
+    assert window.thanks.heading.text() == "Thank you for your rating"
+    assert window.core.session.preferences == Preferences()  # the session is over
+    qtbot.mouseClick(window.thanks, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.attract
+    assert "请" in visible_texts(window.attract)  # the kiosk's own look and language again
