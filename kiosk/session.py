@@ -199,6 +199,11 @@ class Session:
         """The resident pressed 退出."""
         self._fire(Event.EXIT)
 
+    def time_out(self) -> None:
+        """The centre ended the resident's session (it expired there): the same as an idle
+        timeout here, a wipe and then the attract screen's 办理已超时, never an error page."""
+        self._fire(Event.TIMEOUT)
+
     def crash(self) -> None:
         """Unhandled failure somewhere: wipe now, from any state, on any thread."""
         self._fire(Event.CRASH)

@@ -189,6 +189,10 @@ QWidget[role="card"] {{
     background: {t.surface}; border: 2px solid {t.border}; border-radius: {mm(t.radius_mm * 2)};
 }}
 QWidget[role="overlay"] {{ background: {t.overlay}; }}
+QLabel[role="notice"] {{
+    background: {t.surface}; color: {t.text}; font-size: {pt(t.lead_pt)};
+    border: 2px solid {t.accent}; border-radius: {mm(t.radius_mm)}; padding: {mm(3)} {mm(4)};
+}}
 QTableWidget[role="records"] {{
     background: {t.surface}; border: 2px solid {t.border}; gridline-color: {t.border};
     font-size: {pt(t.lead_pt)}; color: {t.text};

@@ -112,6 +112,9 @@ class Tour(QObject):
                 ]
         steps += [
             Step("", prefs(False), on(w.attract)),
+            Step(
+                "attract-timed-out.normal.zh", w.attract.show_timed_out, w.attract.notice.isVisible
+            ),
             Step("crash.normal.zh", self._crash_in_a_worker, lambda: w.crashed),
         ]
         return steps

@@ -139,6 +139,7 @@ class KioskWindow(QWidget):
         self.certificate.print_requested.connect(self._print_certificate)
         self.certificate.retry_requested.connect(self.core.certificates.retry)
         self.certificate.back_requested.connect(session.back_to_menu)
+        self.certificate.exit_requested.connect(session.exit)
         self.records.back_requested.connect(self._leave_records)
         self.records.exit_requested.connect(session.exit)
         self.records.page_requested.connect(self.core.records.show_page)
@@ -148,6 +149,7 @@ class KioskWindow(QWidget):
         self.done.rated.connect(self._show_rating)
         self.rating.back_requested.connect(lambda: self.show_page(self.done))
         self.rating.submitted.connect(self._rate)
+        self.rating.exit_requested.connect(session.finish)
         self.thanks.finished.connect(self._thanks_over)
         self.done.receipt_requested.connect(self._print_receipt)
         self.error.acknowledged.connect(session.acknowledge_error)
@@ -197,8 +199,12 @@ class KioskWindow(QWidget):
         if self.stack.currentWidget() is self.thanks:  # a new card before the thanks ended
             self.apply_preferences(session.preferences)
         language = current_language()
+        if new is not State.IDLE:
+            self.attract.hide_notice()
         if new is State.IDLE:
             self.show_page(self.attract)
+            if event is Event.TIMEOUT:
+                self.attract.show_timed_out()
         elif new is State.IDENTIFYING:
             self.show_page(self.identifying)
         elif new is State.IDENTIFIED and session.resident is not None:

@@ -39,6 +39,12 @@
         <translation>All services are free. Your personal data is erased as soon as you leave.</translation>
     </message>
     <message>
+        <source>办理已超时，已自动退出并清除您的信息。
+如需继续办理，请重新放置身份证。</source>
+        <translation>Your session timed out and your data was cleared.
+To go on, place your ID card again.</translation>
+    </message>
+    <message>
         <source>标准模式</source>
         <translation>Standard mode</translation>
     </message>
@@ -60,6 +66,10 @@
     <message>
         <source>返回</source>
         <translation>Back</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
     </message>
     <message>
         <source>证明打印在 A4 纸上，带二维码和验证码，可扫码核验真伪</source>
@@ -415,6 +425,10 @@
     <message>
         <source>重新选择</source>
         <translation>Change rating</translation>
+    </message>
+    <message>
+        <source>不评价，退出</source>
+        <translation>Exit without rating</translation>
     </message>
     <message>
         <source>提交评价</source>

@@ -490,10 +490,16 @@ class CertificatePrinting:
         )
 
     def _fail_before_issue(self, generation: int, job: _Job, error: BaseException) -> None:
-        from kiosk.api.errors import CentralError
+        from kiosk.api.errors import CentralError, ResidentSessionEndedError
         from kiosk.services.identification import resident_message
 
         job.running = False
+        current = generation == self._generation and self._session.state is State.IN_SERVICE
+        if isinstance(error, ResidentSessionEndedError) and current:
+            # The centre's session expired: a timeout (wipe, then 办理已超时), not an error.
+            log.info("certificate for %s not issued: %s", job.service_id, error)
+            self._session.time_out()
+            return
         if isinstance(error, CentralError):
             resident, technician = resident_message(error), error.technician_message
         elif isinstance(error, _NoCentralError):

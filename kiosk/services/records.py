@@ -36,7 +36,11 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
-from kiosk.api.errors import CentralError, CentralMalformedAnswerError
+from kiosk.api.errors import (
+    CentralError,
+    CentralMalformedAnswerError,
+    ResidentSessionEndedError,
+)
 from kiosk.executor import Executor, Outcome
 from kiosk.session import Session
 
@@ -239,6 +243,7 @@ class RecordsQuery:
     listeners are called from the executor's `done` callbacks (the GUI thread)."""
 
     def __init__(self, session: Session, executor: Executor) -> None:
+        self._session = session
         self._executor = executor
         self.central: CentralClient | None = None  # set when the core connects
         self.token: Callable[[], str | None] = lambda: None
@@ -314,6 +319,10 @@ class RecordsQuery:
             return
         if not isinstance(error, CentralError):
             raise error  # a bug: the crash handler reports it
+        if isinstance(error, ResidentSessionEndedError):
+            log.info("records %s: the centre ended the session: %s", service_id, error)
+            self._session.time_out()
+            return
         from kiosk.services.identification import resident_message
 
         log.warning("records %s page %d failed: %s", service_id, page, error.technician_message)

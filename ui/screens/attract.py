@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from ui.widgets import Screen, Translatable, button, label
 
 ANNOUNCEMENT_ROTATE_MS = 8000
+NOTICE_SHOWN_MS = 20_000
 ILLUSTRATION = "place-card.svg"
 
 
@@ -72,11 +73,18 @@ class AttractScreen(Screen):
         self.illustration.load(svg.read_bytes())
         self.illustration.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         self.illustration.setMinimumSize(420, 360)
+        self.notice = label("notice")
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
         self.prompt = label("display")
         self.hint = label("lead")
         self.other_ways = label("small")
         prompt_column = QVBoxLayout()
         prompt_column.addStretch(1)
+        prompt_column.addWidget(self.notice)
+        prompt_column.addSpacing(12)
         for part in (self.prompt, self.hint, self.other_ways):
             prompt_column.addWidget(part)
             prompt_column.addSpacing(12)
@@ -107,6 +115,17 @@ class AttractScreen(Screen):
         column.addWidget(self.announcements)
         self.retranslate()
 
+    def show_timed_out(self) -> None:
+        """Say why the resident is back here: their session timed out (here or at the
+        centre) and was wiped. Hides by itself after `NOTICE_SHOWN_MS`."""
+        self.notice.show()
+        self._notice_timer.start(NOTICE_SHOWN_MS)
+        self.retranslate()
+
+    def hide_notice(self) -> None:
+        self._notice_timer.stop()
+        self.notice.hide()
+
     def set_elder_mode(self, on: bool) -> None:
         self._elder_mode = on
         self.retranslate()
@@ -132,6 +151,9 @@ class AttractScreen(Screen):
             self.prompt.setText(self.tr("身份证读卡器暂时无法使用"))
             self.hint.setText(self.tr("请联系村便民服务站工作人员，或稍后再来"))
         self.other_ways.setText(self.tr("办理业务全程免费，个人信息在退出后立即清除"))
+        self.notice.setText(
+            self.tr("办理已超时，已自动退出并清除您的信息。\n如需继续办理，请重新放置身份证。")
+        )
         self.elder_button.setText(self.tr("标准模式") if self._elder_mode else self.tr("长辈模式"))
         self.language_button.setText(self.tr("语言 / English"))
         self.preview_button.setText(self.tr("服务预览"))

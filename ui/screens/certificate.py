@@ -39,8 +39,10 @@ class CertificateScreen(MessageScreen):
         self._outcome: PrintOutcome | None = None
         self._dots = 0
         self.back_button = self.add_button()
+        self.exit_button = self.add_button()
         self.print_button = self.add_button("primary")
         self.back_button.clicked.connect(self._back)
+        self.exit_button.clicked.connect(self.exit_requested)
         self.print_button.clicked.connect(self._print)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -103,6 +105,9 @@ class CertificateScreen(MessageScreen):
     def retranslate(self) -> None:
         dots = "·" * self._dots
         self.back_button.setText(self.tr("返回"))
+        # 退出 stays while the job runs: a job at the printer is followed to its end, one
+        # not yet sent is never sent (kiosk/services/certificates.py).
+        self.exit_button.setText(self.tr("退出"))
         working = self.phase in (Phase.ISSUING, Phase.PRINTING)
         self.back_button.setVisible(not working)
         self.print_button.setVisible(not working)

@@ -23,6 +23,7 @@ THANKS_SHOWN_MS = 4000
 class RatingScreen(MessageScreen):
     submitted = Signal(int, tuple)  # score, tags (codes of RATING_TAGS)
     back_requested = Signal()  # 重新选择: to the scores
+    exit_requested = Signal()  # leave without rating
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,8 +44,10 @@ class RatingScreen(MessageScreen):
         self.insert_above_buttons(self.reasons_prompt)
         self.insert_above_buttons(self._tags)
         self.back_button = self.add_button()
+        self.exit_button = self.add_button()
         self.submit_button = self.add_button("primary")
         self.back_button.clicked.connect(self.back_requested)
+        self.exit_button.clicked.connect(self.exit_requested)
         self.submit_button.clicked.connect(self._submit)
         self.retranslate()
 
@@ -95,6 +98,7 @@ class RatingScreen(MessageScreen):
             # A tick as well as the colour: chosen reads the same to every eye.
             choice.setText(("✓ " if choice.isChecked() else "") + words[tag])
         self.back_button.setText(self.tr("重新选择"))
+        self.exit_button.setText(self.tr("不评价，退出"))
         self.submit_button.setText(self.tr("提交评价"))
 
 

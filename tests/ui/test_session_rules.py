@@ -1,0 +1,87 @@
+"""The session's rules on the touchscreen: 退出 on every screen of a session, a lifted card
+keeps the session, the centre's expiry is a timeout (wipe, then a notice), never an error."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.services.certificates import Stage
+from kiosk.session import Event, State
+from tests.conftest import FakeClock
+from tests.ui.helpers import tap
+from tests.ui.test_certificate_screens import open_certificate_service
+from tests.ui.test_session_screens import assert_no_trace_of_the_resident, identify
+from ui.screens.certificate import Phase
+from ui.window import KioskWindow
+
+
+def exit_button(page: QWidget) -> QPushButton:
+    """The visible button that ends the session on this page."""
+    [found] = [b for b in page.findChildren(QPushButton) if b.isVisible() and "退出" in b.text()]
+    return found
+
+
+def test_every_screen_of_a_session_has_a_visible_exit(qtbot: QtBot, window: KioskWindow) -> None:
+    identify(qtbot, window)
+    exit_button(window.menu)
+    tap(qtbot, window.menu.grid.tiles["si-contrib"])
+    exit_button(window.records)
+    tap(qtbot, window.records.back_button)
+    open_certificate_service(qtbot, window)  # identify() again is a no-op: already identified
+    exit_button(window.certificate)
+    window.certificate.show_progress(Stage.PRINTING)  # while a job runs too
+    assert window.certificate.phase is Phase.PRINTING
+    exit_button(window.certificate)
+    window.certificate.show_service("社会保险参保证明", "", "")
+    tap(qtbot, window.certificate.print_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
+    exit_button(window.done)
+    tap(qtbot, window.done.rating_buttons[3])
+    tap(qtbot, exit_button(window.rating))
+    assert window.stack.currentWidget() is window.attract
+    assert window.core.session.state is State.IDLE
+    assert_no_trace_of_the_resident(window)
+
+
+def test_a_card_lifted_mid_session_does_not_end_it(qtbot: QtBot, window: KioskWindow) -> None:
+    identify(qtbot, window)
+    demo = window.core.demo_controls
+    assert demo is not None
+    demo.lift_card()
+    qtbot.wait(500)  # ten polls of the reader
+    assert window.core.session.state is State.IDENTIFIED
+    assert window.stack.currentWidget() is window.menu
+
+
+def test_the_centre_ending_the_session_is_a_timeout_with_a_notice(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    identify(qtbot, window)
+    events: list[Event] = []
+    window.core.session.on_state_change(lambda old, new, event: events.append(event))
+    central, token = window.core.central, window.core.identification.token
+    assert central is not None and token is not None
+    central.close_session(token)  # as when it expires at the centre
+    tap(qtbot, window.menu.grid.tiles["mi-account"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=10_000)
+    assert events[-1] is Event.TIMEOUT
+    assert window.attract.notice.isVisible()
+    assert "办理已超时" in window.attract.notice.text()
+    assert_no_trace_of_the_resident(window)
+    demo = window.core.demo_controls
+    assert demo is not None
+    demo.lift_card()
+    qtbot.waitUntil(lambda: not demo.holding_a_card)
+    qtbot.wait(200)  # the monitor sees the reader empty
+    identify(qtbot, window)  # the next resident: the notice is gone
+    assert not window.attract.notice.isVisible()
+
+
+def test_an_idle_timeout_says_why_on_the_attract_screen(
+    qtbot: QtBot, window: KioskWindow, clock: FakeClock
+) -> None:
+    identify(qtbot, window)
+    clock.advance(61)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=2500)
+    assert window.attract.notice.isVisible()
