@@ -25,6 +25,7 @@ class CoreBridge(QObject):
     print_finished = Signal(object)  # PrintOutcome
     receipt_finished = Signal(str)  # resident message; empty when the slip printed
     records_changed = Signal(object)  # RecordsView | None
+    card_swap = Signal(bool)  # another card during a session: ask (True) or stop asking
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +44,7 @@ class CoreBridge(QObject):
         core.certificates.on_progress(self.print_progress.emit)
         core.certificates.on_finished(self.print_finished.emit)
         core.records.on_change(self.records_changed.emit)
+        core.identification.on_card_swap(self.card_swap.emit)
         if core.printer_monitor is not None:
             core.printer_monitor.on_status(self.device_status.emit)
         if core.receipts is not None:

@@ -97,6 +97,7 @@ class Tour(QObject):
                     Step(
                         "", lambda: w.show_timeout_warning(None), lambda: not w.overlay.isVisible()
                     ),
+                    *self._card_swap_steps(look),
                     *self._records_steps(look),
                     *self._certificate_steps(look),
                     *self._rating_steps(look),
@@ -118,6 +119,24 @@ class Tour(QObject):
             Step("crash.normal.zh", self._crash_in_a_worker, lambda: w.crashed),
         ]
         return steps
+
+    def _card_swap_steps(self, look: str) -> list[Step]:
+        """Another card laid during the session: the question, answered 继续当前业务."""
+        w, demo = self._window, self._window.core.demo_controls
+        assert demo is not None
+        poll_s = w.core.config.devices.card_poll_interval_s
+        started = [0.0]
+
+        def lift() -> None:
+            demo.lift_card()
+            started[0] = time.monotonic()
+
+        return [
+            # Lifted long enough for the monitor to see an empty reader, then another card.
+            Step("", lift, lambda: time.monotonic() - started[0] > 2 * poll_s),
+            Step(f"card-swap.{look}", lambda: demo.place_card(3), w.swap_question.isVisible),
+            Step("", w.swap_question.keep_button.click, lambda: not w.swap_question.isVisible()),
+        ]
 
     def _records_steps(self, look: str) -> list[Step]:
         """查询: the first records service, page 1 and page 2, then back to the menu."""

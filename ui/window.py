@@ -22,6 +22,7 @@ from ui.bridge import CoreBridge
 from ui.demo_panel import DemoPanel
 from ui.header import Header
 from ui.i18n import current_language, use_language
+from ui.overlays import CardSwapOverlay, TimeoutOverlay
 from ui.screens.attract import AttractScreen
 from ui.screens.certificate import CertificateScreen
 from ui.screens.message import (
@@ -35,7 +36,6 @@ from ui.screens.rating import RatingScreen, ThanksScreen
 from ui.screens.records import RecordsScreen
 from ui.screens.services import MenuScreen, PreviewScreen
 from ui.theme import stylesheet, tokens_for
-from ui.timeout_overlay import TimeoutOverlay
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,7 @@ class KioskWindow(QWidget):
         column.addWidget(self.header)
         column.addLayout(body, 1)
         self.overlay = TimeoutOverlay(self)
+        self.swap_question = CardSwapOverlay(self)
 
         self._connect_intents()
         self._connect_core()
@@ -154,6 +155,8 @@ class KioskWindow(QWidget):
         self.done.receipt_requested.connect(self._print_receipt)
         self.error.acknowledged.connect(session.acknowledge_error)
         self.overlay.continue_requested.connect(session.touch)
+        self.swap_question.keep_requested.connect(self.core.identification.cancel_swap)
+        self.swap_question.swap_requested.connect(self.core.identification.confirm_swap)
         if self.demo_panel is not None:
             # The lambdas reach the panel through self: closing over a local variable here
             # made the app segfault at interpreter exit in 4 runs of 10 (PySide6 6.12).
@@ -175,6 +178,7 @@ class KioskWindow(QWidget):
         self.bridge.print_finished.connect(self._on_print_finished)
         self.bridge.receipt_finished.connect(self._on_receipt_finished)
         self.bridge.records_changed.connect(self.records.show_view)
+        self.bridge.card_swap.connect(self._ask_about_card_swap)
         for wipe in (
             self.menu.wipe,
             self.error.wipe,
@@ -244,6 +248,13 @@ class KioskWindow(QWidget):
         else:
             self.in_service.show_service(title)
             self.show_page(self.in_service)
+
+    def _ask_about_card_swap(self, ask: bool) -> None:
+        if ask and not self.crashed:
+            self.core.session.touch()
+            self.swap_question.show_over_parent()
+        else:
+            self.swap_question.hide()
 
     def _show_rating(self, score: int) -> None:
         if self.core.session.state is State.DONE:
@@ -439,8 +450,9 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
         super().resizeEvent(event)  # type: ignore[arg-type]
-        if self.overlay.isVisible():
-            self.overlay.setGeometry(self.rect())
+        for overlay in (self.overlay, self.swap_question):
+            if overlay.isVisible():
+                overlay.setGeometry(self.rect())
 
     def closeEvent(self, event: QEvent) -> None:  # type: ignore[override]
         # No keyboard (or compositor) way out of kiosk mode: the technician stops the service.

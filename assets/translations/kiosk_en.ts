@@ -62,6 +62,25 @@ To go on, place your ID card again.</translation>
     </message>
 </context>
 <context>
+    <name>CardSwapOverlay</name>
+    <message>
+        <source>是否结束当前业务？</source>
+        <translation>End the current session?</translation>
+    </message>
+    <message>
+        <source>读卡器上放了另一张证件。结束后，当前办理的信息将被清除，再为新证件办理</source>
+        <translation>Another card is on the reader. Ending clears this session&apos;s information, then the new card is served</translation>
+    </message>
+    <message>
+        <source>继续当前业务</source>
+        <translation>Keep this session</translation>
+    </message>
+    <message>
+        <source>结束，办理新证件</source>
+        <translation>End it, serve the new card</translation>
+    </message>
+</context>
+<context>
     <name>CertificateScreen</name>
     <message>
         <source>返回</source>

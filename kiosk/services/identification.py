@@ -7,7 +7,9 @@ The rules about *when* a card may start a session live here too.
 
 from __future__ import annotations
 
+import hmac
 import logging
+import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +35,7 @@ if TYPE_CHECKING:  # pydantic and requests load when the core connects, after th
 
 log = logging.getLogger(__name__)
 
+IN_SESSION = (State.IDENTIFIED, State.IN_SERVICE, State.DONE)
 CARD_UNUSABLE = "此证件暂时无法在本机办理，请到村便民服务站窗口办理"
 NO_CENTRAL = Failure(
     "服务中心暂时无法访问，请稍后再试", "no central service configured (central.url is empty)"
@@ -50,7 +53,10 @@ class Identification:
     """Feeds card events into the session. Call `handle` on the thread that owns the session.
 
     Holds the resident session's token (in memory only) until the session ends, then asks the
-    centre to close it.
+    centre to close it. A card laid during a session is compared with the card that opened
+    it by a keyed hash held in memory (never the number itself): the same card again is
+    ignored, another card raises a question for the resident (`on_card_swap`): end the
+    current session and start one for the new card (`confirm_swap`), or go on (`cancel_swap`).
     """
 
     def __init__(self, session: Session, executor: Executor) -> None:
@@ -60,7 +66,36 @@ class Identification:
         self._generation = 0  # which card placement an answer belongs to
         self.token: str | None = None
         self.session_id: str | None = None
+        self._key = secrets.token_bytes(32)  # this process's key for the holder's hash
+        self._opening: str | None = None  # the hash of the card whose session is opening
+        self._holder: str | None = None  # the hash of the card that opened the session
+        self._swap: Callable[[], SessionRequest] | None = None
+        self._swap_holder: str | None = None
+        self._swap_listeners: list[Callable[[bool], None]] = []
         session.add_wipe_hook(self.wipe)
+
+    def on_card_swap(self, listener: Callable[[bool], None]) -> None:
+        """`listener(True)`: another card lies on the reader, ask the resident whether to end
+        the session; `listener(False)`: the question is moot (answered, card lifted, wiped)."""
+        self._swap_listeners.append(listener)
+
+    @property
+    def swap_pending(self) -> bool:
+        return self._swap is not None
+
+    def confirm_swap(self) -> None:
+        """End the current session (wiped as by 退出) and identify the new card."""
+        build, holder = self._swap, self._swap_holder
+        if build is None or holder is None:
+            return
+        self._set_swap(None)
+        self._session.exit()
+        self._session.card_detected()
+        self._open_session(build, holder)
+
+    def cancel_swap(self) -> None:
+        """Go on with the current session; the new card is ignored until it is laid again."""
+        self._set_swap(None)
 
     def handle(self, event: CardEvent) -> None:
         state = self._session.state
@@ -72,17 +107,51 @@ class Identification:
                 else:
                     log.info("card placed in state %s: ignored, a session is under way", state)
             case CardRead(card=card, sam_id=sam_id) if state is State.IDENTIFYING:
-                self._open_session(lambda: idcard_session_request(card, sam_id))
+                self._open_session(
+                    lambda: idcard_session_request(card, sam_id), self._hash(card.id_number)
+                )
             case SocialCardRead(card=social) if state is State.IDENTIFYING:
-                self._open_session(lambda: self._social_request(social))
+                self._open_session(
+                    lambda: self._social_request(social),
+                    self._hash(social.social_security_number),
+                )
+            case CardRead(card=card, sam_id=sam_id) if state in IN_SESSION:
+                self._another_card(
+                    lambda: idcard_session_request(card, sam_id), self._hash(card.id_number)
+                )
+            case SocialCardRead(card=social) if state in IN_SESSION:
+                self._another_card(
+                    lambda: self._social_request(social),
+                    self._hash(social.social_security_number),
+                )
             case ReadFailed(error=error) if state is State.IDENTIFYING:
                 self._session.fail(Failure(error.resident_message, error.technician_message))
             case CardRemoved():
                 log.debug("card lifted in state %s", state)
+                if self._swap is not None:
+                    log.info("the other card was lifted before the resident answered")
+                    self._set_swap(None)
             case _:
                 log.info("%s in state %s: ignored", type(event).__name__, state)
 
-    def _open_session(self, build: Callable[[], SessionRequest]) -> None:
+    def _hash(self, id_number: str) -> str:
+        return hmac.new(self._key, id_number.strip().upper().encode(), "sha256").hexdigest()
+
+    def _another_card(self, build: Callable[[], SessionRequest], holder: str) -> None:
+        if holder == self._holder:
+            log.info("the resident's own card was laid again: the session goes on")
+            return
+        log.info("another card was laid during a session: asking the resident")
+        self._swap_holder = holder
+        self._set_swap(build)
+
+    def _set_swap(self, build: Callable[[], SessionRequest] | None) -> None:
+        pending, self._swap = self._swap is not None, build
+        if pending or build is not None:
+            for listener in self._swap_listeners:
+                listener(build is not None)
+
+    def _open_session(self, build: Callable[[], SessionRequest], holder: str) -> None:
         from pydantic import ValidationError
 
         central = self.central
@@ -102,6 +171,7 @@ class Identification:
             )
             return
         generation = self._generation
+        self._opening = holder
         self._executor.submit(
             lambda: central.open_session(request), lambda outcome: self._opened(generation, outcome)
         )
@@ -137,12 +207,15 @@ class Identification:
             return
         assert isinstance(answer, SessionAnswer)
         self.token, self.session_id = answer.token, answer.session_id
+        self._holder, self._opening = self._opening, None
         resident = answer.resident
         self._session.identified(Resident(resident.display_name, resident.masked_id, resident.age))
 
     def wipe(self) -> None:
         """Session over (any path): forget the token and close the session at the centre."""
         self._generation += 1
+        self._holder = self._opening = None
+        self._set_swap(None)
         token, self.token, self.session_id = self.token, None, None
         if token is not None:
             self._close(token)

@@ -18,6 +18,7 @@ TOUR_SCREENS = [
     "identifying",
     "menu",
     "timeout-warning",
+    "card-swap",
     "records-page1",
     "records-page2",
     "certificate-confirm",

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.services.certificates import Stage
 from kiosk.session import Event, State
 from tests.conftest import FakeClock
-from tests.ui.helpers import tap
+from tests.ui.helpers import tap, visible_texts
 from tests.ui.test_certificate_screens import open_certificate_service
 from tests.ui.test_session_screens import assert_no_trace_of_the_resident, identify
 from ui.screens.certificate import Phase
@@ -85,3 +85,48 @@ def test_an_idle_timeout_says_why_on_the_attract_screen(
     clock.advance(61)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=2500)
     assert window.attract.notice.isVisible()
+
+
+def swap_cards(qtbot: QtBot, window: KioskWindow, number: int) -> None:
+    demo = window.core.demo_controls
+    assert demo is not None
+    demo.lift_card()
+    qtbot.wait(150)  # the monitor sees the reader empty
+    demo.place_card(number)
+
+
+def test_another_card_during_a_session_asks_before_anything_ends(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    identify(qtbot, window)
+    swap_cards(qtbot, window, 1)  # the resident's own card again: no question
+    qtbot.wait(500)
+    assert not window.swap_question.isVisible()
+
+    swap_cards(qtbot, window, 2)
+    qtbot.waitUntil(window.swap_question.isVisible, timeout=3000)
+    assert window.swap_question.heading.text() == "是否结束当前业务？"
+    tap(qtbot, window.swap_question.keep_button)
+    assert not window.swap_question.isVisible()
+    assert window.menu.greeting.text() == "您好，张*"
+
+    swap_cards(qtbot, window, 2)
+    qtbot.waitUntil(window.swap_question.isVisible, timeout=3000)
+    token = window.core.identification.token
+    tap(qtbot, window.swap_question.swap_button)
+    qtbot.waitUntil(lambda: window.menu.greeting.text() == "您好，李*英", timeout=5000)
+    assert window.core.identification.token != token
+    assert "张*" not in visible_texts(window)
+
+
+def test_the_question_goes_away_when_the_other_card_is_lifted(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    identify(qtbot, window)
+    swap_cards(qtbot, window, 3)
+    qtbot.waitUntil(window.swap_question.isVisible, timeout=3000)
+    demo = window.core.demo_controls
+    assert demo is not None
+    demo.lift_card()
+    qtbot.waitUntil(lambda: not window.swap_question.isVisible(), timeout=3000)
+    assert window.core.session.state is State.IDENTIFIED
