@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kiosk.api.models import ErrorAnswer
+from kiosk.api.models import ErrorAnswer, Text
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +33,27 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 
 # Starlette's own refusals (routing, a body that is not JSON at all): status -> code, message.
 _HTTP_ERRORS = {
-    400: ("bad_request", "请求内容有误"),
-    404: ("not_found", "请求的内容不存在"),
-    405: ("method_not_allowed", "请求方式有误"),
+    400: ("bad_request", "请求内容有误", "The request is not valid"),
+    404: ("not_found", "请求的内容不存在", "Nothing was found there"),
+    405: ("method_not_allowed", "请求方式有误", "The request method is not allowed"),
 }
+BUSY = ("系统繁忙，请稍后再试", "The system is busy; please try again shortly")
+
+
+def refusal(code: str, message: str, english: str, *, retryable: bool = False) -> ErrorAnswer:
+    """A refusal's body: `message` in Chinese (what older kiosks read), `text` in both."""
+    return ErrorAnswer(
+        code=code, message=message, text=Text(zh_CN=message, en=english), retryable=retryable
+    )
 
 
 class ApiRefusal(Exception):  # noqa: N818 - a refusal is not an error of ours
-    def __init__(self, status: int, code: str, message: str, *, retryable: bool = False) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, english: str, *, retryable: bool = False
+    ) -> None:
         super().__init__(f"{status} {code}")
         self.status = status
-        self.answer = ErrorAnswer(code=code, message=message, retryable=retryable)
+        self.answer = refusal(code, message, english, retryable=retryable)
 
 
 def problem_response(
@@ -69,18 +79,20 @@ def install_handlers(app: FastAPI) -> None:
         # Where and what kind only: the input itself may be a resident's name or ID number.
         problems = [(e["type"], ".".join(map(str, e["loc"]))) for e in error.errors()[:5]]
         log.info("%s %s invalid: %s", request.method, _route_path(request), problems)
-        answer = ErrorAnswer(code="validation_error", message="请求内容有误", retryable=False)
+        answer = refusal("validation_error", "请求内容有误", "The request is not valid")
         return problem_response(422, answer)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code, message = _HTTP_ERRORS.get(error.status_code, ("http_error", "请求无法处理"))
-        answer = ErrorAnswer(code=code, message=message, retryable=False)
+        code, message, english = _HTTP_ERRORS.get(
+            error.status_code, ("http_error", "请求无法处理", "The request cannot be handled")
+        )
+        answer = refusal(code, message, english)
         # Keep the exception's headers: a 405 must say which methods are allowed (`Allow`).
         return problem_response(error.status_code, answer, error.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("%s %s failed", request.method, _route_path(request))
-        answer = ErrorAnswer(code="internal_error", message="系统繁忙，请稍后再试", retryable=True)
+        answer = refusal("internal_error", *BUSY, retryable=True)
         return problem_response(500, answer)

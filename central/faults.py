@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from kiosk.api.models import ErrorAnswer
+from central.errors import BUSY, refusal
 
 Scope = dict[str, Any]
 
@@ -76,9 +76,7 @@ class FaultInjector:
             await asyncio.sleep(fault.latency_ms / 1000)
         roll = self._rng.random()
         if roll < fault.error_rate:
-            answer = ErrorAnswer(
-                code="injected_fault", message="系统繁忙，请稍后再试", retryable=True
-            )
+            answer = refusal("injected_fault", *BUSY, retryable=True)
             await _send(send, fault.error_status, json.dumps(answer.model_dump()).encode())
         elif roll < fault.error_rate + fault.reset_rate:
             # Promise a body, send half of it and return: the server closes the connection.

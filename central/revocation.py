@@ -55,12 +55,18 @@ def revoke(
     serial = serial_no.strip().upper()
     row = session.scalar(select(Certificate).where(Certificate.serial_no == serial))
     if row is None:
-        raise ApiRefusal(404, "certificate_not_found", f"编号为 {serial} 的证明不存在")
+        raise ApiRefusal(
+            404,
+            "certificate_not_found",
+            f"编号为 {serial} 的证明不存在",
+            f"There is no certificate numbered {serial}",
+        )
     if row.revoked_at is not None:
         raise ApiRefusal(
             409,
             "certificate_already_revoked",
             f"编号为 {serial} 的证明已于 {local_time(row.revoked_at):%Y-%m-%d %H:%M} 撤销",
+            f"Certificate {serial} was revoked on {local_time(row.revoked_at):%Y-%m-%d %H:%M}",
         )
     row.revoked_at = now
     row.revocation_reason = reason

@@ -24,6 +24,7 @@ from central.models import SEEN_NONCE_MAX_CHARS, Device, Resident, ResidentSessi
 from kiosk.api import signing
 
 AUTH_MESSAGE = "终端认证失败，请联系工作人员"
+AUTH_MESSAGE_EN = "This kiosk could not be authenticated; please ask the staff"
 NONCE_PRUNE_EVERY_S = 30
 DEVICE_SECRET_TTL_S = 30.0
 MAX_BODY_BYTES = 1_000_000  # the largest request of the contract is a few kilobytes
@@ -32,7 +33,7 @@ _NONCE = re.compile(f"[0-9a-fA-F]{{{2 * signing.NONCE_BYTES},{SEEN_NONCE_MAX_CHA
 
 
 def _refuse(code: str) -> ApiRefusal:
-    return ApiRefusal(401, code, AUTH_MESSAGE)
+    return ApiRefusal(401, code, AUTH_MESSAGE, AUTH_MESSAGE_EN)
 
 
 def token_hash(token: str) -> str:
@@ -121,12 +122,12 @@ async def _bounded_body(request: Request) -> bytes:
     not yet proved who it is must not make the centre buffer gigabytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise ApiRefusal(413, "request_too_large", "请求内容过大")
+        raise ApiRefusal(413, "request_too_large", "请求内容过大", "The request is too large")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            raise ApiRefusal(413, "request_too_large", "请求内容过大")
+            raise ApiRefusal(413, "request_too_large", "请求内容过大", "The request is too large")
         chunks.append(chunk)
     body = b"".join(chunks)
     request._body = body
@@ -179,16 +180,25 @@ def resident_session(
     A plain function, so FastAPI runs its database work on the thread pool."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme != "Session" or not token:
-        raise ApiRefusal(401, "session_missing", "请先放置身份证")
+        raise ApiRefusal(
+            401, "session_missing", "请先放置身份证", "Please place your ID card first"
+        )
     with request.app.state.db.session() as session:
         found = session.scalar(
             select(ResidentSession).where(ResidentSession.token_hash == token_hash(token))
         )
         if found is None or found.kiosk_id != kiosk.kiosk_id:
-            raise ApiRefusal(401, "session_invalid", "请重新放置身份证")
+            raise ApiRefusal(
+                401, "session_invalid", "请重新放置身份证", "Please place your ID card again"
+            )
         now = dt.datetime.now(dt.UTC)
         if found.ended_at is not None or found.expires_at <= now:
-            raise ApiRefusal(401, "session_expired", "操作超时，请重新放置身份证")
+            raise ApiRefusal(
+                401,
+                "session_expired",
+                "操作超时，请重新放置身份证",
+                "Your session timed out; please place your ID card again",
+            )
         resident = session.get(Resident, found.resident_id)
         assert resident is not None
         return ResidentCaller(kiosk.kiosk_id, found.id, resident.id)
@@ -204,7 +214,7 @@ async def admin(request: Request, authorization: Annotated[str | None, Header()]
     scheme, _, token = (authorization or "").partition(" ")
     matches = hmac.compare_digest(token.encode("latin-1"), expected.encode())  # bytes: any text
     if not expected or scheme != "Bearer" or not matches:
-        raise ApiRefusal(403, "admin_forbidden", "无权访问")
+        raise ApiRefusal(403, "admin_forbidden", "无权访问", "Not allowed")
 
 
 Admin = Depends(admin)

@@ -23,6 +23,7 @@ from drivers.printer.a4 import A4Printer
 from drivers.printer.folder import FolderPrinter
 from kiosk import logs
 from kiosk.api.demo import DEMO_DEVICE_SECRET
+from kiosk.api.texts import CentreTexts
 from kiosk.catalog import CatalogStore
 from kiosk.config import Config
 from kiosk.crash import CrashReporter
@@ -98,6 +99,7 @@ class Core:
     printer_monitor: PrinterMonitor | None = None  # the A4 printer's status
     receipts: ReceiptPrinting | None = None  # the 80 mm slip printer, if there is one
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
+    centre_texts: CentreTexts = field(default_factory=CentreTexts)  # its refusals in English
     _connected: bool = field(default=False, repr=False)
     _talk_to_centre: list[Service] = field(default_factory=list, repr=False)
     _start_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -110,7 +112,7 @@ class Core:
         self._connected = True
         if self.demo_central is not None:
             self.services.insert(0, self.demo_central)
-        central = _client(self.config, self.demo_central, self.demo)
+        central = _client(self.config, self.demo_central, self.demo, self.centre_texts)
         if central is None:
             return
         from kiosk.catalog import CatalogLoader, notices_from_api
@@ -289,7 +291,9 @@ def receipt_output(config: Config, demo: bool) -> ReceiptOutput | None:
     return None
 
 
-def _client(config: Config, demo_central: DemoCentral | None, demo: bool) -> CentralClient | None:
+def _client(
+    config: Config, demo_central: DemoCentral | None, demo: bool, texts: CentreTexts
+) -> CentralClient | None:
     from kiosk.api.client import CentralClient, ClientSettings
 
     section = config.central
@@ -309,7 +313,8 @@ def _client(config: Config, demo_central: DemoCentral | None, demo: bool) -> Cen
             connect_timeout_s=section.connect_timeout_s,
             read_timeout_s=section.read_timeout_s,
             retries=section.retries,
-        )
+        ),
+        texts,
     )
 
 

@@ -12,9 +12,12 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QObject, QTranslator
+
+from kiosk.api.texts import CentreTexts
 
 SOURCE_LANGUAGE = "zh_CN"
+RESIDENT_MESSAGES = "ResidentMessages"  # the context of messages from the core and drivers
 LANGUAGES = ("zh_CN", "en")
 _UI_DIR = Path(__file__).resolve().parent
 _TS_NAME = "kiosk_{language}.ts"
@@ -25,12 +28,41 @@ def translations_dir() -> Path:
     return Path(str(resources.files("assets") / "translations"))
 
 
+class CentreTranslator(QTranslator):
+    """The centre's messages for residents in English, as it sent them (CentreTexts)."""
+
+    def __init__(self, texts: CentreTexts, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._texts = texts
+
+    def isEmpty(self) -> bool:
+        return False
+
+    def translate(  # type: ignore[override]
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str:
+        if context != RESIDENT_MESSAGES:
+            return ""  # empty: not found here, Qt asks the next translator
+        return self._texts.english(source) or ""
+
+
 class _Installed:
-    """The application's one translator; Qt's translators are per application, so is this."""
+    """The application's translators; Qt's translators are per application, so is this."""
 
     translator: QTranslator | None = None
+    centre: CentreTranslator | None = None  # installed with English: the centre's words
     language = SOURCE_LANGUAGE
     loaded: dict[str, QTranslator] = {}  # noqa: RUF012 - a per-process cache, on purpose
+
+
+def use_centre_texts(texts: CentreTexts) -> None:
+    """Show the centre's messages in English too, as it sent them, when English is chosen."""
+    app = QCoreApplication.instance()
+    if _Installed.centre is not None and _Installed.language != SOURCE_LANGUAGE:
+        app.removeTranslator(_Installed.centre)
+    _Installed.centre = CentreTranslator(texts, app)
+    if _Installed.language != SOURCE_LANGUAGE:
+        app.installTranslator(_Installed.centre)
 
 
 def current_language() -> str:
@@ -45,7 +77,11 @@ def use_language(language: str) -> None:
     if _Installed.translator is not None:
         app.removeTranslator(_Installed.translator)
         _Installed.translator = None
+    if _Installed.centre is not None:
+        app.removeTranslator(_Installed.centre)
     if language != SOURCE_LANGUAGE:
+        if _Installed.centre is not None:  # before the kiosk's own: those take precedence
+            app.installTranslator(_Installed.centre)
         translator = _Installed.loaded.get(language)
         if translator is None:
             translator = QTranslator(app)
@@ -63,7 +99,7 @@ def resident_text(message: str) -> str:
 
     Those layers have no Qt; their messages are listed for lupdate in ui/resident_messages.py.
     """
-    return QCoreApplication.translate("ResidentMessages", message)
+    return QCoreApplication.translate(RESIDENT_MESSAGES, message)
 
 
 def _tool(name: str) -> str:

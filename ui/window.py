@@ -21,7 +21,7 @@ from kiosk.session import Event, Preferences, State
 from ui.bridge import CoreBridge
 from ui.demo_panel import DemoPanel
 from ui.header import Header
-from ui.i18n import current_language, use_language
+from ui.i18n import current_language, use_centre_texts, use_language
 from ui.overlays import CardSwapOverlay, TimeoutOverlay
 from ui.screens.attract import AttractScreen
 from ui.screens.certificate import CertificateScreen
@@ -60,6 +60,7 @@ class KioskWindow(QWidget):
         assert isinstance(app, QApplication)
         self._app = app
         self.bridge = CoreBridge(core, self)
+        use_centre_texts(core.centre_texts)
         # Style before building: widgets created under a style sheet are polished once.
         self._elder_look: bool | None = None
         self._apply_look(core.session.preferences)

@@ -65,5 +65,7 @@ def demo_sms_code(request: Request, kiosk: Kiosk, id_number: str) -> dict[str, s
     """Demo mode only: the last code sent, so the demo can show it without a phone."""
     code = request.app.state.demo_sms_codes.get(id_number.upper())
     if code is None:
-        raise ApiRefusal(404, "sms_code_not_found", "没有待用的验证码")
+        raise ApiRefusal(
+            404, "sms_code_not_found", "没有待用的验证码", "No code is waiting to be used"
+        )
     return {"code": code}

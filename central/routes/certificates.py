@@ -75,7 +75,12 @@ def _existing(
     if found is None:
         return None
     if (found.resident_id, found.service_id) != (caller.resident_id, body.service_id):
-        raise ApiRefusal(409, "idempotency_conflict", "请求重复，请重新操作")
+        raise ApiRefusal(
+            409,
+            "idempotency_conflict",
+            "请求重复，请重新操作",
+            "A repeated request; please start again",
+        )
     return found, reprint
 
 
@@ -131,9 +136,11 @@ def issue_certificate(
                 return _answer(request, existing[0], reprint=existing[1])
             service = session.get(Service, body.service_id)
             if service is None or service.kind != "certificate":
-                raise ApiRefusal(404, "service_not_found", "该服务不存在")
+                raise ApiRefusal(404, "service_not_found", "该服务不存在", "No such service")
             if not service.enabled:
-                raise ApiRefusal(409, "service_disabled", "该服务暂停办理")
+                raise ApiRefusal(
+                    409, "service_disabled", "该服务暂停办理", "This service is paused for now"
+                )
             now = dt.datetime.now(dt.UTC)
             again = _reprintable(session, caller, body.service_id, now)
             if again is not None:

@@ -63,7 +63,7 @@ def print_result(
     db = request.app.state.db
     with db.session() as session:
         if not _handed_to(session, certificate_id, kiosk.kiosk_id):
-            raise ApiRefusal(404, "certificate_not_found", "证明不存在")
+            raise ApiRefusal(404, "certificate_not_found", "证明不存在", "No such certificate")
     new = store(db, kiosk, "print_result", certificate_id, body)
     return Accepted(event_id=body.event_id, duplicate=not new)
 

@@ -25,7 +25,9 @@ def get_records(
     with request.app.state.db.session() as session:
         service = session.get(Service, service_id)
         if service is None or service.kind != "records" or service_id not in RECORDS:
-            raise ApiRefusal(404, "service_not_found", "该服务不存在")
+            raise ApiRefusal(404, "service_not_found", "该服务不存在", "No such service")
         if not service.enabled:
-            raise ApiRefusal(409, "service_disabled", "该服务暂停办理")
+            raise ApiRefusal(
+                409, "service_disabled", "该服务暂停办理", "This service is paused for now"
+            )
         return records(session, service_id, caller.resident_id, page, page_size)

@@ -47,7 +47,12 @@ def _code_hash(resident_id: int, code: str) -> str:
 def _resident_by_number(session: Session, id_number: str) -> Resident:
     resident = session.scalar(select(Resident).where(Resident.id_number == id_number.upper()))
     if resident is None:
-        raise ApiRefusal(404, "resident_not_found", "未查询到您的信息，请到村便民服务站窗口办理")
+        raise ApiRefusal(
+            404,
+            "resident_not_found",
+            "未查询到您的信息，请到村便民服务站窗口办理",
+            "We could not find your records; please ask at the village service station counter",
+        )
     return resident
 
 
@@ -61,7 +66,13 @@ def send_sms_code(request: Request, kiosk: Kiosk, body: SmsCodeRequest) -> SmsCo
         )
         now = _now()
         if latest and latest.expires_at - SMS_LIFETIME + SMS_RESEND_AFTER > now:
-            raise ApiRefusal(429, "sms_too_soon", "验证码已发送，请稍后再试", retryable=True)
+            raise ApiRefusal(
+                429,
+                "sms_too_soon",
+                "验证码已发送，请稍后再试",
+                "A code was sent already; please try again shortly",
+                retryable=True,
+            )
         code = f"{secrets.randbelow(1_000_000):06d}"
         session.add(
             SmsCode(
@@ -87,15 +98,30 @@ def _check_card(resident: Resident, body: SessionByIdCard) -> None:
     card = body.card
     if card.name != resident.name or card.birth_date != resident.birth_date:
         log.warning("card data disagrees with the register for kiosk reader %s", body.sam_id)
-        raise ApiRefusal(403, "card_mismatch", "身份证信息核验失败，请到窗口办理")
+        raise ApiRefusal(
+            403,
+            "card_mismatch",
+            "身份证信息核验失败，请到窗口办理",
+            "Your ID card could not be verified; please ask at the counter",
+        )
     if card.valid_until is not None and card.valid_until < local_today():
-        raise ApiRefusal(403, "card_expired", "您的身份证已过期，请到派出所换领")
+        raise ApiRefusal(
+            403,
+            "card_expired",
+            "您的身份证已过期，请到派出所换领",
+            "Your ID card has expired; please renew it at the police station",
+        )
 
 
 def _check_sscard(resident: Resident, body: SessionBySsCard) -> None:
     if body.name != resident.name:
         log.warning("social security card data disagrees with the register")
-        raise ApiRefusal(403, "card_mismatch", "社会保障卡信息核验失败，请到窗口办理")
+        raise ApiRefusal(
+            403,
+            "card_mismatch",
+            "社会保障卡信息核验失败，请到窗口办理",
+            "Your social security card could not be verified; please ask at the counter",
+        )
 
 
 def _check_sms(session: Session, resident: Resident, code: str) -> None:
@@ -105,9 +131,19 @@ def _check_sms(session: Session, resident: Resident, code: str) -> None:
         .order_by(SmsCode.id.desc())
     )
     if sms is None or sms.expires_at <= _now() or sms.attempts >= SMS_MAX_ATTEMPTS:
-        raise ApiRefusal(403, "sms_code_expired", "验证码已失效，请重新获取")
+        raise ApiRefusal(
+            403,
+            "sms_code_expired",
+            "验证码已失效，请重新获取",
+            "The code has expired; please ask for a new one",
+        )
     if not secrets.compare_digest(sms.code_hash, _code_hash(resident.id, code)):
-        raise ApiRefusal(403, "sms_code_wrong", "验证码不正确，请重新输入")
+        raise ApiRefusal(
+            403,
+            "sms_code_wrong",
+            "验证码不正确，请重新输入",
+            "The code is wrong; please enter it again",
+        )
     sms.used = True
 
 
@@ -183,6 +219,6 @@ def close_session(request: Request, kiosk: Kiosk, token: str) -> Response:
             select(ResidentSession).where(ResidentSession.token_hash == token_hash(token))
         )
         if found is None or found.kiosk_id != kiosk.kiosk_id:
-            raise ApiRefusal(404, "session_not_found", "会话不存在")
+            raise ApiRefusal(404, "session_not_found", "会话不存在", "No such session")
         found.ended_at = found.ended_at or _now()
     return Response(status_code=204)

@@ -48,6 +48,7 @@ from kiosk.api.models import (
     SmsCodeAnswer,
     SmsCodeRequest,
 )
+from kiosk.api.texts import CentreTexts
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,10 @@ class Probe:
 class CentralClient:
     """Thread-safe enough for one worker pool: requests.Session pools connections per host."""
 
-    def __init__(self, settings: ClientSettings) -> None:
+    def __init__(self, settings: ClientSettings, texts: CentreTexts | None = None) -> None:
+        """`texts` learns the English of the centre's messages for residents (refusals)."""
         self.settings = settings
+        self.texts = texts if texts is not None else CentreTexts()
         self.clock_offset_s = 0.0
         self._http = requests.Session()
         self._http.trust_env = False  # no proxy look-up per call; set proxies explicitly
@@ -269,6 +272,8 @@ class CentralClient:
             return CentralMalformedAnswerError(
                 f"{where}: HTTP {response.status_code} without an error body ({content[:80]!r})"
             )
+        if body.text is not None:
+            self.texts.learn(body.message, body.text.en)
         if response.status_code == 401 and body.code.startswith("auth_"):
             kind: type[CentralRefusedError] = KioskNotAuthorizedError
         elif body.code in _SESSION_CODES:

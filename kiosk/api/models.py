@@ -40,6 +40,9 @@ class ErrorAnswer(Answer):
 
     code: str = Field(description="stable machine code, e.g. auth_bad_signature")
     message: str = Field(description="for the resident, in zh_CN")
+    text: Text | None = Field(
+        None, description="the message for the resident in both languages; older centres omit it"
+    )
     retryable: bool
 
 

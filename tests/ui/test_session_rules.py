@@ -3,11 +3,14 @@ keeps the session, the centre's expiry is a timeout (wipe, then a notice), never
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from drivers.idcard.demo import DEMO_CARDS
 from kiosk.services.certificates import Stage
-from kiosk.session import Event, State
+from kiosk.session import Event, Preferences, State
 from tests.conftest import FakeClock
 from tests.ui.helpers import tap, visible_texts
 from tests.ui.test_certificate_screens import open_certificate_service
@@ -130,3 +133,17 @@ def test_the_question_goes_away_when_the_other_card_is_lifted(
     demo.lift_card()
     qtbot.waitUntil(lambda: not window.swap_question.isVisible(), timeout=3000)
     assert window.core.session.state is State.IDENTIFIED
+
+
+def test_a_refusal_of_the_centre_reads_in_english_when_english_is_chosen(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    window.core.session.set_preferences(Preferences(language="en"))
+    reader = window.core.demo_card_slot
+    assert reader is not None
+    reader.place(dataclasses.replace(DEMO_CARDS[0], name="王五"))  # not the name on file
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.error, timeout=5000)
+    assert (
+        window.error.body.text() == "Your ID card could not be verified; please ask at the counter"
+    )
+    assert "身份证" not in visible_texts(window.error)
