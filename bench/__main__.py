@@ -11,7 +11,7 @@ import sys
 import traceback
 from types import ModuleType
 
-BENCHMARKS = ("startup", "gui_stall", "central", "idcard", "render", "printing")
+BENCHMARKS = ("startup", "gui_stall", "journey", "central", "idcard", "render", "printing")
 NAME_WIDTH = 38
 REASON_CHARS = 160
 

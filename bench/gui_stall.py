@@ -2,8 +2,9 @@
 
 A 2 ms timer on the GUI thread records the gaps between its ticks while the demo drives a
 whole session as a finger would: elder mode and English on and off, a card read and
-identified by the reference central service, a service opened, a certificate issued, rendered
-and printed (the demo's folder printer) with its receipt, the menu, exit. Every device
+identified by the reference central service, two records queries (pages 1 and 2), two
+certificates issued, rendered and printed (the demo's folder printer), a receipt, and a
+rating with a reason. Every device
 call and HTTP request must run on a worker: the longest gap is the figure.
 """
 
@@ -21,9 +22,9 @@ SCRIPT = r"""
 import sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from drivers.idcard.demo import DEMO_CARDS
 from kiosk.app import build_core
 from kiosk.config import load
+from kiosk.services.records import Phase
 from kiosk.session import State
 from ui.executor import QtExecutor
 from ui.fonts import chinese_font_family
@@ -45,7 +46,15 @@ def tick():
     last[0] = now
 
 timer = QTimer(); timer.timeout.connect(tick); timer.start(2)
-session, reader = core.session, core.demo_card_slot
+session, demo = core.session, core.demo_controls
+
+
+def records_page(number):
+    view = core.records.view
+    return view is not None and view.page is not None and view.page.page == number and (
+        view.phase is Phase.SHOWN
+    )
+
 steps = [
     (lambda: None, lambda: bool(core.catalog.current.services)),
     (lambda: measuring.__setitem__(0, True), lambda: True),
@@ -55,17 +64,24 @@ steps = [
     (window.attract.language_button.click, lambda: session.preferences.language == "zh_CN"),
     (window.attract.preview_button.click, lambda: window.stack.currentWidget() is window.preview),
     (window.preview.back_button.click, lambda: True),
-    (lambda: reader.place(DEMO_CARDS[1]), lambda: session.state is State.IDENTIFIED),
-    (lambda: next(iter(window.menu.grid.tiles.values())).click(),
-     lambda: session.state is State.IN_SERVICE),
-    (window.in_service.back_button.click, lambda: session.state is State.IDENTIFIED),
+    (lambda: demo.place_card(2), lambda: session.state is State.IDENTIFIED),
+    (lambda: window.menu.grid.tiles["si-contrib"].click(), lambda: records_page(1)),
+    (window.records.next_button.click, lambda: records_page(2)),
+    (window.records.back_button.click, lambda: session.state is State.IDENTIFIED),
     (lambda: window.menu.grid.tiles["si-cert"].click(),
      lambda: window.certificate.print_button.isEnabled()),
     (window.certificate.print_button.click, lambda: session.state is State.DONE),
-    (window.done.receipt_button.click, lambda: "回执" in window.done.detail.text()),
+    (window.done.receipt_button.click, window.done.receipt_button.isEnabled),
     (window.done.another_button.click, lambda: session.state is State.IDENTIFIED),
-    (window.menu.exit_button.click, lambda: session.state is State.IDLE),
-    (reader.lift, lambda: True),
+    (lambda: window.menu.grid.tiles["pension"].click(), lambda: records_page(1)),
+    (window.records.back_button.click, lambda: session.state is State.IDENTIFIED),
+    (lambda: window.menu.grid.tiles["si-cert"].click(),
+     lambda: window.certificate.print_button.isEnabled()),
+    (window.certificate.print_button.click, lambda: session.state is State.DONE),
+    (window.done.rating_buttons[2].click, lambda: window.stack.currentWidget() is window.rating),
+    (window.rating.tag_buttons["slow"].click, lambda: True),
+    (window.rating.submit_button.click, lambda: session.state is State.IDLE),
+    (demo.lift_card, lambda: True),
 ]
 index = [0]
 deadline = [time.monotonic() + 60]

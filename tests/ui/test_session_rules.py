@@ -147,3 +147,15 @@ def test_a_refusal_of_the_centre_reads_in_english_when_english_is_chosen(
         window.error.body.text() == "Your ID card could not be verified; please ask at the counter"
     )
     assert "身份证" not in visible_texts(window.error)
+
+
+def test_a_new_look_reaches_the_screen_at_once_and_every_other_part_soon(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    pages = [window.stack.widget(index) for index in range(window.stack.count())]
+    window.core.session.set_preferences(Preferences(elder_mode=True))
+    assert window.header.styleSheet() and window.attract.styleSheet()  # on screen: at once
+    qtbot.waitUntil(lambda: all(page.styleSheet() for page in pages), timeout=3000)
+    assert window.swap_question.styleSheet() and window.overlay.styleSheet()
+    window.core.session.set_preferences(Preferences(elder_mode=False))  # the start's look
+    qtbot.waitUntil(lambda: not any(page.styleSheet() for page in pages), timeout=3000)
