@@ -18,6 +18,7 @@ RESIDENT_MESSAGES = (
     QT_TRANSLATE_NOOP("ResidentMessages", "终端认证失败，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "操作超时，请重新放置身份证"),
     QT_TRANSLATE_NOOP("ResidentMessages", "此证件暂时无法在本机办理，请到村便民服务站窗口办理"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "此项业务需刷身份证办理"),
     QT_TRANSLATE_NOOP("ResidentMessages", "无法识别该证件，请放置居民身份证"),
     QT_TRANSLATE_NOOP("ResidentMessages", "证件信息校验失败，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "证件校验失败，请重新放置证件"),

@@ -238,6 +238,7 @@ class KioskWindow(QWidget):
             language,
             selectable=True,
             unavailable={"certificate": self.core.printer_problem()},
+            refused=lambda service: self.core.identification.refusal_for(service.identification),
         )
 
     def _show_service(self, service_id: str, language: str) -> None:

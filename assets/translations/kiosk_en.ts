@@ -548,6 +548,10 @@ To go on, place your ID card again.</translation>
         <translation>This card cannot be used at this kiosk. Please go to the counter of the village service point.</translation>
     </message>
     <message>
+        <source>此项业务需刷身份证办理</source>
+        <translation>This service needs your ID card on the reader</translation>
+    </message>
+    <message>
         <source>无法识别该证件，请放置居民身份证</source>
         <translation>This card is not recognised. Please place a resident ID card.</translation>
     </message>

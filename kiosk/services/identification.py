@@ -36,6 +36,13 @@ if TYPE_CHECKING:  # pydantic and requests load when the core connects, after th
 log = logging.getLogger(__name__)
 
 IN_SESSION = (State.IDENTIFIED, State.IN_SERVICE, State.DONE)
+# What each of the catalog's `identification` values accepts; a value this kiosk does not
+# know accepts only the ID card, the strictest.
+ACCEPTED_METHODS = {
+    "idcard": frozenset({"idcard"}),
+    "idcard_or_sms": frozenset({"idcard", "sscard", "sms"}),
+}
+NEEDS_IDCARD = "此项业务需刷身份证办理"
 CARD_UNUSABLE = "此证件暂时无法在本机办理，请到村便民服务站窗口办理"
 NO_CENTRAL = Failure(
     "服务中心暂时无法访问，请稍后再试", "no central service configured (central.url is empty)"
@@ -71,6 +78,8 @@ class Identification:
         self._holder: str | None = None  # the hash of the card that opened the session
         self._swap: Callable[[], SessionRequest] | None = None
         self._swap_holder: str | None = None
+        self.method: str | None = None  # how this session's resident was identified
+        self._opening_method: str | None = None
         self._swap_listeners: list[Callable[[bool], None]] = []
         session.add_wipe_hook(self.wipe)
 
@@ -134,6 +143,14 @@ class Identification:
             case _:
                 log.info("%s in state %s: ignored", type(event).__name__, state)
 
+    def refusal_for(self, identification: str) -> str:
+        """Why this session may not use a service that asks for `identification` (a resident
+        message key), or "" when it may."""
+        accepted = ACCEPTED_METHODS.get(identification, ACCEPTED_METHODS["idcard"])
+        if self.method is None or self.method in accepted:
+            return ""
+        return NEEDS_IDCARD
+
     def _hash(self, id_number: str) -> str:
         return hmac.new(self._key, id_number.strip().upper().encode(), "sha256").hexdigest()
 
@@ -172,6 +189,7 @@ class Identification:
             return
         generation = self._generation
         self._opening = holder
+        self._opening_method = request.method
         self._executor.submit(
             lambda: central.open_session(request), lambda outcome: self._opened(generation, outcome)
         )
@@ -208,6 +226,7 @@ class Identification:
         assert isinstance(answer, SessionAnswer)
         self.token, self.session_id = answer.token, answer.session_id
         self._holder, self._opening = self._opening, None
+        self.method = self._opening_method
         resident = answer.resident
         self._session.identified(Resident(resident.display_name, resident.masked_id, resident.age))
 
@@ -215,6 +234,7 @@ class Identification:
         """Session over (any path): forget the token and close the session at the centre."""
         self._generation += 1
         self._holder = self._opening = None
+        self.method = self._opening_method = None
         self._set_swap(None)
         token, self.token, self.session_id = self.token, None, None
         if token is not None:

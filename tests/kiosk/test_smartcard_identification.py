@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.app import Core, build_core
 from kiosk.config import Config
+from kiosk.services.identification import NEEDS_IDCARD
 from kiosk.session import State
 from tests.conftest import FakeClock
 from tests.rigs.pcsc import PcscRig
@@ -55,3 +56,21 @@ def test_a_card_without_the_application_is_a_calm_error(
     failure = smartcard_core.session.failure
     assert failure is not None
     assert failure.resident_message == "这不是社会保障卡，请插入社会保障卡"
+
+
+def test_a_social_security_card_session_may_use_only_what_its_services_accept(
+    smartcard_core: Core, pcsc: PcscRig
+) -> None:
+    pcsc.insert()
+    wait_until(lambda: smartcard_core.session.state is State.IDENTIFIED)
+    wait_until(lambda: bool(smartcard_core.catalog.current.services))
+    identification = smartcard_core.identification
+    assert identification.method == "sscard"
+    refusals = {
+        service.identification: identification.refusal_for(service.identification)
+        for service in smartcard_core.catalog.current.services
+    }
+    assert refusals == {"idcard": NEEDS_IDCARD, "idcard_or_sms": ""}
+    assert identification.refusal_for("a way this kiosk does not know") == NEEDS_IDCARD
+    smartcard_core.session.exit()
+    assert identification.method is None and identification.refusal_for("idcard") == ""

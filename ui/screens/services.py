@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.catalog import Catalog
+from kiosk.catalog import Catalog, Service
 from kiosk.session import Resident
 from ui.i18n import resident_text
 from ui.widgets import Screen, Tile, button, label
@@ -31,15 +33,17 @@ class ServiceGrid(QWidget):
         *,
         selectable: bool,
         unavailable: dict[str, str] | None = None,
+        refused: Callable[[Service], str] = lambda _service: "",
     ) -> None:
         """`unavailable` maps a service kind to why this kiosk cannot serve it now (a
-        resident message key, e.g. the printer's 缺纸); an empty reason means available."""
+        resident message key, e.g. the printer's 缺纸); an empty reason means available.
+        `refused(service)`: why this resident may not use it (此项业务需刷身份证办理), or ""."""
         for tile in self.tiles.values():
             tile.deleteLater()
         self.tiles = {}
         for index, service in enumerate(catalog.services):
             description = service.text(service.description, language)
-            device_problem = (unavailable or {}).get(service.kind, "")
+            device_problem = refused(service) or (unavailable or {}).get(service.kind, "")
             if not service.enabled and service.disabled_reason:
                 description = service.text(service.disabled_reason, language)
             elif service.enabled and device_problem:
