@@ -22,6 +22,7 @@ SCRIPT = r"""
 import sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from bench.driven import drive
 from kiosk.app import build_core
 from kiosk.config import load
 from kiosk.services.records import Phase
@@ -83,23 +84,13 @@ steps = [
     (window.rating.submit_button.click, lambda: session.state is State.IDLE),
     (demo.lift_card, lambda: True),
 ]
-index = [0]
-deadline = [time.monotonic() + 60]
-
-def drive():
-    if index[0] == len(steps):
-        print(f"max-gap-ms {max(gaps) * 1000:.1f} ticks {len(gaps)}", flush=True)
-        app.quit(); return
-    action, ready = steps[index[0]]
-    if ready():
-        index[0] += 1
-        if index[0] < len(steps):
-            steps[index[0]][0]()
-    elif time.monotonic() > deadline[0]:
-        print("timeout at step", index[0], flush=True); app.quit(); return
-    QTimer.singleShot(20, drive)
-
-QTimer.singleShot(0, drive)
+drive(
+    app,
+    steps,
+    lambda: print(f"max-gap-ms {max(gaps) * 1000:.1f} ticks {len(gaps)}", flush=True),
+    poll_ms=20,
+    timeout_s=60,
+)
 app.exec()
 core.stop()
 """

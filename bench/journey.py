@@ -22,8 +22,9 @@ RUNS = 5
 SCRIPT = r"""
 import json, statistics, sys, time
 import requests
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
+from bench.driven import drive
 from bench.idcard import wire_s
 from drivers.idcard.demo import DEMO_CARDS
 from drivers.idcard.simulator import READ_PROCESSING_S
@@ -137,31 +138,15 @@ def floors():
     return card_ms, statistics.median(records)
 
 
-steps, index, deadline = plan(), [0], [time.monotonic() + 120]
+def report():
+    card_floor, records_floor = floors()
+    print("journey", json.dumps({
+        "card": statistics.median(card_ms), "card_floor": card_floor,
+        "records": statistics.median(records_ms), "records_floor": records_floor,
+    }), flush=True)
 
 
-def drive():
-    if index[0] == len(steps):
-        card_floor, records_floor = floors()
-        print("journey", json.dumps({
-            "card": statistics.median(card_ms), "card_floor": card_floor,
-            "records": statistics.median(records_ms), "records_floor": records_floor,
-        }), flush=True)
-        app.quit()
-        return
-    action, ready = steps[index[0]]
-    if ready():
-        index[0] += 1
-        if index[0] < len(steps):
-            steps[index[0]][0]()
-    elif time.monotonic() > deadline[0]:
-        print("timeout at step", index[0], flush=True)
-        app.quit()
-        return
-    QTimer.singleShot(5, drive)
-
-
-QTimer.singleShot(0, drive)
+drive(app, plan(), report, poll_ms=5, timeout_s=120)
 app.exec()
 core.stop()
 """

@@ -138,18 +138,23 @@ class Tour(QObject):
             Step("", w.swap_question.keep_button.click, lambda: not w.swap_question.isVisible()),
         ]
 
+    def _first_tile(self, kind: str) -> Callable[[], None]:
+        """A tap on the menu's first service of this kind."""
+        w = self._window
+
+        def tap() -> None:
+            next(
+                tile
+                for service in w.core.catalog.current.services
+                if service.kind == kind and (tile := w.menu.grid.tiles.get(service.id))
+            ).click()
+
+        return tap
+
     def _records_steps(self, look: str) -> list[Step]:
         """查询: the first records service, page 1 and page 2, then back to the menu."""
         w = self._window
         screen = w.records
-
-        def records_tile() -> None:
-            tile = next(
-                tile
-                for service in w.core.catalog.current.services
-                if service.kind == "records" and (tile := w.menu.grid.tiles.get(service.id))
-            )
-            tile.click()
 
         def showing(page: int) -> Callable[[], bool]:
             def ready() -> bool:
@@ -165,7 +170,7 @@ class Tour(QObject):
             return ready
 
         return [
-            Step(f"records-page1.{look}", records_tile, showing(1)),
+            Step(f"records-page1.{look}", self._first_tile("records"), showing(1)),
             Step(f"records-page2.{look}", screen.next_button.click, showing(2)),
             Step("", screen.back_button.click, lambda: w.stack.currentWidget() is w.menu),
         ]
@@ -200,19 +205,13 @@ class Tour(QObject):
         def paper(present: bool, *, tell_the_monitor: bool) -> Callable[[], None]:
             return lambda: demo.set_paper(present, tell_the_monitor=tell_the_monitor)
 
-        def certificate_tile() -> None:
-            tile = next(
-                tile
-                for service in w.core.catalog.current.services
-                if service.kind == "certificate" and (tile := w.menu.grid.tiles.get(service.id))
-            )
-            tile.click()
-
         def phase(wanted: Phase) -> Callable[[], bool]:
             return lambda: screen.phase is wanted
 
         return [
-            Step(f"certificate-confirm.{look}", certificate_tile, phase(Phase.CONFIRM)),
+            Step(
+                f"certificate-confirm.{look}", self._first_tile("certificate"), phase(Phase.CONFIRM)
+            ),
             # Printing passes in a blink here: show its page for the picture, then go back.
             Step(
                 f"certificate-printing.{look}",
@@ -220,7 +219,7 @@ class Tour(QObject):
                 phase(Phase.PRINTING),
             ),
             Step("", w.core.session.back_to_menu, lambda: w.stack.currentWidget() is w.menu),
-            Step("", certificate_tile, phase(Phase.CONFIRM)),
+            Step("", self._first_tile("certificate"), phase(Phase.CONFIRM)),
             # Out between two looks of the monitor: the job finds out, not the screen.
             Step("", paper(False, tell_the_monitor=False), lambda: True),
             Step(f"certificate-failed.{look}", screen.print_button.click, phase(Phase.FAILED)),

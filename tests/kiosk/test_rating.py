@@ -3,8 +3,6 @@ real outbox to the reference centre, which stores each once."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,16 +12,6 @@ from kiosk.services.events import EventSender
 from kiosk.services.rating import RATING_TAGS, Ratings, rating_event_id
 from kiosk.session import Resident, Session
 from tests.rigs.central import CentralServer
-
-
-def stored_ratings(centre: CentralServer, session_id: str) -> list[dict[str, object]]:
-    db = sqlite3.connect(centre.log_path.parent / "central.sqlite3")
-    try:
-        rows = db.execute("SELECT body FROM received_events WHERE kind = 'rating'").fetchall()
-    finally:
-        db.close()
-    bodies = [json.loads(body) for (body,) in rows]
-    return [body for body in bodies if body["session_id"] == session_id]
 
 
 @pytest.fixture
@@ -58,7 +46,7 @@ def test_each_service_used_is_rated_once_with_the_reasons_given(
         assert outbox.flush(10)
     finally:
         outbox.close()
-    stored = stored_ratings(central_server, session_id)
+    stored = central_server.ratings(session_id)
     assert sorted((r["service_id"], r["score"], tuple(r["tags"])) for r in stored) == [  # type: ignore[arg-type]
         ("si-cert", 2, ("slow", "machine_fault")),
         ("si-contrib", 2, ("slow", "machine_fault")),

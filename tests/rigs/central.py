@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -48,18 +49,27 @@ class CentralServer:
         self.clients.append(client)
         return client
 
-    def print_results(self, certificate_id: object) -> list[str]:
-        """The statuses of the print results received for a certificate, oldest first."""
+    def received(self, kind: str, subject: object = None) -> list[dict[str, Any]]:
+        """The bodies of the events of `kind` received (for `subject`, when given), oldest
+        first."""
         db = sqlite3.connect(self.log_path.parent / "central.sqlite3")
         try:
             rows = db.execute(
-                "SELECT body FROM received_events WHERE kind = 'print_result' AND subject = ?"
-                " ORDER BY received_at",
-                (certificate_id,),
+                "SELECT body FROM received_events WHERE kind = ?"
+                " AND (? IS NULL OR subject = ?) ORDER BY received_at",
+                (kind, subject, subject),
             ).fetchall()
         finally:
             db.close()
-        return [json.loads(body)["status"] for (body,) in rows]
+        return [json.loads(body) for (body,) in rows]
+
+    def print_results(self, certificate_id: object) -> list[str]:
+        """The statuses of the print results received for a certificate, oldest first."""
+        return [body["status"] for body in self.received("print_result", certificate_id)]
+
+    def ratings(self, session_id: str) -> list[dict[str, Any]]:
+        """The ratings received from one resident session."""
+        return [body for body in self.received("rating") if body["session_id"] == session_id]
 
     def set_faults(self, rules: dict[str, dict[str, float]]) -> None:
         response = requests.put(

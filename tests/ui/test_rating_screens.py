@@ -3,9 +3,6 @@ a good one does not, both take two taps, and a thank-you page ends the session."
 
 from __future__ import annotations
 
-import json
-import sqlite3
-
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -23,15 +20,6 @@ def print_and_reach_done(
     open_certificate_service(qtbot, window, title)
     tap(qtbot, window.certificate.print_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
-
-
-def ratings_at_the_centre(centre: CentralServer, session_id: str) -> list[dict[str, object]]:
-    db = sqlite3.connect(centre.log_path.parent / "central.sqlite3")
-    try:
-        rows = db.execute("SELECT body FROM received_events WHERE kind = 'rating'").fetchall()
-    finally:
-        db.close()
-    return [body for (text,) in rows if (body := json.loads(text))["session_id"] == session_id]
 
 
 def test_a_bad_score_asks_why_and_the_reasons_reach_the_centre(
@@ -54,7 +42,7 @@ def test_a_bad_score_asks_why_and_the_reasons_reach_the_centre(
     assert window.core.session.state is State.IDLE
     assert_no_trace_of_the_resident(window)
     assert window.core.outbox is not None and window.core.outbox.flush(10)
-    [rating] = ratings_at_the_centre(central_server, session_id)
+    [rating] = central_server.ratings(session_id)
     assert (rating["service_id"], rating["score"], rating["tags"]) == ("si-cert", 2, ["slow"])
     qtbot.mouseClick(window.thanks, Qt.MouseButton.LeftButton)  # a tap: straight on
     assert window.stack.currentWidget() is window.attract
@@ -74,7 +62,7 @@ def test_a_good_score_takes_as_many_taps_and_asks_nothing(
     tap(qtbot, window.rating.submit_button)
     assert window.stack.currentWidget() is window.thanks
     assert window.core.outbox is not None and window.core.outbox.flush(10)
-    [rating] = ratings_at_the_centre(central_server, session_id)
+    [rating] = central_server.ratings(session_id)
     assert (rating["score"], rating["tags"]) == (5, [])
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=6000)
 
