@@ -165,8 +165,6 @@ class KioskWindow(QWidget):
         self.swap_question.keep_requested.connect(self.core.identification.cancel_swap)
         self.swap_question.swap_requested.connect(self.core.identification.confirm_swap)
         if self.demo_panel is not None:
-            # The lambdas reach the panel through self: closing over a local variable here
-            # made the app segfault at interpreter exit in 4 runs of 10 (PySide6 6.12).
             shortcuts = {"F12": self._toggle_demo_panel, "0": self.demo_panel.lift_card}
             for number in range(1, len(self.demo_panel.card_buttons) + 1):
                 shortcuts[str(number)] = lambda n=number: self.demo_panel.place_card(n)
