@@ -1,16 +1,56 @@
-"""Drive the kiosk's window step by step inside a benchmark's own process (gui_stall,
-journey): a step is (action, ready); the next step's action runs once `ready()` holds.
-Runs on the Qt event loop, never blocking it: the stall benchmark measures that loop."""
+"""Benchmarks that drive the demo kiosk's window (gui_stall, journey) in a process of their
+own: `run_demo_script` starts it, `demo_window` builds the kiosk there, and `drive` runs the
+steps: a step is (action, ready); the next step's action runs once `ready()` holds. `drive`
+runs on the Qt event loop, never blocking it: the stall benchmark measures that loop."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 Step = tuple[Callable[[], object], Callable[[], bool]]
+
+
+def run_demo_script(script: str, *args: str, timeout_s: float) -> str:
+    """Run `script` in a new Python, offscreen, with a state directory of its own; its
+    standard output (standard error's tail is in the error when it fails to start)."""
+    with tempfile.TemporaryDirectory() as state_dir:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_STATE_DIR": state_dir}
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout_s,
+        )
+    return done.stdout + "\n" + done.stderr[-2000:]
+
+
+def demo_window() -> tuple[Any, Any, Any]:
+    """(app, core, window): the demo kiosk as the touchscreen builds it, 1920x1080, started."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import build_core
+    from kiosk.config import load
+    from ui.executor import QtExecutor
+    from ui.fonts import chinese_font_family
+    from ui.window import KioskWindow
+
+    app = QApplication([])
+    core = build_core(load(None), demo=True, executor=QtExecutor())
+    window = KioskWindow(core, chinese_font_family(), kiosk_mode=False)
+    window.resize(1920, 1080)
+    window.show()
+    core.start()
+    return app, core, window
 
 
 def drive(
@@ -23,6 +63,8 @@ def drive(
 ) -> None:
     """Start the steps (the first one's action has run when its `ready` is asked); call
     `finished()` and quit the app after the last, or print which step timed out and quit."""
+    from PySide6.QtCore import QTimer
+
     index = [0]
     deadline = time.monotonic() + timeout_s
 

@@ -4,16 +4,13 @@ A 2 ms timer on the GUI thread records the gaps between its ticks while the demo
 whole session as a finger would: elder mode and English on and off, a card read and
 identified by the reference central service, two records queries (pages 1 and 2), two
 certificates issued, rendered and printed (the demo's folder printer), a receipt, and a
-rating with a reason. Every device
-call and HTTP request must run on a worker: the longest gap is the figure.
+rating with a reason. Every device call and HTTP request must run on a worker: the longest
+gap is the figure.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
+from bench.driven import run_demo_script
 
 TITLE = "longest GUI stall"
 BUDGET_MS = 50.0
@@ -21,22 +18,11 @@ BUDGET_MS = 50.0
 SCRIPT = r"""
 import sys, time
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from bench.driven import drive
-from kiosk.app import build_core
-from kiosk.config import load
+from bench.driven import demo_window, drive
 from kiosk.services.records import Phase
 from kiosk.session import State
-from ui.executor import QtExecutor
-from ui.fonts import chinese_font_family
-from ui.window import KioskWindow
 
-app = QApplication([])
-core = build_core(load(None), demo=True, executor=QtExecutor())
-window = KioskWindow(core, chinese_font_family(), kiosk_mode=False)
-window.resize(1920, 1080)
-window.show()
-core.start()
+app, core, window = demo_window()
 gaps, last = [], [time.monotonic()]
 measuring = [False]
 
@@ -97,12 +83,8 @@ core.stop()
 
 
 def run() -> list[tuple[str, float, float, str]]:
-    with tempfile.TemporaryDirectory() as state_dir:
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_STATE_DIR": state_dir}
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=120
-        )
-    for line in done.stdout.splitlines():
+    output = run_demo_script(SCRIPT, timeout_s=120)
+    for line in output.splitlines():
         if line.startswith("max-gap-ms "):
             return [("longest GUI stall, vs its budget", float(line.split()[1]), BUDGET_MS, "ms")]
-    raise RuntimeError(f"the session did not complete: {done.stdout} {done.stderr[-2000:]}")
+    raise RuntimeError(f"the session did not complete: {output}")

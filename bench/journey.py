@@ -11,10 +11,9 @@ by default: half of it on average), which the floor does not.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
+import json
+
+from bench.driven import run_demo_script
 
 TITLE = "card → menu, tap → records table"
 RUNS = 5
@@ -23,30 +22,19 @@ SCRIPT = r"""
 import json, statistics, sys, time
 import requests
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication
-from bench.driven import drive
+from bench.driven import demo_window, drive
 from bench.idcard import wire_s
 from drivers.idcard.demo import DEMO_CARDS
 from drivers.idcard.simulator import READ_PROCESSING_S
 from drivers.idcard.text import encode_text_block
 from kiosk.api.signing import signed_headers
-from kiosk.app import build_core
-from kiosk.config import load
 from kiosk.services.identification import idcard_session_request
 from kiosk.services.records import Phase
 from kiosk.session import State
-from ui.executor import QtExecutor
-from ui.fonts import chinese_font_family
 from ui.theme import tokens_for
-from ui.window import KioskWindow
 
 RUNS = int(sys.argv[1])
-app = QApplication([])
-core = build_core(load(None), demo=True, executor=QtExecutor())
-window = KioskWindow(core, chinese_font_family(), kiosk_mode=False)
-window.resize(1920, 1080)
-window.show()
-core.start()
+app, core, window = demo_window()
 demo, session = core.demo_controls, core.session
 POLL_S = core.config.devices.card_poll_interval_s
 
@@ -153,22 +141,12 @@ core.stop()
 
 
 def run() -> list[tuple[str, float, float, str]]:
-    import json
-
-    with tempfile.TemporaryDirectory() as state_dir:
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_STATE_DIR": state_dir}
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT, str(RUNS)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=180,
-        )
-    for line in done.stdout.splitlines():
+    output = run_demo_script(SCRIPT, str(RUNS), timeout_s=180)
+    for line in output.splitlines():
         if line.startswith("journey "):
             figures = json.loads(line.split(" ", 1)[1])
             return [
                 ("card laid → menu painted", figures["card"], figures["card_floor"], "ms"),
                 ("tap records → table painted", figures["records"], figures["records_floor"], "ms"),
             ]
-    raise RuntimeError(f"the journey did not complete: {done.stdout} {done.stderr[-2000:]}")
+    raise RuntimeError(f"the journey did not complete: {output}")
