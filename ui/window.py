@@ -405,7 +405,8 @@ class KioskWindow(QWidget):
             self._restyle_timer.stop()
 
     def apply_preferences(self, preferences: Preferences) -> None:
-        """Swap the theme's tokens and the translation; every widget restyles and retranslates."""
+        """Swap the theme's tokens and the translation: every widget retranslates, and
+        restyles as `_apply_look` says (the page on screen at once, the rest soon)."""
         self._apply_look(preferences)
         self.attract.set_elder_mode(preferences.elder_mode)
         self.attract.announcements.set_items(self._announcements())

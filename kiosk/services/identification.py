@@ -76,8 +76,8 @@ class Identification:
         self._key = secrets.token_bytes(32)  # this process's key for the holder's hash
         self._opening: str | None = None  # the hash of the card whose session is opening
         self._holder: str | None = None  # the hash of the card that opened the session
-        self._swap: Callable[[], SessionRequest] | None = None
-        self._swap_holder: str | None = None
+        # Another card's session request and hash, while the resident is asked about it.
+        self._swap: tuple[Callable[[], SessionRequest], str] | None = None
         self.method: str | None = None  # how this session's resident was identified
         self._opening_method: str | None = None
         self._swap_listeners: list[Callable[[bool], None]] = []
@@ -88,15 +88,12 @@ class Identification:
         the session; `listener(False)`: the question is moot (answered, card lifted, wiped)."""
         self._swap_listeners.append(listener)
 
-    @property
-    def swap_pending(self) -> bool:
-        return self._swap is not None
-
     def confirm_swap(self) -> None:
         """End the current session (wiped as by 退出) and identify the new card."""
-        build, holder = self._swap, self._swap_holder
-        if build is None or holder is None:
+        swap = self._swap
+        if swap is None:
             return
+        build, holder = swap
         self._set_swap(None)
         self._session.exit()
         self._session.card_detected()
@@ -159,14 +156,13 @@ class Identification:
             log.info("the resident's own card was laid again: the session goes on")
             return
         log.info("another card was laid during a session: asking the resident")
-        self._swap_holder = holder
-        self._set_swap(build)
+        self._set_swap((build, holder))
 
-    def _set_swap(self, build: Callable[[], SessionRequest] | None) -> None:
-        pending, self._swap = self._swap is not None, build
-        if pending or build is not None:
+    def _set_swap(self, swap: tuple[Callable[[], SessionRequest], str] | None) -> None:
+        pending, self._swap = self._swap is not None, swap
+        if pending or swap is not None:
             for listener in self._swap_listeners:
-                listener(build is not None)
+                listener(swap is not None)
 
     def _open_session(self, build: Callable[[], SessionRequest], holder: str) -> None:
         from pydantic import ValidationError

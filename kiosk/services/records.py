@@ -53,7 +53,6 @@ log = logging.getLogger(__name__)
 Cell = str | int | float | None
 RIGHT_ALIGNED_KINDS: Final = frozenset({"money", "number"})
 NO_VALUE: Final = "—"
-NO_CENTRAL_MESSAGE: Final = "服务中心暂时无法访问，请稍后再试"
 _ISO_DAY_OR_MONTH: Final = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _MONTHS_EN: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
@@ -291,7 +290,8 @@ class RecordsQuery:
         central, token = self.central, self.token()
         if central is None or token is None:
             why = "no central service" if central is None else "no resident session"
-            self._fail(service_id, page, shown, NO_CENTRAL_MESSAGE, f"records not asked: {why}")
+            resident = CentralError.resident_message
+            self._fail(service_id, page, shown, resident, f"records not asked: {why}")
             return
         page_size = self._page_size
         self._executor.submit(

@@ -32,6 +32,10 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
+def _alignment(kind: str) -> Qt.AlignmentFlag:
+    return _RIGHT if right_aligned(kind) else _LEFT
+
+
 class RecordsScreen(Screen):
     back_requested = Signal()  # to the menu
     exit_requested = Signal()  # end the session
@@ -43,6 +47,7 @@ class RecordsScreen(Screen):
         self.view: RecordsView | None = None
         self._title = ""
         self._loading_shown = False
+        self._in_table: tuple[RecordsPage, str] | None = None  # what the table holds now
         self.heading = label("display")
         self.page_label = label("lead", wrap=False)
         self.page_label.setAlignment(_RIGHT)
@@ -131,6 +136,7 @@ class RecordsScreen(Screen):
         """Drop every trace of the resident's records (a session wipe hook)."""
         self._title = ""
         self.show_view(None)
+        self._in_table = None
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
@@ -199,17 +205,23 @@ class RecordsScreen(Screen):
     def _wanted(self) -> int:
         return self.view.wanted_page if self.view is not None else 1
 
+    def _show_summary(self, page: RecordsPage | None, language: str) -> None:
+        lines = page.summary if page is not None else ()
+        self.summary.setText("\n".join(line.text(language) for line in lines))
+        self.summary.setVisible(bool(lines))
+
     def _show_message(self, heading: str, detail: str, page: RecordsPage | None = None) -> None:
-        self.summary.setVisible(page is not None and bool(page.summary))
-        if page is not None:
-            self.summary.setText("\n".join(s.text(current_language()) for s in page.summary))
+        self._show_summary(page, current_language())
         self.message.setText(heading)
         self.message_detail.setText(detail)
         self.content.setCurrentWidget(self._message_page)
 
     def _show_table(self, page: RecordsPage, language: str) -> None:
-        self.summary.setText("\n".join(line.text(language) for line in page.summary))
-        self.summary.setVisible(bool(page.summary))
+        self._show_summary(page, language)
+        self.content.setCurrentWidget(self.table)
+        if self._in_table == (page, language):
+            return  # the page stays while the next one loads: nothing to build again
+        self._in_table = (page, language)
         table = self.table
         table.setUpdatesEnabled(False)
         # Every row alike, from the font the look gives the table: a page of the look's
@@ -222,12 +234,12 @@ class RecordsScreen(Screen):
         table.setRowCount(len(page.rows))
         for index, column in enumerate(page.columns):
             header = QTableWidgetItem(column.title.text(language))
-            header.setTextAlignment(_RIGHT if right_aligned(column.kind) else _LEFT)
+            header.setTextAlignment(_alignment(column.kind))
             table.setHorizontalHeaderItem(index, header)
         for row_index, row in enumerate(page.cells(language)):
             for column_index, (text, column) in enumerate(zip(row, page.columns, strict=True)):
                 item = QTableWidgetItem(text)
-                item.setTextAlignment(_RIGHT if right_aligned(column.kind) else _LEFT)
+                item.setTextAlignment(_alignment(column.kind))
                 table.setItem(row_index, column_index, item)
         # Widths from the content; the first text column takes what is left over, so the
         # amounts stay together at the right, as on a bank statement.
@@ -242,4 +254,3 @@ class RecordsScreen(Screen):
             )
             header.setSectionResizeMode(index, mode)
         table.setUpdatesEnabled(True)
-        self.content.setCurrentWidget(table)
