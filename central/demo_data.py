@@ -30,6 +30,9 @@ CARD_RESIDENTS = (
     ("李秀英", "女", dt.date(1946, 2, 3), "511321194602030029", "青龙村"),
     ("欧阳娜娜", "女", dt.date(2001, 10, 30), "511321200110300043", "石桥村"),
 )
+# A resident without a demo card, reached by 手机验证码 (the kiosk's demo panel names him).
+SMS_RESIDENT = ("王建国", "男", dt.date(1958, 4, 9), "511321195804090016", "石桥村")
+SMS_RESIDENT_PHONE = "13908170000"
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
@@ -232,9 +235,34 @@ SERVICES = (
 )
 
 
+def _sms_person() -> dict[str, object]:
+    name, gender, born, number, village = SMS_RESIDENT
+    return {
+        "id_number": number,
+        "name": name,
+        "gender": gender,
+        "birth_date": born,
+        "village": village,
+        "phone": SMS_RESIDENT_PHONE,
+    }
+
+
+def _add_sms_resident(session: Session) -> None:
+    """A demo database seeded before the SMS resident joined the demo gets him now."""
+    person = _sms_person()
+    if session.scalar(select(Resident.id).where(Resident.id_number == person["id_number"])):
+        return
+    born = SMS_RESIDENT[2]
+    resident_id = (session.scalar(select(func.max(Resident.id))) or 0) + 1
+    flags = ["elderly"] if _age(born) >= 60 else []
+    session.execute(insert(Resident), [person | {"id": resident_id, "flags": flags}])
+    session.execute(insert(LedgerEntry), _ledger(random.Random(SEED), resident_id, born, flags))
+
+
 def seed(session: Session) -> bool:
     """Add the demo data to an empty database; returns False when it is already there."""
     if session.scalar(select(func.count()).select_from(Resident)):
+        _add_sms_resident(session)
         return False
     rng = random.Random(SEED)
     people = [
@@ -249,6 +277,7 @@ def seed(session: Session) -> bool:
         for index, (name, gender, born, number, village) in enumerate(CARD_RESIDENTS)
     ]
     people += [_resident(rng, serial) for serial in range(RESIDENT_COUNT)]
+    people.append(_sms_person())  # last: the draws above stay what they were before him
     ledger: list[dict[str, object]] = []
     for resident_id, person in enumerate(people, start=1):
         born = person["birth_date"]

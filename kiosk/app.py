@@ -42,9 +42,11 @@ from kiosk.services.certificates import (
     PrintJournal,
 )
 from kiosk.services.identification import Identification
+from kiosk.services.preview import CertificatePreviewing
 from kiosk.services.rating import Ratings
 from kiosk.services.receipts import EscPosReceipts, FolderReceipts, ReceiptOutput, ReceiptPrinting
 from kiosk.services.records import RecordsQuery
+from kiosk.services.sms_sign_in import SmsSignIn
 from kiosk.session import Session, State
 
 if TYPE_CHECKING:  # loaded by Core.connect(), after the first frame
@@ -81,7 +83,9 @@ class Core:
     demo: bool
     session: Session
     identification: Identification
+    sms: SmsSignIn
     certificates: CertificatePrinting
+    preview: CertificatePreviewing
     records: RecordsQuery
     ratings: Ratings
     crash: CrashReporter
@@ -132,7 +136,10 @@ class Core:
 
         self.central = central
         self.identification.central = central
+        self.sms.central = central
+        self.sms.demo_codes = self.demo
         self.certificates.central = central
+        self.preview.central = central
         self.records.central = central
         self.outbox = Outbox(
             self.config.state_dir / OUTBOX_FILE,
@@ -366,7 +373,10 @@ def build_core(
     output = receipt_output(config, demo)
     receipts = ReceiptPrinting(output, executor, config.kiosk.site_name) if output else None
     identification = Identification(session, executor)
+    sms = SmsSignIn(session, identification, executor, clock)
     certificates.token = lambda: identification.token
+    preview = CertificatePreviewing(session, executor)
+    preview.token = lambda: identification.token
     records = RecordsQuery(session, executor)
     records.token = lambda: identification.token
     core = Core(
@@ -374,7 +384,9 @@ def build_core(
         demo=demo,
         session=session,
         identification=identification,
+        sms=sms,
         certificates=certificates,
+        preview=preview,
         records=records,
         ratings=Ratings(session, lambda: identification.session_id),
         crash=CrashReporter(session),
@@ -388,6 +400,7 @@ def build_core(
             simulator,
             printer if isinstance(printer, FolderPrinter) else None,
             printer_monitor.refresh if printer_monitor else lambda: None,
+            sms,
         )
         if simulator is not None
         else None,

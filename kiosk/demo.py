@@ -1,7 +1,8 @@
 """What demo mode lets a person do to its simulated devices, as a small interface of the core.
 
 Lay a demo ID card on the simulated SAM module or lift it, lay one the SAM cannot read, take
-the demo printer's paper out and put it back. The demo panel and the tour use this and never
+the demo printer's paper out and put it back, and read the SMS code the demo centre "sent"
+(there is no phone). The demo panel and the tour use this and never
 a driver or a simulator (DESIGN.md: ui/ imports nothing of drivers/); what they do reaches the
 session the way a real card does, through the serial driver and the card monitor.
 """
@@ -10,11 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drivers.idcard.demo import DEMO_CARDS
 from drivers.idcard.simulator import SamSimulator
 from drivers.printer.folder import FolderPrinter
 
+if TYPE_CHECKING:
+    from kiosk.services.sms_sign_in import SmsSignIn
+
+# Known to the demo centre but with no demo card: a resident who left the card at home.
+SMS_DEMO_RESIDENT = ("王建国", "511321195804090016")
 READ_TEXT_COMMAND = 0x30  # 读基本信息 (reference/idcard-sdt.md)
 SW3_READ_FAILED = 0x41  # 读卡操作失败: the card moved, or a weak field
 
@@ -27,8 +34,10 @@ class DemoControls:
         reader: SamSimulator,
         printer: FolderPrinter | None,
         on_paper_changed: Callable[[], None] = lambda: None,
+        sms: SmsSignIn | None = None,
     ) -> None:
         self._reader = reader
+        self._sms = sms
         self._printer = printer
         self._on_paper_changed = on_paper_changed
 
@@ -49,6 +58,19 @@ class DemoControls:
         """A card the SAM module fails to read (SW3 0x41)."""
         self._reader.fail_next(READ_TEXT_COMMAND, SW3_READ_FAILED)
         self._reader.place(DEMO_CARDS[0])
+
+    def on_sms_code(self, listener: Callable[[str, str], None]) -> None:
+        """`listener(code, masked phone)` when the demo centre sent a code; ("", "") when the
+        session that asked for it ended. Called on the thread that owns the session."""
+        if self._sms is not None:
+            self._sms.on_demo_code(listener)
+
+    @property
+    def sms_residents(self) -> tuple[tuple[str, str], ...]:
+        """(name, ID number) of the demo residents, for typing at 手机验证码: the card
+        holders, then one without a card."""
+        cards = tuple((card.name, card.id_number) for card in DEMO_CARDS)
+        return (*cards, SMS_DEMO_RESIDENT)
 
     @property
     def holding_a_card(self) -> bool:

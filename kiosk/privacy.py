@@ -18,3 +18,11 @@ LOG_MASK = "[ID]"
 def mask_for_log(text: str) -> str:
     """Replace every ID-number-shaped run in `text`; logs keep no digit of an ID number."""
     return ID_NUMBER_PATTERN.sub(LOG_MASK, text)
+
+
+def masked_id_number(id_number: str) -> str:
+    """The screen's form of an ID number: first 6 and last 4 characters, as the centre masks
+    it (511321********0030); a shorter text is masked whole."""
+    if len(id_number) < 15:
+        return "*" * len(id_number)
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]

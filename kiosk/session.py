@@ -1,6 +1,6 @@
 """The resident session: one state machine that every screen renders (DESIGN.md, "Layers").
 
-    idle → identifying → identified → in service → done (rating) → idle
+    idle → identifying (a card, or 手机验证码) → identified → in service → done (rating) → idle
 
 with `failed` (any state with a resident → error → idle), `exit` and `timeout` (any state but
 idle → idle) and `crash` (any state → idle). Every way back to idle runs the wipe hooks, so that
@@ -35,6 +35,7 @@ class State(StrEnum):
 
 class Event(StrEnum):
     CARD_DETECTED = "card_detected"
+    SIGN_IN = "sign_in"  # 手机验证码: the resident chose to type their ID number
     IDENTIFIED = "identified"
     SERVICE_CHOSEN = "service_chosen"
     SERVICE_COMPLETED = "service_completed"
@@ -51,6 +52,7 @@ _WITH_RESIDENT = (State.IDENTIFYING, State.IDENTIFIED, State.IN_SERVICE, State.D
 
 TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.IDLE, Event.CARD_DETECTED): State.IDENTIFYING,
+    (State.IDLE, Event.SIGN_IN): State.IDENTIFYING,
     (State.IDENTIFYING, Event.IDENTIFIED): State.IDENTIFIED,
     (State.IDENTIFIED, Event.SERVICE_CHOSEN): State.IN_SERVICE,
     (State.IN_SERVICE, Event.SERVICE_COMPLETED): State.DONE,
@@ -172,6 +174,11 @@ class Session:
 
     def card_detected(self) -> None:
         self._fire(Event.CARD_DETECTED)
+
+    def start_sign_in(self) -> None:
+        """手机验证码 on the attract screen: what the resident types is theirs from now on,
+        timed out and wiped like a card's session."""
+        self._fire(Event.SIGN_IN)
 
     def identified(self, resident: Resident) -> None:
         self._fire(Event.IDENTIFIED, resident=resident)

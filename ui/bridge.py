@@ -25,6 +25,8 @@ class CoreBridge(QObject):
     print_finished = Signal(object)  # PrintOutcome
     receipt_finished = Signal(str)  # resident message; empty when the slip printed
     records_changed = Signal(object)  # RecordsView | None
+    preview_changed = Signal(object)  # PreviewView | None
+    sms_changed = Signal(object)  # SmsView | None
     card_swap = Signal(bool)  # another card during a session: ask (True) or stop asking
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
@@ -44,7 +46,9 @@ class CoreBridge(QObject):
         core.certificates.on_progress(self.print_progress.emit)
         core.certificates.on_finished(self.print_finished.emit)
         core.records.on_change(self.records_changed.emit)
+        core.preview.on_change(self.preview_changed.emit)
         core.identification.on_card_swap(self.card_swap.emit)
+        core.sms.on_change(self.sms_changed.emit)
         if core.printer_monitor is not None:
             core.printer_monitor.on_status(self.device_status.emit)
         if core.receipts is not None:

@@ -1,10 +1,12 @@
 """The developer panel of demo mode: lay a demo ID card on the simulated SAM module, or lift
 it (the real serial driver reads it through a pseudo-terminal); take the demo printer's paper
-out and put it back (the done screen names the folder the printed PDFs go to). It acts only
-through the core's demo interface (kiosk/demo.py)."""
+out and put it back (the done screen names the folder the printed PDFs go to); show the demo
+residents' ID numbers for 手机验证码 and the code the demo centre "sent" (there is no phone).
+It acts only through the core's demo interface (kiosk/demo.py)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.demo import DemoControls
@@ -15,9 +17,12 @@ class DemoPanel(Translatable):
     """Buttons that act on the simulated devices, so a card reaches the session as a real one
     does."""
 
+    sms_code_changed = Signal(str, str)  # code, masked phone; queued from any thread
+
     def __init__(self, controls: DemoControls, parent: QWidget | None = None) -> None:
         super().__init__("devpanel", parent)
         self._controls = controls
+        self._sms: tuple[str, str] = ("", "")
         self.heading = label("", wrap=True)
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 12, 12, 12)
@@ -40,6 +45,17 @@ class DemoPanel(Translatable):
         if controls.has_printer:
             column.addSpacing(12)
             column.addWidget(self.paper_button)
+        column.addSpacing(12)
+        self.sms_ids = label("", wrap=True)
+        self.sms_code = label("", wrap=True)
+        column.addWidget(self.sms_ids)
+        column.addWidget(self.sms_code)
+        self.sms_code_changed.connect(self._show_sms_code)
+        controls.on_sms_code(self.sms_code_changed.emit)
+        self.retranslate()
+
+    def _show_sms_code(self, code: str, sent_to: str) -> None:
+        self._sms = (code, sent_to)
         self.retranslate()
 
     def place_card(self, number: int) -> None:
@@ -64,6 +80,17 @@ class DemoPanel(Translatable):
             place.setText(self.tr("放置身份证：%1").replace("%1", name))
         self.lift_button.setText(self.tr("移开身份证"))
         self.fail_button.setText(self.tr("放置无法读取的卡"))
+        name, number = self._controls.sms_residents[-1]
+        self.sms_ids.setText(
+            self.tr("手机验证码：演示居民 %1，身份证号码").replace("%1", name) + f"\n{number}"
+        )
+        code, sent_to = self._sms
+        sent = self.tr("演示中心发出的验证码：%1（发往 %2）")
+        self.sms_code.setText(
+            sent.replace("%1", code).replace("%2", sent_to)
+            if code
+            else self.tr("演示中心发出的验证码：尚未发送")
+        )
         if self._controls.has_printer:
             self.paper_button.setText(
                 self.tr("打印机取出纸张") if self._controls.paper_present else self.tr("打印机装纸")

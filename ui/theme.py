@@ -166,6 +166,17 @@ QPushButton:disabled, QPushButton[role="primary"]:disabled {{
     background: {t.background}; color: {t.disabled_text}; border: 2px dashed {t.border};
     font-weight: normal;
 }}
+QPushButton[role="key"] {{
+    min-width: {mm(t.touch_mm * 1.5)}; font-size: {pt(t.title_pt)}; font-weight: bold;
+    background: {t.surface}; color: {t.text};
+}}
+QPushButton[role="key"]:disabled {{ background: {t.background}; color: {t.disabled_text}; }}
+QLabel[role="entry"] {{
+    font-size: {pt(t.display_pt)}; font-weight: bold; color: {t.text}; background: {t.surface};
+    border: 2px solid {t.border}; border-radius: {mm(t.radius_mm)}; padding: {mm(3)} {mm(4)};
+}}
+QLabel[role="preview"] {{ color: {t.text_muted}; font-size: {pt(t.lead_pt)}; }}
+QLabel[role="warning"] {{ font-size: {pt(t.lead_pt)}; font-weight: bold; color: {t.unavailable}; }}
 QPushButton[role="rate"] {{ min-width: {touch}; padding: {mm(2)} {mm(2)}; }}
 QPushButton[role="tag"]:checked {{
     background: {t.primary}; color: {t.primary_text}; border: 2px solid {t.primary};

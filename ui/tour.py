@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.services.certificates import Stage
 from kiosk.services.records import Phase as RecordsPhase
+from kiosk.services.sms_sign_in import RESEND_AFTER_S as SMS_RESEND_AFTER_S
+from kiosk.services.sms_sign_in import SmsStep
 from kiosk.session import Preferences
 from ui.screens.certificate import Phase
+from ui.widgets import DELETE_KEY
 from ui.window import KioskWindow
 
 LANGUAGES = ("zh_CN", "en")
@@ -47,11 +50,20 @@ class Tour(QObject):
         super().__init__(window)
         self._window = window
         self._out_dir = out_dir
+        self._sms_code = ""  # the code the demo centre sent last (its demo route tells it)
+        self._sms_sent_at: dict[int, float] = {}  # demo card number → when its code was sent
         self._steps = self._plan()
         self._index = 0
         self._deadline = 0.0
         self._shots = 0
         self.succeeded = False
+        demo = window.core.demo_controls
+        if demo is not None:
+            demo.on_sms_code(self._remember_sms_code)
+
+    def _remember_sms_code(self, code: str, _sent_to: str) -> None:
+        if code:
+            self._sms_code = code
 
     def start(self) -> None:
         self._out_dir.mkdir(parents=True, exist_ok=True)
@@ -76,41 +88,46 @@ class Tour(QObject):
 
         # Demo mode starts the reference central service; its catalog fills the screens.
         steps = [Step("", lambda: None, lambda: bool(w.core.catalog.current.services))]
-        for mode, elder in (("normal", False), ("elder", True)):
-            for language in LANGUAGES:
-                look = f"{mode}.{LANGUAGE_TAGS[language]}"
-                steps += [
-                    Step(f"attract.{look}", prefs(elder, language), on(w.attract)),
-                    Step(f"service-preview.{look}", w.attract.preview_button.click, on(w.preview)),
-                    Step("", w.preview.back_button.click, on(w.attract)),
-                    Step(
-                        f"identifying.{look}",
-                        lambda: demo.place_card(2),
-                        on(w.identifying),
-                    ),
-                    Step(f"menu.{look}", lambda: None, on(w.menu)),
-                    Step(
-                        f"timeout-warning.{look}",
-                        lambda: w.show_timeout_warning(12),
-                        w.overlay.isVisible,
-                    ),
-                    Step(
-                        "", lambda: w.show_timeout_warning(None), lambda: not w.overlay.isVisible()
-                    ),
-                    *self._card_swap_steps(look),
-                    *self._records_steps(look),
-                    *self._certificate_steps(look),
-                    *self._rating_steps(look),
-                    Step("", demo.lift_card, lambda: not demo.holding_a_card),
-                    Step(
-                        "",
-                        prefs(elder, language),
-                        lambda elder=elder: session.preferences.elder_mode == elder,
-                    ),
-                    Step(f"error.{look}", demo.place_unreadable_card, on(w.error)),
-                    Step("", w.error.home_button.click, on(w.attract)),
-                    Step("", demo.lift_card, lambda: True),
-                ]
+        looks = [(mode, elder, language) for mode, elder in (("normal", False), ("elder", True))
+                 for language in LANGUAGES]  # fmt: skip
+        for turn, (mode, elder, language) in enumerate(looks):
+            look = f"{mode}.{LANGUAGE_TAGS[language]}"
+            steps += [
+                Step(f"attract.{look}", prefs(elder, language), on(w.attract)),
+                Step(f"service-preview.{look}", w.attract.preview_button.click, on(w.preview)),
+                Step("", w.preview.back_button.click, on(w.attract)),
+                Step(
+                    f"identifying.{look}",
+                    lambda: demo.place_card(2),
+                    on(w.identifying),
+                ),
+                Step(f"menu.{look}", lambda: None, on(w.menu)),
+                Step(
+                    f"timeout-warning.{look}",
+                    lambda: w.show_timeout_warning(12),
+                    w.overlay.isVisible,
+                ),
+                Step("", lambda: w.show_timeout_warning(None), lambda: not w.overlay.isVisible()),
+                *self._card_swap_steps(look),
+                *self._records_steps(look),
+                *self._certificate_steps(look),
+                *self._rating_steps(look),
+                Step("", demo.lift_card, lambda: not demo.holding_a_card),
+                Step(
+                    "",
+                    prefs(elder, language),
+                    lambda elder=elder: session.preferences.elder_mode == elder,
+                ),
+                Step(f"error.{look}", demo.place_unreadable_card, on(w.error)),
+                Step("", w.error.home_button.click, on(w.attract)),
+                Step("", demo.lift_card, lambda: True),
+                Step(
+                    "",
+                    prefs(elder, language),
+                    lambda elder=elder: session.preferences.elder_mode == elder,
+                ),
+                *self._sms_steps(look, turn),
+            ]
         steps += [
             Step("", prefs(False), on(w.attract)),
             Step(
@@ -175,6 +192,68 @@ class Tour(QObject):
             Step("", screen.back_button.click, lambda: w.stack.currentWidget() is w.menu),
         ]
 
+    def _sms_steps(self, look: str, turn: int) -> list[Step]:
+        """手机验证码: a mistyped ID number (the check character), the code keypad, a wrong
+        code, the right one (the menu), 退出. A demo resident per look: the centre sends a
+        resident at most one code a minute (a second turn would wait out the minute)."""
+        w = self._window
+        screen, demo = w.sign_in, w.core.demo_controls
+        assert demo is not None
+        residents = demo.sms_residents
+        card = turn % len(residents)
+        id_number = residents[card][1]
+        wrong_check = id_number[:17] + ("1" if id_number[17] != "1" else "2")
+        sms = w.core.sms
+
+        def type_keys(keypad_keys: dict[str, QPushButton], text: str) -> None:
+            for key in text:
+                keypad_keys[key].click()
+
+        def retype(text: str) -> Callable[[], None]:
+            def do() -> None:
+                for _ in range(len(screen.typed)):
+                    screen.id_keypad.keys[DELETE_KEY].click()
+                type_keys(screen.id_keypad.keys, text)
+
+            return do
+
+        def send() -> None:
+            self._sms_code = ""
+            self._sms_sent_at[card] = time.monotonic()
+            screen.send_button.click()
+
+        def wrong_code() -> None:
+            type_keys(screen.code_keypad.keys, "000000" if self._sms_code != "000000" else "111111")
+
+        def step(wanted: SmsStep) -> Callable[[], bool]:
+            return lambda: sms.view is not None and sms.view.step is wanted
+
+        last_sent = self._sms_sent_at
+        return [
+            Step(
+                "",
+                lambda: None,
+                lambda: time.monotonic() - last_sent.get(card, -1e9) > SMS_RESEND_AFTER_S + 1,
+            ),
+            Step("", w.attract.sign_in_button.click, lambda: w.stack.currentWidget() is screen),
+            Step(
+                f"sms-id-invalid.{look}", retype(wrong_check), lambda: bool(screen.message.text())
+            ),
+            Step("", retype(id_number), screen.send_button.isEnabled),
+            Step(f"sms-code.{look}", send, lambda: step(SmsStep.CODE)() and bool(self._sms_code)),
+            Step(
+                f"sms-code-wrong.{look}",
+                wrong_code,
+                lambda: step(SmsStep.CODE)() and bool(screen.message.text()),
+            ),
+            Step(
+                "",
+                lambda: type_keys(screen.code_keypad.keys, self._sms_code),
+                lambda: w.stack.currentWidget() is w.menu,
+            ),
+            Step("", w.menu.exit_button.click, lambda: w.stack.currentWidget() is w.attract),
+        ]
+
     def _rating_steps(self, look: str) -> list[Step]:
         """好差评 from the done screen: 不满意 with two reasons, then the thank-you page."""
         w = self._window
@@ -208,10 +287,11 @@ class Tour(QObject):
         def phase(wanted: Phase) -> Callable[[], bool]:
             return lambda: screen.phase is wanted
 
+        def previewed() -> bool:
+            return screen.phase is Phase.CONFIRM and screen.print_button.isEnabled()
+
         return [
-            Step(
-                f"certificate-confirm.{look}", self._first_tile("certificate"), phase(Phase.CONFIRM)
-            ),
+            Step(f"certificate-confirm.{look}", self._first_tile("certificate"), previewed),
             # Printing passes in a blink here: show its page for the picture, then go back.
             Step(
                 f"certificate-printing.{look}",
@@ -219,7 +299,7 @@ class Tour(QObject):
                 phase(Phase.PRINTING),
             ),
             Step("", w.core.session.back_to_menu, lambda: w.stack.currentWidget() is w.menu),
-            Step("", self._first_tile("certificate"), phase(Phase.CONFIRM)),
+            Step("", self._first_tile("certificate"), previewed),
             # Out between two looks of the monitor: the job finds out, not the screen.
             Step("", paper(False, tell_the_monitor=False), lambda: True),
             Step(f"certificate-failed.{look}", screen.print_button.click, phase(Phase.FAILED)),

@@ -35,12 +35,14 @@ from ui.screens.message import (
 from ui.screens.rating import RatingScreen, ThanksScreen
 from ui.screens.records import RecordsScreen
 from ui.screens.services import MenuScreen, PreviewScreen
+from ui.screens.sign_in import SignInScreen
 from ui.theme import stylesheet, tokens_for
 
 log = logging.getLogger(__name__)
 
 SESSION_TICK_MS = 1000
 WARM_UP_AFTER_MS = 500  # after the first frame, before a finger is likely to arrive
+PREVIEW_MARGINS_PX = 180  # the certificate screen's margins and its page-count line
 _ACTIVITY_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 
 
@@ -75,6 +77,7 @@ class KioskWindow(QWidget):
         self.attract = AttractScreen()
         self.preview = PreviewScreen()
         self.identifying = IdentifyingScreen()
+        self.sign_in = SignInScreen()
         self.menu = MenuScreen()
         self.in_service = InServiceScreen()
         self.certificate = CertificateScreen()
@@ -89,6 +92,7 @@ class KioskWindow(QWidget):
             self.attract,
             self.preview,
             self.identifying,
+            self.sign_in,
             self.menu,
             self.in_service,
             self.certificate,
@@ -140,13 +144,20 @@ class KioskWindow(QWidget):
         self.attract.language_toggled.connect(self._toggle_language)
         self.attract.preview_requested.connect(self._show_preview)
         self.preview.back_requested.connect(lambda: self.show_page(self.attract))
+        self.attract.sign_in_requested.connect(self.core.sms.start)
+        self.sign_in.id_number_entered.connect(self.core.sms.send_code)
+        self.sign_in.code_entered.connect(self.core.sms.submit_code)
+        self.sign_in.resend_requested.connect(self.core.sms.resend)
+        self.sign_in.change_number_requested.connect(self.core.sms.change_number)
+        self.sign_in.exit_requested.connect(session.exit)
         self.menu.service_chosen.connect(session.choose_service)
         self.menu.exit_requested.connect(session.exit)
         self.in_service.back_requested.connect(session.back_to_menu)
         self.in_service.exit_requested.connect(session.exit)
         self.certificate.print_requested.connect(self._print_certificate)
+        self.certificate.preview_retry_requested.connect(self.core.preview.retry)
         self.certificate.retry_requested.connect(self.core.certificates.retry)
-        self.certificate.back_requested.connect(session.back_to_menu)
+        self.certificate.back_requested.connect(self._leave_certificate)
         self.certificate.exit_requested.connect(session.exit)
         self.records.back_requested.connect(self._leave_records)
         self.records.exit_requested.connect(session.exit)
@@ -183,9 +194,12 @@ class KioskWindow(QWidget):
         self.bridge.print_finished.connect(self._on_print_finished)
         self.bridge.receipt_finished.connect(self._on_receipt_finished)
         self.bridge.records_changed.connect(self.records.show_view)
+        self.bridge.preview_changed.connect(self.certificate.show_preview)
         self.bridge.card_swap.connect(self._ask_about_card_swap)
+        self.bridge.sms_changed.connect(self.sign_in.show_view)
         for wipe in (
             self.menu.wipe,
+            self.sign_in.wipe,
             self.error.wipe,
             self.certificate.wipe,
             self.records.wipe,
@@ -215,6 +229,8 @@ class KioskWindow(QWidget):
             self.show_page(self.attract)
             if event is Event.TIMEOUT:
                 self.attract.show_timed_out()
+        elif new is State.IDENTIFYING and event is Event.SIGN_IN:
+            self.show_page(self.sign_in)
         elif new is State.IDENTIFYING:
             self.show_page(self.identifying)
         elif new is State.IDENTIFIED and session.resident is not None:
@@ -247,6 +263,7 @@ class KioskWindow(QWidget):
                 title, service.text(service.description, language), self.core.printer_problem()
             )
             self.show_page(self.certificate)
+            self.core.preview.open(service_id, self._preview_height())
         elif service is not None and service.kind == "records":
             self.records.show_service(title)
             self.show_page(self.records)
@@ -284,6 +301,15 @@ class KioskWindow(QWidget):
             self.apply_preferences(self.core.session.preferences)
             self.show_page(self.attract)
 
+    def _preview_height(self) -> int:
+        """Page 1 as tall as the certificate screen allows: its height less the margins
+        and the line under the image that says how many pages there are."""
+        return max(self.stack.height() - PREVIEW_MARGINS_PX, 200)
+
+    def _leave_certificate(self) -> None:
+        self.core.preview.close()
+        self.core.session.back_to_menu()
+
     def _leave_records(self) -> None:
         self.core.records.close()
         self.core.session.back_to_menu()
@@ -293,11 +319,13 @@ class KioskWindow(QWidget):
         (for as long as the job may take: devices.print_timeout_s and a margin)."""
         if self.stack.currentWidget() is self.certificate and self.core.certificates.busy:
             self.core.session.touch()
+        self.core.sms.tick()
         self.core.session.tick()
 
     def _print_certificate(self) -> None:
         service_id = self.core.session.service_id
         if service_id is not None and self.core.session.state is State.IN_SERVICE:
+            self.core.preview.close()  # seen: the printout follows
             self.core.certificates.print_certificate(service_id)
 
     def _on_print_progress(self, stage: Stage) -> None:

@@ -35,6 +35,14 @@
         <translation>Please ask the staff of the village service point, or come back later.</translation>
     </message>
     <message>
+        <source>没带身份证？</source>
+        <translation>No ID card with you?</translation>
+    </message>
+    <message>
+        <source>用手机验证码办理</source>
+        <translation>Sign in with a text message code</translation>
+    </message>
+    <message>
         <source>办理业务全程免费，个人信息在退出后立即清除</source>
         <translation>All services are free. Your personal data is erased as soon as you leave.</translation>
     </message>
@@ -91,12 +99,12 @@ To go on, place your ID card again.</translation>
         <translation>Exit</translation>
     </message>
     <message>
-        <source>证明打印在 A4 纸上，带二维码和验证码，可扫码核验真伪</source>
-        <translation>Printed on A4 paper with a QR code and a verification code, so anyone can check that it is genuine</translation>
+        <source>左侧是第 1 页的预览（共 %1 页）。请核对姓名和内容，无误后点击“确认打印”</source>
+        <translation>On the left: page 1 of %1, as it will print. Check your name and the content, then tap “Print”</translation>
     </message>
     <message>
-        <source>打印证明</source>
-        <translation>Print certificate</translation>
+        <source>证明打印在 A4 纸上，带二维码和验证码，可扫码核验真伪</source>
+        <translation>Printed on A4 paper with a QR code and a verification code, so anyone can check that it is genuine</translation>
     </message>
     <message>
         <source>正在开具证明</source>
@@ -113,6 +121,22 @@ To go on, place your ID card again.</translation>
     <message>
         <source>打印完成后，请从下方出纸口取走证明</source>
         <translation>When printing is done, take the certificate from the paper slot below</translation>
+    </message>
+    <message>
+        <source>预览没有生成：</source>
+        <translation>The preview could not be made: </translation>
+    </message>
+    <message>
+        <source>正在生成预览…</source>
+        <translation>Preparing the preview…</translation>
+    </message>
+    <message>
+        <source>重新生成预览</source>
+        <translation>Try the preview again</translation>
+    </message>
+    <message>
+        <source>确认打印</source>
+        <translation>Print</translation>
     </message>
     <message>
         <source>证明没有打印出来</source>
@@ -175,6 +199,18 @@ To go on, place your ID card again.</translation>
     <message>
         <source>放置无法读取的卡</source>
         <translation>Unreadable card</translation>
+    </message>
+    <message>
+        <source>手机验证码：演示居民 %1，身份证号码</source>
+        <translation>Text message code: demo resident %1, ID number</translation>
+    </message>
+    <message>
+        <source>演示中心发出的验证码：%1（发往 %2）</source>
+        <translation>Code sent by the demo centre: %1 (to %2)</translation>
+    </message>
+    <message>
+        <source>演示中心发出的验证码：尚未发送</source>
+        <translation>Code sent by the demo centre: none yet</translation>
     </message>
     <message>
         <source>打印机装纸</source>
@@ -552,6 +588,26 @@ To go on, place your ID card again.</translation>
         <translation>This service needs your ID card on the reader</translation>
     </message>
     <message>
+        <source>身份证号码由数字组成，只有最后一位可以是 X</source>
+        <translation>An ID number has digits only; just the last one may be X</translation>
+    </message>
+    <message>
+        <source>第 7–14 位是出生日期，这几位不正确，请核对</source>
+        <translation>Digits 7–14 are the date of birth and are not right; please check them</translation>
+    </message>
+    <message>
+        <source>身份证号码最后一位校验不符，请核对后重新输入</source>
+        <translation>The last character does not match the rest of the number; please check and type it again</translation>
+    </message>
+    <message>
+        <source>请输入完整的 18 位身份证号码</source>
+        <translation>Please enter all 18 characters of the ID number</translation>
+    </message>
+    <message>
+        <source>请输入 6 位验证码</source>
+        <translation>Please enter the 6-digit code</translation>
+    </message>
+    <message>
         <source>无法识别该证件，请放置居民身份证</source>
         <translation>This card is not recognised. Please place a resident ID card.</translation>
     </message>
@@ -666,6 +722,61 @@ To go on, place your ID card again.</translation>
     <message>
         <source>证明暂时无法打印，请联系工作人员</source>
         <translation>The certificate cannot be printed at the moment; please ask the staff</translation>
+    </message>
+</context>
+<context>
+    <name>SignInScreen</name>
+    <message>
+        <source>手机验证码办理</source>
+        <translation>Sign in with a text message code</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>第 1 步（共 2 步）：请输入您的身份证号码</source>
+        <translation>Step 1 of 2: enter your ID number</translation>
+    </message>
+    <message>
+        <source>正在发送验证码…</source>
+        <translation>Sending the code…</translation>
+    </message>
+    <message>
+        <source>验证码将发送到您在政务服务中心登记的手机上。已输入 %1 / 18 位</source>
+        <translation>The code goes to the mobile phone registered with the government service centre. %1 of 18 entered</translation>
+    </message>
+    <message>
+        <source>获取验证码</source>
+        <translation>Send me a code</translation>
+    </message>
+    <message>
+        <source>第 2 步（共 2 步）：请输入短信验证码</source>
+        <translation>Step 2 of 2: enter the code from the text message</translation>
+    </message>
+    <message>
+        <source>正在验证…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>验证码已发送至 %1（身份证号码 %2），5 分钟内有效</source>
+        <translation>Code sent to %1 (ID number %2); it is valid for 5 minutes</translation>
+    </message>
+    <message>
+        <source>修改身份证号码</source>
+        <translation>Change ID number</translation>
+    </message>
+    <message>
+        <source>重新获取（%1 秒）</source>
+        <translation>New code (%1 s)</translation>
+    </message>
+    <message>
+        <source>重新获取验证码</source>
+        <translation>Send a new code</translation>
+    </message>
+    <message>
+        <source>确认</source>
+        <translation>Confirm</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@ from central.errors import ApiRefusal
 from central.faults import FaultRules
 from central.revocation import RevocationReason, public_reason, revoke
 from central.security import Admin, Kiosk
+from kiosk.api.models import DemoSmsCode
 
 router = APIRouter(tags=["admin"])  # fault injection: only where it is switched on
 operations_router = APIRouter(tags=["admin"])  # on every centre that has an admin token
@@ -60,12 +61,12 @@ def put_faults(request: Request, body: FaultRules) -> FaultRules:
     return body
 
 
-@demo_router.get("/v1/demo/sms-codes/{id_number}")
-def demo_sms_code(request: Request, kiosk: Kiosk, id_number: str) -> dict[str, str]:
+@demo_router.get("/v1/demo/sms-codes/{id_number}", response_model=DemoSmsCode)
+def demo_sms_code(request: Request, kiosk: Kiosk, id_number: str) -> DemoSmsCode:
     """Demo mode only: the last code sent, so the demo can show it without a phone."""
     code = request.app.state.demo_sms_codes.get(id_number.upper())
     if code is None:
         raise ApiRefusal(
             404, "sms_code_not_found", "没有待用的验证码", "No code is waiting to be used"
         )
-    return {"code": code}
+    return DemoSmsCode(code=code)

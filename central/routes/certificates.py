@@ -16,7 +16,14 @@ from central.models import Certificate, ReceivedEvent, Reprint, Resident, Servic
 from central.records import certificate_document
 from central.revocation import certificate_state
 from central.security import Caller, ResidentCaller
-from kiosk.api.models import CertificateAnswer, CertificateRequest, Document, Verification
+from kiosk.api.models import (
+    CertificateAnswer,
+    CertificatePreview,
+    CertificatePreviewRequest,
+    CertificateRequest,
+    Document,
+    Verification,
+)
 
 router = APIRouter(tags=["certificates"], responses=REFUSALS)
 
@@ -119,6 +126,43 @@ def _reprintable(
     return None
 
 
+def _certificate_service(session: Session, service_id: str) -> Service:
+    service = session.get(Service, service_id)
+    if service is None or service.kind != "certificate":
+        raise ApiRefusal(404, "service_not_found", "该服务不存在", "No such service")
+    if not service.enabled:
+        raise ApiRefusal(
+            409, "service_disabled", "该服务暂停办理", "This service is paused for now"
+        )
+    return service
+
+
+@router.post("/certificates/preview", response_model=CertificatePreview)
+def preview_certificate(
+    request: Request, caller: Caller, body: CertificatePreviewRequest
+) -> CertificatePreview:
+    """What `POST /certificates` would issue now, without issuing or storing anything: the
+    kiosk shows it before 确认打印, and only that issues. When the resident has a certificate
+    of this service whose printout failed, the issue would hand that one out again, so the
+    preview shows its document."""
+    base = request.app.state.settings.public_url.rstrip("/")
+    with request.app.state.db.session() as session:
+        _certificate_service(session, body.service_id)
+        now = dt.datetime.now(dt.UTC)
+        again = _reprintable(session, caller, body.service_id, now)
+        if again is not None:
+            document = Document.model_validate(again.document)
+            valid_until = again.valid_until
+        else:
+            resident = session.get(Resident, caller.resident_id)
+            assert resident is not None
+            document = certificate_document(session, body.service_id, resident, local_today(now))
+            valid_until = local_today(now) + VALIDITY
+    return CertificatePreview(
+        document=document, valid_until=valid_until, verify_base_url=f"{base}/verify/"
+    )
+
+
 @router.post("/certificates", response_model=CertificateAnswer)
 def issue_certificate(
     request: Request, caller: Caller, body: CertificateRequest
@@ -134,13 +178,7 @@ def issue_certificate(
             existing = _existing(session, caller, body)
             if existing is not None:
                 return _answer(request, existing[0], reprint=existing[1])
-            service = session.get(Service, body.service_id)
-            if service is None or service.kind != "certificate":
-                raise ApiRefusal(404, "service_not_found", "该服务不存在", "No such service")
-            if not service.enabled:
-                raise ApiRefusal(
-                    409, "service_disabled", "该服务暂停办理", "This service is paused for now"
-                )
+            service = _certificate_service(session, body.service_id)
             now = dt.datetime.now(dt.UTC)
             again = _reprintable(session, caller, body.service_id, now)
             if again is not None:

@@ -130,7 +130,9 @@ def _check_sms(session: Session, resident: Resident, code: str) -> None:
         .where(SmsCode.resident_id == resident.id, SmsCode.used.is_(False))
         .order_by(SmsCode.id.desc())
     )
-    if sms is None or sms.expires_at <= _now() or sms.attempts >= SMS_MAX_ATTEMPTS:
+    if sms is not None and sms.attempts >= SMS_MAX_ATTEMPTS:
+        raise _too_many_attempts()
+    if sms is None or sms.expires_at <= _now():
         raise ApiRefusal(
             403,
             "sms_code_expired",
@@ -145,6 +147,15 @@ def _check_sms(session: Session, resident: Resident, code: str) -> None:
             "The code is wrong; please enter it again",
         )
     sms.used = True
+
+
+def _too_many_attempts() -> ApiRefusal:
+    return ApiRefusal(
+        403,
+        "sms_code_attempts",
+        "验证码输入错误次数过多，请重新获取验证码",
+        "Too many wrong codes; please ask for a new one",
+    )
 
 
 def _age(born: dt.date, today: dt.date) -> int:
@@ -192,13 +203,14 @@ def open_session(request: Request, kiosk: Kiosk, body: SessionRequest) -> Sessio
                 ),
             )
     except ApiRefusal as problem:
-        if problem.answer.code == "sms_code_wrong":
-            _count_attempt(db, body)
+        if problem.answer.code == "sms_code_wrong" and _count_attempt(db, body):
+            raise _too_many_attempts() from problem
         raise
 
 
-def _count_attempt(db: Database, body: SessionRequest) -> None:
-    """A wrong code counts: record the attempt outside the refused transaction."""
+def _count_attempt(db: Database, body: SessionRequest) -> bool:
+    """A wrong code counts: record the attempt outside the refused transaction. True when
+    that was the last attempt the code allows."""
     assert isinstance(body, SessionBySms)
     with db.session() as session:
         resident = _resident_by_number(session, body.id_number)
@@ -207,8 +219,10 @@ def _count_attempt(db: Database, body: SessionRequest) -> None:
             .where(SmsCode.resident_id == resident.id, SmsCode.used.is_(False))
             .order_by(SmsCode.id.desc())
         )
-        if sms is not None:
-            sms.attempts += 1
+        if sms is None:
+            return False
+        sms.attempts += 1
+        return sms.attempts >= SMS_MAX_ATTEMPTS
 
 
 @router.delete("/sessions/{token}", status_code=204)

@@ -34,7 +34,10 @@ from kiosk.api.models import (
     Accepted,
     Catalog,
     CertificateAnswer,
+    CertificatePreview,
+    CertificatePreviewRequest,
     CertificateRequest,
+    DemoSmsCode,
     ErrorAnswer,
     Heartbeat,
     HeartbeatAnswer,
@@ -107,6 +110,12 @@ class CentralClient:
         body = SmsCodeRequest(id_number=id_number)
         return self._call("POST", "/sms-codes", body, SmsCodeAnswer, idempotent=False)
 
+    def demo_sms_code(self, id_number: str) -> str:
+        """Demo mode only (`kiosk-central serve --demo`): the code just sent to this resident,
+        so the demo panel can show it without a phone."""
+        path, shown = f"/demo/sms-codes/{id_number}", "/demo/sms-codes/{id_number}"
+        return self._call("GET", path, None, DemoSmsCode, idempotent=True, shown=shown).code
+
     def open_session(
         self, request: SessionByIdCard | SessionBySms | SessionBySsCard
     ) -> SessionAnswer:
@@ -131,6 +140,13 @@ class CentralClient:
         # The idempotency key makes a repeat return the same certificate: safe to retry.
         return self._call(
             "POST", "/certificates", body, CertificateAnswer, token=token, idempotent=True
+        )
+
+    def preview_certificate(self, token: str, service_id: str) -> CertificatePreview:
+        """What the certificate would say; issues nothing, so repeating it is harmless."""
+        body = CertificatePreviewRequest(service_id=service_id)
+        return self._call(
+            "POST", "/certificates/preview", body, CertificatePreview, token=token, idempotent=True
         )
 
     def send_print_result(self, certificate_id: str, result: PrintResult) -> Accepted:

@@ -96,6 +96,12 @@ class SmsCodeAnswer(Answer):
     expires_in_s: int
 
 
+class DemoSmsCode(Answer):
+    """Demo mode only: the code the demo centre sent (no phone to read it from)."""
+
+    code: Annotated[str, Field(pattern=r"^\d{6}$")]
+
+
 class IdCardFields(Request):
     name: Annotated[str, Field(min_length=1, max_length=60)]
     gender: str
@@ -221,6 +227,20 @@ class Verification(Answer):
         description="short hash of the document; printed on the page and shown when "
         "verifying, so an altered printout is caught",
     )
+
+
+class CertificatePreviewRequest(Request):
+    service_id: str
+
+
+class CertificatePreview(Answer):
+    """What a certificate of a service would say for this resident, issued now: shown
+    before 确认打印. Nothing is issued or stored; serial and verification code come with
+    the certificate itself (`POST /certificates`)."""
+
+    document: Document
+    valid_until: dt.date = Field(description="how long the certificate would verify")
+    verify_base_url: str = Field(description="where it would verify: {base}/verify/{code}")
 
 
 class CertificateAnswer(Answer):

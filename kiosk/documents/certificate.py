@@ -11,6 +11,7 @@ GB/T 38540 electronic signature.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from typing import Any
@@ -34,7 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from kiosk.api.models import CertificateAnswer, Document
+from kiosk.api.models import CertificateAnswer, CertificatePreview, Document, Verification
 from kiosk.documents.fonts import register_cjk_font
 
 SEAL_RED = colors.Color(0.80, 0.06, 0.10)
@@ -42,6 +43,8 @@ MARGIN = 22 * mm
 SEAL_RADIUS = 21 * mm
 QR_SIZE = 28 * mm
 CELL_PADDING = 6  # points, reportlab's default
+PREVIEW_WATERMARK = "预览"
+PREVIEW_PLACEHOLDER = "（打印时生成）"
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
@@ -157,8 +160,30 @@ class QrCode(Flowable):
         self.canv.drawPath(path, stroke=0, fill=1)
 
 
-def _numbered_canvas(serial: str, footer: str, font: str) -> type[Canvas]:
-    """A canvas that knows the page count when it draws each page's header and footer."""
+class QrPlaceholder(Flowable):
+    """Where the QR code will be, on a preview: a dashed square saying so."""
+
+    def __init__(self, font: str, size: float = QR_SIZE) -> None:
+        super().__init__()
+        self.font = font
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(colors.Color(0.5, 0.5, 0.5))
+        c.setDash(3, 3)
+        c.rect(2 * mm, 2 * mm, self.width - 4 * mm, self.height - 4 * mm)
+        c.setFillColor(colors.Color(0.4, 0.4, 0.4))
+        c.setFont(self.font, 9)
+        c.drawCentredString(self.width / 2, self.height / 2 + 1 * mm, "二维码")
+        c.drawCentredString(self.width / 2, self.height / 2 - 4 * mm, PREVIEW_PLACEHOLDER)
+        c.restoreState()
+
+
+def _numbered_canvas(serial: str, footer: str, font: str, watermark: str = "") -> type[Canvas]:
+    """A canvas that knows the page count when it draws each page's header and footer (and
+    a preview's watermark)."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -187,6 +212,14 @@ def _numbered_canvas(serial: str, footer: str, font: str) -> type[Canvas]:
             self.drawCentredString(width / 2, 12 * mm, f"第 {number} 页 共 {total} 页")
             self.setFillColor(colors.Color(0.35, 0.35, 0.35))
             self.drawCentredString(width / 2, 17 * mm, footer)
+            if watermark:
+                self.saveState()
+                self.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.18))
+                self.setFont(font, 120)
+                self.translate(width / 2, height / 2)
+                self.rotate(35)
+                self.drawCentredString(0, -40, watermark)
+                self.restoreState()
 
     return NumberedCanvas
 
@@ -227,7 +260,7 @@ def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], header: boo
     return table
 
 
-def _story(answer: CertificateAnswer, font: str) -> list[Flowable]:
+def _story(answer: CertificateAnswer, font: str, preview: bool) -> list[Flowable]:
     document: Document = answer.document
     styles = _styles(font)
     story: list[Flowable] = [_p(document.title, styles["title"])]
@@ -267,7 +300,7 @@ def _story(answer: CertificateAnswer, font: str) -> list[Flowable]:
     check = Table(
         [
             [
-                QrCode(verify.url),
+                QrPlaceholder(font) if preview else QrCode(verify.url),
                 [
                     _p(f"验证码：{verify.code}", styles["plain"]),
                     _p(f"内容校验码：{verify.content_hash}", styles["note"]),
@@ -291,11 +324,15 @@ def _story(answer: CertificateAnswer, font: str) -> list[Flowable]:
     return story
 
 
-def render_certificate(answer: CertificateAnswer) -> bytes:
-    """The certificate as PDF bytes, fonts embedded as subsets."""
+def render_certificate(answer: CertificateAnswer, *, preview: bool = False) -> bytes:
+    """The certificate as PDF bytes, fonts embedded as subsets. `preview`: the resident's
+    look before 确认打印 (see `preview_answer`), marked 预览 on every page, no QR code."""
     font = register_cjk_font()
     host = answer.verify.url.split("/verify/")[0]
-    footer = f"此证明可通过扫描二维码或登录 {host} 输入验证码 {answer.verify.code} 核验"
+    if preview:
+        footer = "预览：确认打印后开具，编号、验证码和二维码在开具时生成"
+    else:
+        footer = f"此证明可通过扫描二维码或登录 {host} 输入验证码 {answer.verify.code} 核验"
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
         buffer,
@@ -308,7 +345,24 @@ def render_certificate(answer: CertificateAnswer) -> bytes:
         author=answer.document.issuer,
         initialFontName=font,
     )
-    template.build(
-        _story(answer, font), canvasmaker=_numbered_canvas(answer.serial_no, footer, font)
-    )
+    canvas = _numbered_canvas(answer.serial_no, footer, font, PREVIEW_WATERMARK if preview else "")
+    template.build(_story(answer, font, preview), canvasmaker=canvas)
     return buffer.getvalue()
+
+
+def preview_answer(preview: CertificatePreview) -> CertificateAnswer:
+    """The certificate as it would be issued, with placeholders where the issue fills in
+    serial, verification code and content hash, for `render_certificate(…, preview=True)`."""
+    return CertificateAnswer(
+        certificate_id="preview",
+        serial_no=PREVIEW_PLACEHOLDER,
+        issued_at=dt.datetime.now(dt.UTC),
+        verify=Verification(
+            url=preview.verify_base_url,
+            code=PREVIEW_PLACEHOLDER,
+            valid_until=preview.valid_until,
+            content_hash=PREVIEW_PLACEHOLDER,
+        ),
+        document=preview.document,
+        reprint=False,
+    )

@@ -29,9 +29,9 @@ from kiosk.session import Failure, Resident, Session, State
 
 if TYPE_CHECKING:  # pydantic and requests load when the core connects, after the first frame
     from kiosk.api.client import CentralClient
-    from kiosk.api.models import SessionByIdCard, SessionBySsCard
+    from kiosk.api.models import SessionByIdCard, SessionBySms, SessionBySsCard
 
-    SessionRequest = SessionByIdCard | SessionBySsCard
+    SessionRequest = SessionByIdCard | SessionBySms | SessionBySsCard
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,19 @@ class Identification:
             case _:
                 log.info("%s in state %s: ignored", type(event).__name__, state)
 
+    def sign_in_by_sms(
+        self, id_number: str, code: str, refused: Callable[[CentralError], None]
+    ) -> None:
+        """手机验证码: open the session for this ID number and code. A refusal or a failure
+        goes to `refused` (the resident stays at the code keypad), not to the error page."""
+        from kiosk.api.models import SessionBySms
+
+        self._open_session(
+            lambda: SessionBySms(method="sms", id_number=id_number, code=code),
+            self._hash(id_number),
+            refused,
+        )
+
     def refusal_for(self, identification: str) -> str:
         """Why this session may not use a service that asks for `identification` (a resident
         message key), or "" when it may."""
@@ -164,7 +177,12 @@ class Identification:
             for listener in self._swap_listeners:
                 listener(swap is not None)
 
-    def _open_session(self, build: Callable[[], SessionRequest], holder: str) -> None:
+    def _open_session(
+        self,
+        build: Callable[[], SessionRequest],
+        holder: str,
+        refused: Callable[[CentralError], None] | None = None,
+    ) -> None:
         from pydantic import ValidationError
 
         central = self.central
@@ -187,7 +205,8 @@ class Identification:
         self._opening = holder
         self._opening_method = request.method
         self._executor.submit(
-            lambda: central.open_session(request), lambda outcome: self._opened(generation, outcome)
+            lambda: central.open_session(request),
+            lambda outcome: self._opened(generation, outcome, refused),
         )
 
     @staticmethod
@@ -201,7 +220,12 @@ class Identification:
             name=card.name,
         )
 
-    def _opened(self, generation: int, outcome: Outcome[Any]) -> None:
+    def _opened(
+        self,
+        generation: int,
+        outcome: Outcome[Any],
+        refused: Callable[[CentralError], None] | None,
+    ) -> None:
         from kiosk.api.models import SessionAnswer
 
         answer = outcome.value
@@ -215,6 +239,9 @@ class Identification:
             if not isinstance(outcome.error, CentralError):
                 raise outcome.error  # a bug: let the crash handler report it
             log.warning("identification failed: %s", outcome.error.technician_message)
+            if refused is not None:
+                refused(outcome.error)
+                return
             self._session.fail(
                 Failure(resident_message(outcome.error), outcome.error.technician_message)
             )

@@ -16,6 +16,7 @@ from central.db import Database, migrate
 from central.models import LedgerEntry, Resident, Service
 from drivers.idcard.demo import DEMO_CARDS
 from drivers.idcard.id_number import is_valid
+from kiosk.demo import SMS_DEMO_RESIDENT
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -184,3 +185,12 @@ def test_a_generated_resident_has_the_age_drawn_whatever_the_birthday(
     assert age_on(born, demo_data.TODAY) == age_month_day[0]
     assert (born.month, born.day) == age_month_day[1:]
     assert is_valid(str(person["id_number"]))
+
+
+def test_the_sms_residents_number_is_the_one_the_kiosks_demo_panel_names(
+    residents: list[Resident],
+) -> None:
+    name, _gender, _born, number, _village = demo_data.SMS_RESIDENT
+    assert (name, number) == SMS_DEMO_RESIDENT
+    resident = next(r for r in residents if r.id_number == number)
+    assert resident.name == name and resident.phone == demo_data.SMS_RESIDENT_PHONE

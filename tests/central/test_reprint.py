@@ -281,3 +281,50 @@ def test_a_kiosk_never_handed_a_certificate_cannot_report_on_it(
         stranger.report(first, "printed")
 
     assert refused.value.status == 404
+
+
+# --- the preview before 确认打印: what the issue would say, issuing nothing ---------------
+
+
+def certificates_in(database: Database) -> int:
+    with database.session() as session:
+        return len(session.scalars(select(Certificate)).all())
+
+
+def test_a_preview_says_what_the_issue_will_and_issues_nothing(
+    kiosk: Kiosk, own_database: Database
+) -> None:
+    before = certificates_in(own_database)
+    preview = kiosk.client.preview_certificate(kiosk.token, "si-cert")
+    assert kiosk.client.preview_certificate(kiosk.token, "si-cert") == preview
+    assert certificates_in(own_database) == before  # nothing issued, twice over
+
+    issued = kiosk.request()
+
+    assert certificates_in(own_database) == before + 1
+    assert issued.document == preview.document
+    assert issued.verify.valid_until == preview.valid_until
+    assert issued.verify.url.startswith(preview.verify_base_url)
+
+
+def test_after_a_failed_printout_the_preview_shows_that_certificate(kiosk: Kiosk) -> None:
+    first = kiosk.request()
+    kiosk.report(first, "failed")
+
+    preview = kiosk.client.preview_certificate(kiosk.token, "si-cert")
+
+    assert preview.document == first.document
+    assert preview.valid_until == first.verify.valid_until
+
+
+@pytest.mark.parametrize("service", ["no-such-service", "si-contrib"])  # si-contrib: a query
+def test_a_preview_of_what_is_not_a_certificate_is_refused(kiosk: Kiosk, service: str) -> None:
+    with pytest.raises(CentralRefusedError) as refused:
+        kiosk.client.preview_certificate(kiosk.token, service)
+    assert (refused.value.status, refused.value.code) == (404, "service_not_found")
+
+
+def test_a_preview_needs_a_resident_session(kiosk: Kiosk) -> None:
+    with pytest.raises(CentralRefusedError) as refused:
+        kiosk.client.preview_certificate("not-a-session-token", "si-cert")
+    assert refused.value.status == 401

@@ -36,6 +36,7 @@ PATH_TO: dict[State, list[Event]] = {
 def fire(session: Session, event: Event) -> None:
     calls = {
         Event.CARD_DETECTED: session.card_detected,
+        Event.SIGN_IN: session.start_sign_in,
         Event.IDENTIFIED: lambda: session.identified(RESIDENT),
         Event.SERVICE_CHOSEN: lambda: session.choose_service("si-contrib"),
         Event.SERVICE_COMPLETED: session.complete_service,

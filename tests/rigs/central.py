@@ -71,6 +71,29 @@ class CentralServer:
         """The ratings received from one resident session."""
         return [body for body in self.received("rating") if body["session_id"] == session_id]
 
+    def _sms_codes(self, statement: str, id_number: str) -> None:
+        db = sqlite3.connect(self.log_path.parent / "central.sqlite3")
+        try:
+            with db:
+                db.execute(
+                    statement
+                    + " WHERE resident_id = (SELECT id FROM residents WHERE id_number = ?)",
+                    (id_number,),
+                )
+        finally:
+            db.close()
+
+    def forget_sms_codes(self, id_number: str) -> None:
+        """Forget the codes sent to a resident, so a test may send one at once (the centre
+        sends a resident at most one a minute, and the server is shared by the tests)."""
+        self._sms_codes("DELETE FROM sms_codes", id_number)
+
+    def expire_sms_codes(self, id_number: str) -> None:
+        """Age the codes sent to a resident past their five minutes (the year becomes 2000)."""
+        self._sms_codes(
+            "UPDATE sms_codes SET expires_at = '2000' || substr(expires_at, 5)", id_number
+        )
+
     def set_faults(self, rules: dict[str, dict[str, float]]) -> None:
         response = requests.put(
             f"{self.url}/admin/faults",

@@ -18,9 +18,12 @@ def visible_texts(root: QWidget) -> str:
     return "\n".join(texts)
 
 
-def all_texts(root: QWidget) -> str:
-    """Every text held by any label, shown or not: what a wipe must have cleared."""
-    return "\n".join(w.text() for w in root.findChildren(QLabel))
+def all_texts(root: QWidget, props: QWidget | None = None) -> str:
+    """Every text held by any label, shown or not: what a wipe must have cleared. Labels
+    inside `props` (the demo panel, which names the demo residents) are not a session's."""
+    return "\n".join(
+        w.text() for w in root.findChildren(QLabel) if props is None or not props.isAncestorOf(w)
+    )
 
 
 def clipped_labels(root: QWidget) -> list[str]:

@@ -28,6 +28,9 @@ TOUR_SCREENS = [
     "rating-reasons",
     "thanks",
     "error",
+    "sms-id-invalid",
+    "sms-code",
+    "sms-code-wrong",
 ]
 
 

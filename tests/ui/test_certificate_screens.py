@@ -39,7 +39,9 @@ def open_certificate_service(
     assert window.stack.currentWidget() is window.certificate
     assert window.certificate.phase is Phase.CONFIRM
     assert window.certificate.heading.text() == title
-    assert window.certificate.print_button.isEnabled()
+    # 确认打印 waits for the preview: the resident sees what will print first.
+    qtbot.waitUntil(window.certificate.print_button.isEnabled, timeout=10_000)
+    assert not window.certificate.preview_image.pixmap().isNull()
 
 
 def test_a_certificate_is_printed_once_and_named_on_the_done_screen(

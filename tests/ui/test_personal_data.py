@@ -33,8 +33,9 @@ MASKED_ID = CARD.id_number[:6] + "*" * 8 + CARD.id_number[-4:]
 SKIPPED_TYPES = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
 
 
-def journey(qtbot: QtBot, window: KioskWindow) -> list[str]:
-    """Card → a records query, page 2 → a certificate, printed; returns the amounts read."""
+def journey(qtbot: QtBot, window: KioskWindow) -> tuple[list[str], bytes]:
+    """Card → a records query, page 2 → a certificate, previewed and printed; returns the
+    amounts read and the preview's image."""
     identify(qtbot, window)
     tap(qtbot, window.menu.grid.tiles["si-contrib"])
     records = window.records
@@ -54,9 +55,13 @@ def journey(qtbot: QtBot, window: KioskWindow) -> list[str]:
     tap(qtbot, records.back_button)
     qtbot.waitUntil(window.menu.grid.tiles["si-cert"].isEnabled, timeout=5000)
     tap(qtbot, window.menu.grid.tiles["si-cert"])
+    qtbot.waitUntil(window.certificate.print_button.isEnabled, timeout=10_000)
+    preview = window.core.preview.view
+    assert preview is not None and preview.image_png
+    assert not window.certificate.preview_image.pixmap().isNull()
     tap(qtbot, window.certificate.print_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
-    return amounts
+    return amounts, preview.image_png
 
 
 def widget_texts(window: KioskWindow) -> str:
@@ -148,7 +153,7 @@ def test_nothing_of_the_resident_is_left_after_the_session_ends(
 ) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    amounts = journey(qtbot, window)
+    amounts, preview_png = journey(qtbot, window)
     secrets = [CARD.name, CARD.id_number, MASKED_ID, "张*", *amounts]
     assert traces(window, secrets), "the search finds the resident while the session runs"
     end(qtbot, window, clock)
@@ -157,3 +162,11 @@ def test_nothing_of_the_resident_is_left_after_the_session_ends(
     shown = widget_texts(window)
     assert [s for s in secrets if s in shown] == []
     assert traces(window, secrets) == []
+    # The preview (the resident's certificate as an image): no label shows a picture, and
+    # neither the image nor its bytes are reachable from the window or the core.
+    assert [w for w in window.findChildren(QLabel) if not w.pixmap().isNull()] == []
+    assert window.core.preview.view is None
+    assert not any(
+        isinstance(obj, bytes) and obj == preview_png
+        for obj in reachable(window, window.core, excluded=(sys.modules, threading))
+    )

@@ -62,6 +62,7 @@ class AttractScreen(Screen):
     elder_mode_toggled = Signal()
     language_toggled = Signal()
     preview_requested = Signal()
+    sign_in_requested = Signal()  # 手机验证码
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,13 +82,21 @@ class AttractScreen(Screen):
         self.prompt = label("display")
         self.hint = label("lead")
         self.other_ways = label("small")
+        self.no_card = label("lead")
+        self.sign_in_button = button("primary")
+        self.sign_in_button.clicked.connect(self.sign_in_requested)
         prompt_column = QVBoxLayout()
         prompt_column.addStretch(1)
         prompt_column.addWidget(self.notice)
         prompt_column.addSpacing(12)
-        for part in (self.prompt, self.hint, self.other_ways):
+        for part in (self.prompt, self.hint):
             prompt_column.addWidget(part)
             prompt_column.addSpacing(12)
+        prompt_column.addSpacing(12)
+        prompt_column.addWidget(self.no_card)
+        prompt_column.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignLeft)
+        prompt_column.addSpacing(24)
+        prompt_column.addWidget(self.other_ways)
         prompt_column.addStretch(1)
         body = QHBoxLayout()
         body.setContentsMargins(64, 24, 64, 24)
@@ -150,6 +159,8 @@ class AttractScreen(Screen):
         else:
             self.prompt.setText(self.tr("身份证读卡器暂时无法使用"))
             self.hint.setText(self.tr("请联系村便民服务站工作人员，或稍后再来"))
+        self.no_card.setText(self.tr("没带身份证？"))
+        self.sign_in_button.setText(self.tr("用手机验证码办理"))
         self.other_ways.setText(self.tr("办理业务全程免费，个人信息在退出后立即清除"))
         self.notice.setText(
             self.tr("办理已超时，已自动退出并清除您的信息。\n如需继续办理，请重新放置身份证。")

@@ -1,8 +1,11 @@
 """证明打印: confirm → issuing → printing → (done screen) or a failure the resident can act on.
 
-The screen shows what the print-job service (kiosk/services/certificates.py) reports; it
-decides nothing itself. A failure says what happened and what to do; when the certificate was
-issued but not printed, it says that the same certificate can be printed again.
+Confirming shows the certificate that will print, page 1 beside 确认打印 (the preview from
+kiosk/services/preview.py), so the resident checks their name and what it says first; 确认打印
+waits until the preview is there. The screen shows what the print-job service
+(kiosk/services/certificates.py) reports; it decides nothing itself. A failure says what
+happened and what to do; when the certificate was issued but not printed, it says that the
+same certificate can be printed again.
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QWidget
 
 from kiosk.services.certificates import REPRINT_HOURS, FailureKind, PrintOutcome, Stage
+from kiosk.services.preview import PreviewPhase, PreviewView
 from ui.i18n import resident_text
 from ui.screens.message import DOTS_TICK_MS, MessageScreen
+from ui.widgets import PageImage
 
 
 class Phase(Enum):
@@ -29,10 +35,14 @@ class CertificateScreen(MessageScreen):
     retry_requested = Signal()  # after a failure: the same request / the same certificate
     back_requested = Signal()
     exit_requested = Signal()
+    preview_retry_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.phase = Phase.CONFIRM
+        self.preview_view: PreviewView | None = None
+        self.preview_image = PageImage("preview")
+        self.add_aside(self.preview_image)
         self._title = ""
         self._description = ""
         self._printer_problem = ""  # resident message key while the printer cannot print
@@ -56,6 +66,17 @@ class CertificateScreen(MessageScreen):
         self._outcome = None
         self._set_phase(Phase.CONFIRM)
 
+    def show_preview(self, view: PreviewView | None) -> None:
+        """The preview's state; None: none (the service was left, or the session ended)."""
+        self.preview_view = view
+        if view is not None and view.phase is PreviewPhase.SHOWN:
+            image = QPixmap()
+            image.loadFromData(view.image_png, "PNG")
+            self.preview_image.set_page(image)
+        else:
+            self.preview_image.clear_page()
+        self.retranslate()
+
     def set_printer_problem(self, printer_problem: str) -> None:
         if printer_problem != self._printer_problem:
             self._printer_problem = printer_problem
@@ -74,6 +95,7 @@ class CertificateScreen(MessageScreen):
     def wipe(self) -> None:
         self._title = self._description = ""
         self._outcome = None
+        self.show_preview(None)
         self._set_phase(Phase.CONFIRM)
 
     # --- inside --------------------------------------------------------------------------
@@ -92,8 +114,15 @@ class CertificateScreen(MessageScreen):
         self._dots = (self._dots + 1) % 4
         self.retranslate()
 
+    @property
+    def _preview_failed(self) -> bool:
+        view = self.preview_view
+        return view is not None and view.phase is PreviewPhase.FAILED
+
     def _print(self) -> None:
-        if self.phase is Phase.CONFIRM:
+        if self.phase is Phase.CONFIRM and self._preview_failed:
+            self.preview_retry_requested.emit()
+        elif self.phase is Phase.CONFIRM:
             self.print_requested.emit()
         elif self.phase is Phase.FAILED:
             self.retry_requested.emit()
@@ -111,15 +140,9 @@ class CertificateScreen(MessageScreen):
         working = self.phase in (Phase.ISSUING, Phase.PRINTING)
         self.back_button.setVisible(not working)
         self.print_button.setVisible(not working)
+        self.preview_image.setVisible(self.phase is Phase.CONFIRM)
         if self.phase is Phase.CONFIRM:
-            self.heading.setText(self._title)
-            self.body.setText(self._description)
-            if self._printer_problem:
-                self.note.setText(resident_text(self._printer_problem))
-            else:
-                self.note.setText(self.tr("证明打印在 A4 纸上，带二维码和验证码，可扫码核验真伪"))
-            self.print_button.setText(self.tr("打印证明"))
-            self.print_button.setEnabled(not self._printer_problem)
+            self._retranslate_confirm()
         elif self.phase is Phase.ISSUING:
             self.heading.setText(self.tr("正在开具证明") + dots)
             self.body.setText(self.tr("请稍候，不要离开"))
@@ -130,6 +153,33 @@ class CertificateScreen(MessageScreen):
             self.note.setText(self._title)
         else:
             self._retranslate_failure()
+
+    def _retranslate_confirm(self) -> None:
+        view = self.preview_view
+        shown = view is not None and view.phase is PreviewPhase.SHOWN
+        self.heading.setText(self._title)
+        if shown:
+            assert view is not None
+            pages = self.tr(
+                "左侧是第 1 页的预览（共 %1 页）。请核对姓名和内容，无误后点击“确认打印”"
+            )
+            self.body.setText(pages.replace("%1", str(view.pages)))
+        elif self._preview_failed:
+            assert view is not None
+            self.body.setText(self.tr("预览没有生成：") + resident_text(view.resident_message))
+        else:
+            self.body.setText(self._description)
+            self.preview_image.setText(self.tr("正在生成预览…"))
+        if self._printer_problem:
+            self.note.setText(resident_text(self._printer_problem))
+        else:
+            self.note.setText(self.tr("证明打印在 A4 纸上，带二维码和验证码，可扫码核验真伪"))
+        if self._preview_failed:
+            self.print_button.setText(self.tr("重新生成预览"))
+            self.print_button.setEnabled(True)
+        else:
+            self.print_button.setText(self.tr("确认打印"))
+            self.print_button.setEnabled(shown and not self._printer_problem)
 
     def _retranslate_failure(self) -> None:
         outcome = self._outcome

@@ -34,11 +34,20 @@ class MessageScreen(Screen):
         inner.addSpacing(16)
         inner.addLayout(self.buttons)
         self._inner = inner
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(96, 48, 96, 48)
-        outer.addStretch(1)
-        outer.addWidget(card)
-        outer.addStretch(2)
+        column = QVBoxLayout()
+        column.addStretch(1)
+        column.addWidget(card)
+        column.addStretch(2)
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(96, 48, 96, 48)
+        self._row.setSpacing(48)
+        self._row.addLayout(column, 1)
+
+    def add_aside(self, widget: QWidget) -> None:
+        """A widget left of the card, as tall as the screen (a document's preview); the
+        screen's side margins narrow to leave it room."""
+        self._row.insertWidget(0, widget, 1)
+        self._row.setContentsMargins(48, 24, 48, 24)
 
     def insert_above_buttons(self, item: QWidget | QHBoxLayout) -> None:
         index = self._inner.indexOf(self.buttons)
