@@ -43,6 +43,7 @@ from kiosk.services.certificates import (
 )
 from kiosk.services.identification import Identification
 from kiosk.services.preview import CertificatePreviewing
+from kiosk.services.query_print import QueryResultPrinting
 from kiosk.services.rating import Ratings
 from kiosk.services.receipts import EscPosReceipts, FolderReceipts, ReceiptOutput, ReceiptPrinting
 from kiosk.services.records import RecordsQuery
@@ -86,6 +87,7 @@ class Core:
     sms: SmsSignIn
     certificates: CertificatePrinting
     preview: CertificatePreviewing
+    query_print: QueryResultPrinting
     records: RecordsQuery
     ratings: Ratings
     crash: CrashReporter
@@ -140,6 +142,7 @@ class Core:
         self.sms.demo_codes = self.demo
         self.certificates.central = central
         self.preview.central = central
+        self.query_print.central = central
         self.records.central = central
         self.outbox = Outbox(
             self.config.state_dir / OUTBOX_FILE,
@@ -377,6 +380,15 @@ def build_core(
     certificates.token = lambda: identification.token
     preview = CertificatePreviewing(session, executor)
     preview.token = lambda: identification.token
+    query_print = QueryResultPrinting(
+        session,
+        executor,
+        printer,
+        site=config.kiosk.site_name,
+        kiosk_id=config.kiosk.id,
+        timeout_s=config.devices.print_timeout_s,
+    )
+    query_print.token = lambda: identification.token
     records = RecordsQuery(session, executor)
     records.token = lambda: identification.token
     core = Core(
@@ -387,6 +399,7 @@ def build_core(
         sms=sms,
         certificates=certificates,
         preview=preview,
+        query_print=query_print,
         records=records,
         ratings=Ratings(session, lambda: identification.session_id),
         crash=CrashReporter(session),

@@ -26,6 +26,7 @@ class CoreBridge(QObject):
     receipt_finished = Signal(str)  # resident message; empty when the slip printed
     records_changed = Signal(object)  # RecordsView | None
     preview_changed = Signal(object)  # PreviewView | None
+    query_print_changed = Signal(object)  # QueryPrintView | None
     sms_changed = Signal(object)  # SmsView | None
     card_swap = Signal(bool)  # another card during a session: ask (True) or stop asking
 
@@ -47,6 +48,7 @@ class CoreBridge(QObject):
         core.certificates.on_finished(self.print_finished.emit)
         core.records.on_change(self.records_changed.emit)
         core.preview.on_change(self.preview_changed.emit)
+        core.query_print.on_change(self.query_print_changed.emit)
         core.identification.on_card_swap(self.card_swap.emit)
         core.sms.on_change(self.sms_changed.emit)
         if core.printer_monitor is not None:

@@ -52,5 +52,8 @@ RESIDENT_MESSAGES = (
     QT_TRANSLATE_NOOP("ResidentMessages", "打印没有完成，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "打印超时，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "本机暂时不能打印证明，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "本机暂时不能打印，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "查询结果暂时无法打印，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "查询结果已打印，请从下方出纸口取走"),
     QT_TRANSLATE_NOOP("ResidentMessages", "证明暂时无法打印，请联系工作人员"),
 )

@@ -169,7 +169,7 @@ class Tour(QObject):
         return tap
 
     def _records_steps(self, look: str) -> list[Step]:
-        """查询: the first records service, page 1 and page 2, then back to the menu."""
+        """查询: the first records service, page 1 and page 2, 打印查询结果, back to the menu."""
         w = self._window
         screen = w.records
 
@@ -189,6 +189,11 @@ class Tour(QObject):
         return [
             Step(f"records-page1.{look}", self._first_tile("records"), showing(1)),
             Step(f"records-page2.{look}", screen.next_button.click, showing(2)),
+            Step(
+                f"records-printed.{look}",
+                screen.print_button.click,
+                lambda: screen.printout is not None and screen.printout.stage.value == "printed",
+            ),
             Step("", screen.back_button.click, lambda: w.stack.currentWidget() is w.menu),
         ]
 

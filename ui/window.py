@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLa
 from kiosk.app import Core
 from kiosk.devices.status import DeviceStatus, Level
 from kiosk.services.certificates import PrintOutcome, Stage
+from kiosk.services.query_print import Holder
 from kiosk.session import Event, Preferences, State
 from ui.bridge import CoreBridge
 from ui.demo_panel import DemoPanel
@@ -163,6 +164,7 @@ class KioskWindow(QWidget):
         self.records.exit_requested.connect(session.exit)
         self.records.page_requested.connect(self.core.records.show_page)
         self.records.retry_requested.connect(self.core.records.retry)
+        self.records.print_requested.connect(self._print_query_result)
         self.done.another_requested.connect(session.back_to_menu)
         self.done.finish_requested.connect(session.finish)
         self.done.rated.connect(self._show_rating)
@@ -195,6 +197,7 @@ class KioskWindow(QWidget):
         self.bridge.receipt_finished.connect(self._on_receipt_finished)
         self.bridge.records_changed.connect(self.records.show_view)
         self.bridge.preview_changed.connect(self.certificate.show_preview)
+        self.bridge.query_print_changed.connect(self.records.show_printout)
         self.bridge.card_swap.connect(self._ask_about_card_swap)
         self.bridge.sms_changed.connect(self.sign_in.show_view)
         for wipe in (
@@ -266,6 +269,7 @@ class KioskWindow(QWidget):
             self.core.preview.open(service_id, self._preview_height())
         elif service is not None and service.kind == "records":
             self.records.show_service(title)
+            self.records.set_printer_problem(self.core.printer_problem())
             self.show_page(self.records)
             rows = tokens_for(self.core.session.preferences.elder_mode, 0).table_rows
             self.core.records.open(service_id, page_size=rows)
@@ -310,14 +314,26 @@ class KioskWindow(QWidget):
         self.core.preview.close()
         self.core.session.back_to_menu()
 
+    def _print_query_result(self) -> None:
+        resident, view = self.core.session.resident, self.core.records.view
+        if resident is None or view is None or self.core.session.state is not State.IN_SERVICE:
+            return
+        self.core.query_print.print_all(
+            view.service_id, Holder(resident.display_name, resident.masked_id)
+        )
+
     def _leave_records(self) -> None:
+        self.core.query_print.close()
         self.core.records.close()
         self.core.session.back_to_menu()
 
     def _tick(self) -> None:
         """The session's second; a resident watching their certificate print is not idle
         (for as long as the job may take: devices.print_timeout_s and a margin)."""
-        if self.stack.currentWidget() is self.certificate and self.core.certificates.busy:
+        page = self.stack.currentWidget()
+        if (page is self.certificate and self.core.certificates.busy) or (
+            page is self.records and self.core.query_print.busy
+        ):
             self.core.session.touch()
         self.core.sms.tick()
         self.core.session.tick()
@@ -394,6 +410,8 @@ class KioskWindow(QWidget):
                 self._show_menu_catalog(current_language())
             elif page is self.certificate:
                 self.certificate.set_printer_problem(self.core.printer_problem())
+            elif page is self.records:
+                self.records.set_printer_problem(self.core.printer_problem())
 
     def _apply_look(self, preferences: Preferences) -> None:
         """Swap the theme. The look at start is the application's style sheet. A new look

@@ -529,6 +529,14 @@ To go on, place your ID card again.</translation>
         <translation>If you have questions, ask the staff of the village service station</translation>
     </message>
     <message>
+        <source>打印查询结果</source>
+        <translation>Print the result</translation>
+    </message>
+    <message>
+        <source>正在打印查询结果（全部 %1 条），请稍候…</source>
+        <translation>Printing the result (all %1 entries), please wait…</translation>
+    </message>
+    <message>
         <source>正在查询第 %1 页</source>
         <translation>Loading page %1…</translation>
     </message>
@@ -718,6 +726,18 @@ To go on, place your ID card again.</translation>
     <message>
         <source>本机暂时不能打印证明，请联系工作人员</source>
         <translation>This kiosk cannot print certificates at the moment; please ask the staff</translation>
+    </message>
+    <message>
+        <source>本机暂时不能打印，请联系工作人员</source>
+        <translation>This kiosk cannot print at the moment; please ask the staff</translation>
+    </message>
+    <message>
+        <source>查询结果暂时无法打印，请联系工作人员</source>
+        <translation>The result cannot be printed at the moment; please ask the staff</translation>
+    </message>
+    <message>
+        <source>查询结果已打印，请从下方出纸口取走</source>
+        <translation>The result is printed; please take it from the slot below</translation>
     </message>
     <message>
         <source>证明暂时无法打印，请联系工作人员</source>

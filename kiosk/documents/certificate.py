@@ -181,7 +181,9 @@ class QrPlaceholder(Flowable):
         c.restoreState()
 
 
-def _numbered_canvas(serial: str, footer: str, font: str, watermark: str = "") -> type[Canvas]:
+def _numbered_canvas(
+    serial: str, footer: str, font: str, watermark: str = "", header: str = ""
+) -> type[Canvas]:
     """A canvas that knows the page count when it draws each page's header and footer (and
     a preview's watermark)."""
 
@@ -207,7 +209,7 @@ def _numbered_canvas(serial: str, footer: str, font: str, watermark: str = "") -
             width, height = A4
             self.setFont(font, 10)
             self.setFillColor(colors.black)
-            self.drawRightString(width - MARGIN, height - 14 * mm, f"编号：{serial}")
+            self.drawRightString(width - MARGIN, height - 14 * mm, header or f"编号：{serial}")
             self.setFont(font, 9)
             self.drawCentredString(width / 2, 12 * mm, f"第 {number} 页 共 {total} 页")
             self.setFillColor(colors.Color(0.35, 0.35, 0.35))
@@ -260,9 +262,8 @@ def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], header: boo
     return table
 
 
-def _story(answer: CertificateAnswer, font: str, preview: bool) -> list[Flowable]:
-    document: Document = answer.document
-    styles = _styles(font)
+def _content(document: Document, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """What the document says: title, recipient, text, fields, tables, notes."""
     story: list[Flowable] = [_p(document.title, styles["title"])]
     if document.subtitle:
         story.append(_p(document.subtitle, styles["subtitle"]))
@@ -282,6 +283,13 @@ def _story(answer: CertificateAnswer, font: str, preview: bool) -> list[Flowable
             story.append(_p(table.title, styles["plain"]))
         story += [_table([table.columns, *table.rows], styles, True), Spacer(1, 4 * mm)]
     story += [_p(note, styles["note"]) for note in document.notes]
+    return story
+
+
+def _story(answer: CertificateAnswer, font: str, preview: bool) -> list[Flowable]:
+    document: Document = answer.document
+    styles = _styles(font)
+    story = _content(document, styles)
     verify = answer.verify
     seal_width = 2 * SEAL_RADIUS + 2 * mm
     issuer = Table(
@@ -347,6 +355,35 @@ def render_certificate(answer: CertificateAnswer, *, preview: bool = False) -> b
     )
     canvas = _numbered_canvas(answer.serial_no, footer, font, PREVIEW_WATERMARK if preview else "")
     template.build(_story(answer, font, preview), canvasmaker=canvas)
+    return buffer.getvalue()
+
+
+def render_query_result(document: Document) -> bytes:
+    """A query result (查询结果) as PDF bytes: the document's content on the certificate's
+    pages, headed 查询结果 instead of a serial, with the place and date it was printed but
+    no seal, no QR code and no verification code: nothing was issued."""
+    font = register_cjk_font()
+    styles = _styles(font)
+    buffer = io.BytesIO()
+    template = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=24 * mm,
+        bottomMargin=26 * mm,
+        title=document.title,
+        author=document.issuer,
+        initialFontName=font,
+    )
+    story = _content(document, styles)
+    story += [
+        Spacer(1, 6 * mm),
+        _p(document.issuer, styles["issuer"]),
+        _p(f"{document.issue_date:%Y年%m月%d日}", styles["issuer"]),
+    ]
+    footer = "自助终端查询结果，仅供本人查阅，不作为证明使用"
+    template.build(story, canvasmaker=_numbered_canvas("", footer, font, header="查询结果"))
     return buffer.getvalue()
 
 

@@ -21,6 +21,7 @@ TOUR_SCREENS = [
     "card-swap",
     "records-page1",
     "records-page2",
+    "records-printed",
     "certificate-confirm",
     "certificate-printing",
     "certificate-failed",

@@ -5,6 +5,7 @@ views the core would send."""
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from PySide6.QtWidgets import QTableWidget
@@ -190,3 +191,39 @@ def test_no_records_is_said_in_words(screen: RecordsScreen) -> None:
     screen.show_view(RecordsView(Phase.SHOWN, "svc", 1, a_page(0)))
     assert screen.message.text() == "暂无补贴发放记录"
     assert screen.content.currentWidget() is not screen.table
+
+
+def test_print_the_result_prints_every_row_once_and_says_so(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    open_records(qtbot, window)
+    screen = window.records
+    qtbot.waitUntil(lambda: shown_page(screen) == 1, timeout=10_000)
+    folder = window.core.printer.folder  # type: ignore[union-attr]
+    before = set(folder.glob("*.pdf"))
+    tap(qtbot, screen.print_button)
+    assert not screen.print_button.isEnabled()  # no second printout while one prints
+    assert "正在打印查询结果" in screen.print_status.text()
+    qtbot.waitUntil(lambda: "已打印" in screen.print_status.text(), timeout=15_000)
+    [printed] = set(folder.glob("*.pdf")) - before
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace(" ", "")
+    assert "查询结果（不作证明使用）" in text and "张*" in text
+    assert screen.table.item(0, 3).text() in text  # the screen's first amount, as shown
+    assert screen.print_button.isEnabled()
+    tap(qtbot, screen.back_button)
+    assert window.core.query_print.view is None and screen.print_status.text() == ""
+
+
+def test_print_the_result_waits_for_paper(qtbot: QtBot, window: KioskWindow) -> None:
+    demo = window.core.demo_controls
+    assert demo is not None
+    demo.set_paper(False)
+    open_records(qtbot, window)
+    screen = window.records
+    qtbot.waitUntil(lambda: shown_page(screen) == 1, timeout=10_000)
+    assert not screen.print_button.isEnabled()
+    assert screen.print_status.text() == "打印机缺纸，请联系工作人员"
+    demo.set_paper(True)
+    qtbot.waitUntil(screen.print_button.isEnabled, timeout=5000)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.services.query_print import QueryPrintStage, QueryPrintView
 from kiosk.services.records import Phase, RecordsPage, RecordsView, right_aligned
 from ui.i18n import current_language, resident_text
 from ui.widgets import Screen, button, label
@@ -41,6 +42,7 @@ class RecordsScreen(Screen):
     exit_requested = Signal()  # end the session
     page_requested = Signal(int)
     retry_requested = Signal()
+    print_requested = Signal()  # 打印查询结果: every page, on A4
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +50,8 @@ class RecordsScreen(Screen):
         self._title = ""
         self._loading_shown = False
         self._in_table: tuple[RecordsPage, str] | None = None  # what the table holds now
+        self.printout: QueryPrintView | None = None
+        self._printer_problem = ""  # resident message key while the printer cannot print
         self.heading = label("display")
         self.page_label = label("lead", wrap=False)
         self.page_label.setAlignment(_RIGHT)
@@ -84,6 +88,9 @@ class RecordsScreen(Screen):
         self.next_button = button("primary")
         self.retry_button = button("primary")
         self.exit_button = button()
+        self.print_button = button()
+        self.print_button.clicked.connect(self.print_requested)
+        self.print_status = label("lead", wrap=False)
         self.back_button.clicked.connect(self.back_requested)
         self.exit_button.clicked.connect(self.exit_requested)
         self.retry_button.clicked.connect(self.retry_requested)
@@ -101,12 +108,17 @@ class RecordsScreen(Screen):
         buttons.addWidget(self.next_button)
         buttons.addWidget(self.retry_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.exit_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(64, 24, 64, 24)
         column.setSpacing(12)
         column.addLayout(top)
-        column.addWidget(self.summary)
+        # The printout's state shares the summary's line: a page fits the screen either way.
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.print_status, 0, Qt.AlignmentFlag.AlignRight)
+        column.addLayout(summary_row)
         column.addWidget(self.content, 1)
         column.addLayout(buttons)
 
@@ -132,9 +144,20 @@ class RecordsScreen(Screen):
             self._loading_shown = False
         self.retranslate()
 
+    def show_printout(self, view: QueryPrintView | None) -> None:
+        """The 打印查询结果 printout's state; None: none (left, or the session ended)."""
+        self.printout = view
+        self.retranslate()
+
+    def set_printer_problem(self, printer_problem: str) -> None:
+        if printer_problem != self._printer_problem:
+            self._printer_problem = printer_problem
+            self.retranslate()
+
     def wipe(self) -> None:
         """Drop every trace of the resident's records (a session wipe hook)."""
         self._title = ""
+        self.printout = None
         self.show_view(None)
         self._in_table = None
         self.table.clear()
@@ -188,6 +211,26 @@ class RecordsScreen(Screen):
         self.previous_button.setEnabled(idle and page is not None and page.has_previous)
         self.next_button.setEnabled(idle and page is not None and page.has_next)
         self._retranslate_page_label(page, loading=self._loading_shown and page is not None)
+        self._retranslate_printout(idle and page is not None and bool(page.rows))
+
+    def _retranslate_printout(self, printable: bool) -> None:
+        printout = self.printout
+        printing = printout is not None and printout.stage is QueryPrintStage.PRINTING
+        self.print_button.setText(self.tr("打印查询结果"))
+        self.print_button.setVisible(printable)
+        self.print_button.setEnabled(not printing and not self._printer_problem)
+        if printing:
+            status = self.tr("正在打印查询结果（全部 %1 条），请稍候…")
+            total = self.view.page.total if self.view is not None and self.view.page else 0
+            status = status.replace("%1", str(total))
+        elif printout is not None:
+            status = resident_text(printout.resident_message)
+        elif printable and self._printer_problem:
+            status = resident_text(self._printer_problem)
+        else:
+            status = ""
+        self.print_status.setText(status)
+        self.print_status.setVisible(bool(status))
 
     def _retranslate_page_label(self, page: RecordsPage | None, *, loading: bool) -> None:
         if page is None or (page.pages == 1 and not loading):
