@@ -332,6 +332,21 @@ def _story(answer: CertificateAnswer, font: str, preview: bool) -> list[Flowable
     return story
 
 
+def _a4_template(buffer: io.BytesIO, document: Document, font: str) -> SimpleDocTemplate:
+    """An A4 page with the margins the header and footer lines need, titled as `document`."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=24 * mm,
+        bottomMargin=26 * mm,
+        title=document.title,
+        author=document.issuer,
+        initialFontName=font,
+    )
+
+
 def render_certificate(answer: CertificateAnswer, *, preview: bool = False) -> bytes:
     """The certificate as PDF bytes, fonts embedded as subsets. `preview`: the resident's
     look before 确认打印 (see `preview_answer`), marked 预览 on every page, no QR code."""
@@ -342,17 +357,7 @@ def render_certificate(answer: CertificateAnswer, *, preview: bool = False) -> b
     else:
         footer = f"此证明可通过扫描二维码或登录 {host} 输入验证码 {answer.verify.code} 核验"
     buffer = io.BytesIO()
-    template = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=24 * mm,
-        bottomMargin=26 * mm,
-        title=answer.document.title,
-        author=answer.document.issuer,
-        initialFontName=font,
-    )
+    template = _a4_template(buffer, answer.document, font)
     canvas = _numbered_canvas(answer.serial_no, footer, font, PREVIEW_WATERMARK if preview else "")
     template.build(_story(answer, font, preview), canvasmaker=canvas)
     return buffer.getvalue()
@@ -365,17 +370,7 @@ def render_query_result(document: Document) -> bytes:
     font = register_cjk_font()
     styles = _styles(font)
     buffer = io.BytesIO()
-    template = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=24 * mm,
-        bottomMargin=26 * mm,
-        title=document.title,
-        author=document.issuer,
-        initialFontName=font,
-    )
+    template = _a4_template(buffer, document, font)
     story = _content(document, styles)
     story += [
         Spacer(1, 6 * mm),
