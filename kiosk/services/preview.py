@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CANNOT_RENDER = "证明暂时无法打印，请联系工作人员"
-NO_CENTRAL = "服务中心暂时无法访问，请稍后再试"
 _PDFIUM = threading.Lock()  # pdfium is one library state per process: one render at a time
 
 
@@ -118,7 +117,11 @@ class CertificatePreviewing:
         central, token, height_px = self.central, self.token(), self._height_px
         if central is None or token is None:
             log.warning("no preview of %s: no central service or no resident session", service_id)
-            self._set(PreviewView(PreviewPhase.FAILED, service_id, resident_message=NO_CENTRAL))
+            self._set(
+                PreviewView(
+                    PreviewPhase.FAILED, service_id, resident_message=CentralError.resident_message
+                )
+            )
             return
 
         def work() -> _Rendered:

@@ -52,7 +52,6 @@ BAD_BIRTH_DATE = "第 7–14 位是出生日期，这几位不正确，请核对
 BAD_CHECK_CHARACTER = "身份证号码最后一位校验不符，请核对后重新输入"
 ID_INCOMPLETE = "请输入完整的 18 位身份证号码"
 CODE_INCOMPLETE = "请输入 6 位验证码"
-NO_CENTRAL = "服务中心暂时无法访问，请稍后再试"
 
 
 def id_number_problem(typed: str, today: dt.date | None = None) -> str:
@@ -206,7 +205,13 @@ class SmsSignIn:
         self._set(sending)
         if central is None:
             log.warning("no SMS code asked: no central service configured")
-            self._set(replace(sending, step=self._back_step(sending), resident_message=NO_CENTRAL))
+            self._set(
+                replace(
+                    sending,
+                    step=self._back_step(sending),
+                    resident_message=CentralError.resident_message,
+                )
+            )
             return
         demo = self.demo_codes
 

@@ -208,7 +208,9 @@ class SignInScreen(Screen):
             )
         dead = view.code_dead
         for key, tap in self.code_keypad.keys.items():
-            tap.setEnabled(not busy and not dead and (key == DELETE_KEY or len(typed) < 6))
+            tap.setEnabled(
+                not busy and not dead and (key == DELETE_KEY or len(typed) < CODE_LENGTH)
+            )
         self.change_button.setText(self.tr("修改身份证号码"))
         self.change_button.setEnabled(not busy)
         if view.resend_in_s > 0:
