@@ -46,7 +46,7 @@ def demo_window() -> tuple[Any, Any, Any]:
 
     app = QApplication([])
     core = build_core(load(None), demo=True, executor=QtExecutor())
-    window = KioskWindow(core, chinese_font_family(), kiosk_mode=False)
+    window = KioskWindow.with_core(core, chinese_font_family(), kiosk_mode=False)
     window.resize(1920, 1080)
     window.show()
     core.start()

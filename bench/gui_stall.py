@@ -23,6 +23,7 @@ from kiosk.services.records import Phase
 from kiosk.session import State
 
 app, core, window = demo_window()
+journey = window.journey
 gaps, last = [], [time.monotonic()]
 measuring = [False]
 
@@ -49,25 +50,25 @@ steps = [
     (window.attract.elder_button.click, lambda: not session.preferences.elder_mode),
     (window.attract.language_button.click, lambda: session.preferences.language == "en"),
     (window.attract.language_button.click, lambda: session.preferences.language == "zh_CN"),
-    (window.attract.preview_button.click, lambda: window.stack.currentWidget() is window.preview),
-    (window.preview.back_button.click, lambda: True),
+    (window.attract.preview_button.click, lambda: window.stack.currentWidget() is journey.preview),
+    (journey.preview.back_button.click, lambda: True),
     (lambda: demo.place_card(2), lambda: session.state is State.IDENTIFIED),
-    (lambda: window.menu.grid.tiles["si-contrib"].click(), lambda: records_page(1)),
-    (window.records.next_button.click, lambda: records_page(2)),
-    (window.records.back_button.click, lambda: session.state is State.IDENTIFIED),
-    (lambda: window.menu.grid.tiles["si-cert"].click(),
-     lambda: window.certificate.print_button.isEnabled()),
-    (window.certificate.print_button.click, lambda: session.state is State.DONE),
-    (window.done.receipt_button.click, window.done.receipt_button.isEnabled),
-    (window.done.another_button.click, lambda: session.state is State.IDENTIFIED),
-    (lambda: window.menu.grid.tiles["pension"].click(), lambda: records_page(1)),
-    (window.records.back_button.click, lambda: session.state is State.IDENTIFIED),
-    (lambda: window.menu.grid.tiles["si-cert"].click(),
-     lambda: window.certificate.print_button.isEnabled()),
-    (window.certificate.print_button.click, lambda: session.state is State.DONE),
-    (window.done.rating_buttons[2].click, lambda: window.stack.currentWidget() is window.rating),
-    (window.rating.tag_buttons["slow"].click, lambda: True),
-    (window.rating.submit_button.click, lambda: session.state is State.IDLE),
+    (lambda: journey.menu.grid.tiles["si-contrib"].click(), lambda: records_page(1)),
+    (journey.records.next_button.click, lambda: records_page(2)),
+    (journey.records.back_button.click, lambda: session.state is State.IDENTIFIED),
+    (lambda: journey.menu.grid.tiles["si-cert"].click(),
+     lambda: journey.certificate.print_button.isEnabled()),
+    (journey.certificate.print_button.click, lambda: session.state is State.DONE),
+    (journey.done.receipt_button.click, journey.done.receipt_button.isEnabled),
+    (journey.done.another_button.click, lambda: session.state is State.IDENTIFIED),
+    (lambda: journey.menu.grid.tiles["pension"].click(), lambda: records_page(1)),
+    (journey.records.back_button.click, lambda: session.state is State.IDENTIFIED),
+    (lambda: journey.menu.grid.tiles["si-cert"].click(),
+     lambda: journey.certificate.print_button.isEnabled()),
+    (journey.certificate.print_button.click, lambda: session.state is State.DONE),
+    (journey.done.rating_buttons[2].click, lambda: window.stack.currentWidget() is journey.rating),
+    (journey.rating.tag_buttons["slow"].click, lambda: True),
+    (journey.rating.submit_button.click, lambda: session.state is State.IDLE),
     (demo.lift_card, lambda: True),
 ]
 drive(

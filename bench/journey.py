@@ -73,21 +73,21 @@ def plan():
         started = {}
 
         def lay(started=started):
-            watch.arm(window.menu, lambda: session.state is State.IDENTIFIED)
+            watch.arm(window.journey.menu, lambda: session.state is State.IDENTIFIED)
             started["card"] = time.perf_counter()
             demo.place_card(1)
 
         def tap(started=started):
-            watch.arm(window.records.table.viewport(), shown)
+            watch.arm(window.journey.records.table.viewport(), shown)
             started["tap"] = time.perf_counter()
-            window.menu.grid.tiles["si-contrib"].click()
+            window.journey.menu.grid.tiles["si-contrib"].click()
 
         steps += [
             (lay, lambda: watch.painted is not None),
             (lambda s=started: card_ms.append((watch.painted - s["card"]) * 1000), lambda: True),
             (tap, lambda: watch.painted is not None),
             (lambda s=started: records_ms.append((watch.painted - s["tap"]) * 1000), lambda: True),
-            (window.records.exit_button.click, lambda: session.state is State.IDLE),
+            (window.journey.records.exit_button.click, lambda: session.state is State.IDLE),
             (lambda s=started: (demo.lift_card(), s.__setitem__("lifted", time.monotonic())),
              lambda s=started: time.monotonic() - s["lifted"] > 3 * POLL_S),  # seen empty
         ]

@@ -1,30 +1,20 @@
-"""`kiosk`: the touchscreen app. Builds the core (kiosk.app) and puts the windows on top."""
+"""`kiosk`: the touchscreen app. Reads its arguments and configuration, then starts the windows
+(ui.startup), which build the core (kiosk.app) after the first frame.
+
+Nothing here loads Qt: a bad argument or configuration is reported before it would.
+"""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import signal
 import sys
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
-
-from kiosk.app import build_core
 from kiosk.config import ConfigError, load
-from ui.executor import QtExecutor
-from ui.fonts import FontMissingError, chinese_font_family
-from ui.window import KioskWindow
-
-log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG_PATH = Path("/etc/village-kiosk/kiosk.toml")
 EXIT_USAGE = 2
-EXIT_NO_FONT = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,19 +46,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-class FirstPaintProbe(QObject):
-    """For `python -m bench`: print the monotonic time of the first painted frame, then quit."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            stamp = time.monotonic()
-            QTimer.singleShot(
-                0, lambda: (print(f"first-paint {stamp:.6f}", flush=True), QApplication.quit())
-            )
-        return False
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -94,47 +71,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kiosk: config: {problem}", file=sys.stderr)
         return EXIT_USAGE
 
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("village-kiosk")
-    core = build_core(config, demo=args.demo, executor=QtExecutor())
-    core.crash.install()
-    try:
-        family = chinese_font_family()
-    except FontMissingError as error:
-        log.critical("%s", error)
-        return EXIT_NO_FONT
-    app.setFont(QFont(family))
-    windowed = args.windowed or args.tour is not None
-    window = KioskWindow(core, family, kiosk_mode=not windowed)
-    window.resize(config.screen.width_px, config.screen.height_px)
-    if args.bench_first_paint:
-        probe = FirstPaintProbe(window)
-        window.attract.installEventFilter(probe)
-    else:
-        # The core's central parts import requests and pydantic: after the first frame.
-        window.first_painted.connect(core.start, Qt.ConnectionType.QueuedConnection)
-    if args.tour is not None:
-        from ui.tour import Tour
+    from ui.startup import run  # Qt from here on: a bad config is reported without loading it
 
-        tour = Tour(window, args.tour)
-        window.show()
-        tour.start()
-    elif windowed:
-        window.show()
-    else:
-        window.showFullScreen()
-    # systemd stops the kiosk with SIGTERM: leave the event loop, then wipe and stop the core.
-    # exit(), not quit(): quit() asks the windows, and the kiosk window refuses to close.
-    # (Python runs the handler at the next Python callback; the clock's timer ticks each second.)
-    for stop_signal in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop_signal, lambda number, frame: QApplication.exit(0))
-    log.info("kiosk started (demo=%s, windowed=%s)", args.demo, windowed)
-    status = app.exec()
-    log.info("kiosk stopping")
-    core.stop()
-    if args.tour is not None:
-        return 0 if tour.succeeded else 1
-    return status
+    return run(
+        config,
+        demo=args.demo,
+        windowed=args.windowed or args.tour is not None,
+        tour_dir=args.tour,
+        bench_first_paint=args.bench_first_paint,
+    )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ class DemoPanel(Translatable):
         self.heading = label("", wrap=True)
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 12, 12, 12)
-        self.setMaximumWidth(360)
         column.addWidget(self.heading)
         self.card_buttons = []
         for number in range(1, len(controls.card_names) + 1):

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import shutil
 import sys
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTranslator
 
-from kiosk.api.texts import CentreTexts
+import assets
+
+if TYPE_CHECKING:
+    from kiosk.api.texts import CentreTexts
 
 SOURCE_LANGUAGE = "zh_CN"
 RESIDENT_MESSAGES = "ResidentMessages"  # the context of messages from the core and drivers
@@ -25,7 +28,7 @@ _QM_NAME = "kiosk_{language}.qm"
 
 
 def translations_dir() -> Path:
-    return Path(str(resources.files("assets") / "translations"))
+    return assets.ROOT / "translations"
 
 
 class CentreTranslator(QTranslator):

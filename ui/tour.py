@@ -67,14 +67,15 @@ class Tour(QObject):
 
     def start(self) -> None:
         self._out_dir.mkdir(parents=True, exist_ok=True)
-        if self._window.demo_panel is not None:
-            self._window.demo_panel.hide()  # the screens as a resident sees them
+        if self._window.journey.demo_panel is not None:
+            self._window.journey.demo_panel.hide()  # the screens as a resident sees them
         QTimer.singleShot(SETTLE_MS, self._run_step)
 
     # --- the plan ------------------------------------------------------------------------
 
     def _plan(self) -> list[Step]:
         w = self._window
+        j = w.journey
         session = w.core.session
         demo = w.core.demo_controls
         if demo is None:
@@ -94,20 +95,24 @@ class Tour(QObject):
             look = f"{mode}.{LANGUAGE_TAGS[language]}"
             steps += [
                 Step(f"attract.{look}", prefs(elder, language), on(w.attract)),
-                Step(f"service-preview.{look}", w.attract.preview_button.click, on(w.preview)),
-                Step("", w.preview.back_button.click, on(w.attract)),
+                Step(f"service-preview.{look}", w.attract.preview_button.click, on(j.preview)),
+                Step("", j.preview.back_button.click, on(w.attract)),
                 Step(
                     f"identifying.{look}",
                     lambda: demo.place_card(2),
-                    on(w.identifying),
+                    on(j.identifying),
                 ),
-                Step(f"menu.{look}", lambda: None, on(w.menu)),
+                Step(f"menu.{look}", lambda: None, on(j.menu)),
                 Step(
                     f"timeout-warning.{look}",
-                    lambda: w.show_timeout_warning(12),
-                    w.overlay.isVisible,
+                    lambda: j.show_timeout_warning(12),
+                    j.overlay.isVisible,
                 ),
-                Step("", lambda: w.show_timeout_warning(None), lambda: not w.overlay.isVisible()),
+                Step(
+                    "",
+                    lambda: j.show_timeout_warning(None),
+                    lambda: not j.overlay.isVisible(),
+                ),
                 *self._card_swap_steps(look),
                 *self._records_steps(look),
                 *self._certificate_steps(look),
@@ -118,8 +123,8 @@ class Tour(QObject):
                     prefs(elder, language),
                     lambda elder=elder: session.preferences.elder_mode == elder,
                 ),
-                Step(f"error.{look}", demo.place_unreadable_card, on(w.error)),
-                Step("", w.error.home_button.click, on(w.attract)),
+                Step(f"error.{look}", demo.place_unreadable_card, on(j.error)),
+                Step("", j.error.home_button.click, on(w.attract)),
                 Step("", demo.lift_card, lambda: True),
                 Step(
                     "",
@@ -140,6 +145,7 @@ class Tour(QObject):
     def _card_swap_steps(self, look: str) -> list[Step]:
         """Another card laid during the session: the question, answered 继续当前业务."""
         w, demo = self._window, self._window.core.demo_controls
+        j = w.journey
         assert demo is not None
         poll_s = w.core.config.devices.card_poll_interval_s
         started = [0.0]
@@ -151,19 +157,24 @@ class Tour(QObject):
         return [
             # Lifted long enough for the monitor to see an empty reader, then another card.
             Step("", lift, lambda: time.monotonic() - started[0] > 2 * poll_s),
-            Step(f"card-swap.{look}", lambda: demo.place_card(3), w.swap_question.isVisible),
-            Step("", w.swap_question.keep_button.click, lambda: not w.swap_question.isVisible()),
+            Step(f"card-swap.{look}", lambda: demo.place_card(3), j.swap_question.isVisible),
+            Step(
+                "",
+                j.swap_question.keep_button.click,
+                lambda: not j.swap_question.isVisible(),
+            ),
         ]
 
     def _first_tile(self, kind: str) -> Callable[[], None]:
         """A tap on the menu's first service of this kind."""
         w = self._window
+        j = w.journey
 
         def tap() -> None:
             next(
                 tile
                 for service in w.core.catalog.current.services
-                if service.kind == kind and (tile := w.menu.grid.tiles.get(service.id))
+                if service.kind == kind and (tile := j.menu.grid.tiles.get(service.id))
             ).click()
 
         return tap
@@ -171,7 +182,8 @@ class Tour(QObject):
     def _records_steps(self, look: str) -> list[Step]:
         """查询: the first records service, page 1 and page 2, 打印查询结果, back to the menu."""
         w = self._window
-        screen = w.records
+        j = w.journey
+        screen = j.records
 
         def showing(page: int) -> Callable[[], bool]:
             def ready() -> bool:
@@ -194,7 +206,7 @@ class Tour(QObject):
                 screen.print_button.click,
                 lambda: screen.printout is not None and screen.printout.stage.value == "printed",
             ),
-            Step("", screen.back_button.click, lambda: w.stack.currentWidget() is w.menu),
+            Step("", screen.back_button.click, lambda: w.stack.currentWidget() is j.menu),
         ]
 
     def _sms_steps(self, look: str, turn: int) -> list[Step]:
@@ -202,7 +214,8 @@ class Tour(QObject):
         code, the right one (the menu), 退出. A demo resident per look: the centre sends a
         resident at most one code a minute (a second turn would wait out the minute)."""
         w = self._window
-        screen, demo = w.sign_in, w.core.demo_controls
+        j = w.journey
+        screen, demo = j.sign_in, w.core.demo_controls
         assert demo is not None
         residents = demo.sms_residents
         card = turn % len(residents)
@@ -254,35 +267,41 @@ class Tour(QObject):
             Step(
                 "",
                 lambda: type_keys(screen.code_keypad.keys, self._sms_code),
-                lambda: w.stack.currentWidget() is w.menu,
+                lambda: w.stack.currentWidget() is j.menu,
             ),
-            Step("", w.menu.exit_button.click, lambda: w.stack.currentWidget() is w.attract),
+            Step("", j.menu.exit_button.click, lambda: w.stack.currentWidget() is w.attract),
         ]
 
     def _rating_steps(self, look: str) -> list[Step]:
         """好差评 from the done screen: 不满意 with two reasons, then the thank-you page."""
         w = self._window
-        tags = w.rating.tag_buttons
+        j = w.journey
+        tags = j.rating.tag_buttons
 
         def two_reasons() -> None:
             tags["slow"].click()
             tags["machine_fault"].click()
 
         return [
-            Step("", w.done.rating_buttons[2].click, lambda: w.stack.currentWidget() is w.rating),
+            Step(
+                "",
+                j.done.rating_buttons[2].click,
+                lambda: w.stack.currentWidget() is j.rating,
+            ),
             Step(f"rating-reasons.{look}", two_reasons, tags["machine_fault"].isChecked),
             Step(
                 f"thanks.{look}",
-                w.rating.submit_button.click,
-                lambda: w.stack.currentWidget() is w.thanks,
+                j.rating.submit_button.click,
+                lambda: w.stack.currentWidget() is j.thanks,
             ),
-            Step("", w.thanks.finished.emit, lambda: w.stack.currentWidget() is w.attract),
+            Step("", j.thanks.finished.emit, lambda: w.stack.currentWidget() is w.attract),
         ]
 
     def _certificate_steps(self, look: str) -> list[Step]:
         """证明打印: confirm, printing, paper out (failure), reprint, done."""
         w = self._window
-        screen, demo = w.certificate, w.core.demo_controls
+        j = w.journey
+        screen, demo = j.certificate, w.core.demo_controls
         if demo is None or not demo.has_printer:
             raise TourError("the tour needs the demo's folder printer")
 
@@ -303,17 +322,17 @@ class Tour(QObject):
                 lambda: screen.show_progress(Stage.PRINTING),
                 phase(Phase.PRINTING),
             ),
-            Step("", w.core.session.back_to_menu, lambda: w.stack.currentWidget() is w.menu),
+            Step("", w.core.session.back_to_menu, lambda: w.stack.currentWidget() is j.menu),
             Step("", self._first_tile("certificate"), previewed),
             # Out between two looks of the monitor: the job finds out, not the screen.
             Step("", paper(False, tell_the_monitor=False), lambda: True),
             Step(f"certificate-failed.{look}", screen.print_button.click, phase(Phase.FAILED)),
             Step("", paper(True, tell_the_monitor=True), screen.print_button.isEnabled),
-            Step("", screen.print_button.click, lambda: w.stack.currentWidget() is w.done),
+            Step("", screen.print_button.click, lambda: w.stack.currentWidget() is j.done),
             Step(
                 f"done.{look}",
-                w.done.receipt_button.click,
-                w.done.receipt_button.isEnabled,  # disabled while the slip prints
+                j.done.receipt_button.click,
+                j.done.receipt_button.isEnabled,  # disabled while the slip prints
             ),
         ]
 

@@ -112,3 +112,44 @@ def test_every_console_script_prints_help(command: str) -> None:
     done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert "usage:" in done.stdout
+
+
+# Run `kiosk` in a process that reports, at the attract screen's first paint, every module
+# loaded so far; then it goes on until the journey is attached and quits (--bench-first-paint).
+MODULES_AT_FIRST_PAINT = """
+import sys
+import ui.startup
+from PySide6.QtCore import QEvent
+
+class Report(ui.startup.FirstPaintProbe):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            print("modules", " ".join(sorted(sys.modules)), flush=True)
+        return super().eventFilter(watched, event)
+
+ui.startup.FirstPaintProbe = Report
+import ui.app
+sys.exit(ui.app.main(["--demo", "--windowed", "--bench-first-paint"]))
+"""
+
+
+def test_the_first_frame_waits_for_neither_the_core_nor_the_other_screens(
+    tmp_path: Path,
+) -> None:
+    environ = {**os.environ, "KIOSK_STATE_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", MODULES_AT_FIRST_PAINT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environ,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = {line.split(" ", 1)[0]: line for line in done.stdout.splitlines()}
+    assert {"modules", "first-paint", "attached"} <= set(lines), done.stdout + done.stderr
+    loaded = set(lines["modules"].split()[1:])
+    assert "ui.screens.attract" in loaded
+    after = {"kiosk.app", "kiosk.session", "ui.journey", "ui.bridge", "requests", "pydantic"}
+    after |= {f"ui.screens.{name}" for name in ("records", "certificate", "sign_in", "services")}
+    assert loaded & after == set()
+    assert float(lines["attached"].split()[1]) > float(lines["first-paint"].split()[1])

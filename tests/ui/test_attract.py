@@ -80,20 +80,20 @@ def test_the_service_preview_lists_the_catalog_and_comes_back(
     qtbot: QtBot, window: KioskWindow
 ) -> None:
     tap(qtbot, window.attract.preview_button)
-    assert window.stack.currentWidget() is window.preview
-    titles = [tile.title.text() for tile in window.preview.grid.tiles.values()]
+    assert window.stack.currentWidget() is window.journey.preview
+    titles = [tile.title.text() for tile in window.journey.preview.grid.tiles.values()]
     assert titles == [s.title["zh_CN"] for s in window.core.catalog.current.services]
     assert clipped_labels(window) == []
-    tap(qtbot, window.preview.back_button)
+    tap(qtbot, window.journey.preview.back_button)
     assert window.stack.currentWidget() is window.attract
 
 
 def test_without_a_reader_the_attract_screen_says_so(qtbot: QtBot, config: Config) -> None:
     core = build_core(config, demo=False)
-    window = KioskWindow(core, chinese_font_family(), kiosk_mode=False)
+    window = KioskWindow.with_core(core, chinese_font_family(), kiosk_mode=False)
     qtbot.addWidget(window)
     assert window.attract.prompt.text() == "身份证读卡器暂时无法使用"
-    assert window.demo_panel is None
+    assert window.journey.demo_panel is None
     assert not window.header.badge.isVisibleTo(window)
 
 
@@ -104,7 +104,7 @@ def test_kiosk_mode_is_frameless_without_cursor_context_menu_or_close(
     from PySide6.QtWidgets import QApplication
 
     core = build_core(config, demo=True)
-    window = KioskWindow(core, chinese_font_family(), kiosk_mode=True)
+    window = KioskWindow.with_core(core, chinese_font_family(), kiosk_mode=True)
     qtbot.addWidget(window)
     try:
         window.showFullScreen()
@@ -136,7 +136,7 @@ def test_with_a_pcsc_reader_the_attract_screen_mentions_the_social_security_card
         config, devices=dataclasses.replace(config.devices, smartcard_reader="pcsc")
     )
     core = build_core(with_reader, demo=True)
-    window = KioskWindow(core, chinese_font_family(), kiosk_mode=False)
+    window = KioskWindow.with_core(core, chinese_font_family(), kiosk_mode=False)
     qtbot.addWidget(window)
     assert "社会保障卡" in window.attract.hint.text()
     assert [s.device for s in core.device_statuses()] == [

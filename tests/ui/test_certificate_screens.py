@@ -34,14 +34,14 @@ def open_certificate_service(
     qtbot: QtBot, window: KioskWindow, title: str = "社会保险参保证明"
 ) -> None:
     identify(qtbot, window)
-    qtbot.waitUntil(window.menu.grid.tiles[SERVICE].isEnabled, timeout=5000)
-    tap(qtbot, window.menu.grid.tiles[SERVICE])
-    assert window.stack.currentWidget() is window.certificate
-    assert window.certificate.phase is Phase.CONFIRM
-    assert window.certificate.heading.text() == title
+    qtbot.waitUntil(window.journey.menu.grid.tiles[SERVICE].isEnabled, timeout=5000)
+    tap(qtbot, window.journey.menu.grid.tiles[SERVICE])
+    assert window.stack.currentWidget() is window.journey.certificate
+    assert window.journey.certificate.phase is Phase.CONFIRM
+    assert window.journey.certificate.heading.text() == title
     # 确认打印 waits for the preview: the resident sees what will print first.
-    qtbot.waitUntil(window.certificate.print_button.isEnabled, timeout=10_000)
-    assert not window.certificate.preview_image.pixmap().isNull()
+    qtbot.waitUntil(window.journey.certificate.print_button.isEnabled, timeout=10_000)
+    assert not window.journey.certificate.preview_image.pixmap().isNull()
 
 
 def test_a_certificate_is_printed_once_and_named_on_the_done_screen(
@@ -49,11 +49,11 @@ def test_a_certificate_is_printed_once_and_named_on_the_done_screen(
 ) -> None:
     open_certificate_service(qtbot, window)
     dpi = window.core.config.screen.dpi
-    assert small_buttons(window.certificate, px_from_mm(18, dpi)) == []
-    tap(qtbot, window.certificate.print_button)
-    assert window.certificate.phase in (Phase.ISSUING, Phase.PRINTING)
-    assert not window.certificate.print_button.isVisible()  # no second tap while it prints
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
+    assert small_buttons(window.journey.certificate, px_from_mm(18, dpi)) == []
+    tap(qtbot, window.journey.certificate.print_button)
+    assert window.journey.certificate.phase in (Phase.ISSUING, Phase.PRINTING)
+    assert not window.journey.certificate.print_button.isVisible()  # no second tap while it prints
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.done, timeout=15_000)
     assert window.core.session.state is State.DONE
 
     [pdf] = printed_pdfs(window)
@@ -65,23 +65,23 @@ def test_a_certificate_is_printed_once_and_named_on_the_done_screen(
     serial = str(row["serial_no"])
     assert serial in text and "社会保险参保证明" in text
     assert CARD.id_number not in text  # masked on paper too
-    detail = window.done.detail.text()
+    detail = window.journey.done.detail.text()
     assert serial in detail
-    assert str(window.core.printer.folder) in window.done.demo_note.text()  # type: ignore[union-attr]
+    assert str(window.core.printer.folder) in window.journey.done.demo_note.text()  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: clipped_labels(window) == [])
 
     # A slip with the serial and code (demo mode: a PDF beside the certificate).
-    tap(qtbot, window.done.receipt_button)
-    qtbot.waitUntil(lambda: "回执已打印" in window.done.detail.text(), timeout=10_000)
+    tap(qtbot, window.journey.done.receipt_button)
+    qtbot.waitUntil(lambda: "回执已打印" in window.journey.done.detail.text(), timeout=10_000)
     [slip] = sorted(window.core.printer.folder.glob("receipt-*.pdf"))  # type: ignore[union-attr]
     slip_text = subprocess.run(
         ["pdftotext", str(slip), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert serial in slip_text and CARD.name not in slip_text
 
-    tap(qtbot, window.done.finish_button)
+    tap(qtbot, window.journey.done.finish_button)
     assert window.stack.currentWidget() is window.attract
-    assert serial not in "\n".join(visible_texts(window.done))
+    assert serial not in "\n".join(visible_texts(window.journey.done))
     assert_no_trace_of_the_resident(window)
 
 
@@ -91,9 +91,9 @@ def test_paper_out_before_printing_fails_the_job_and_the_same_certificate_prints
     open_certificate_service(qtbot, window)
     printer = window.core.printer
     printer.paper_out = True  # type: ignore[union-attr]  # taken out after the screen showed
-    tap(qtbot, window.certificate.print_button)
-    qtbot.waitUntil(lambda: window.certificate.phase is Phase.FAILED, timeout=15_000)
-    screen = window.certificate
+    tap(qtbot, window.journey.certificate.print_button)
+    qtbot.waitUntil(lambda: window.journey.certificate.phase is Phase.FAILED, timeout=15_000)
+    screen = window.journey.certificate
     assert screen.body.text() == "打印机缺纸，请联系工作人员"
     [failed] = journal(window)
     assert failed["state"] == "failed" and "media-empty" in str(failed["error"])
@@ -108,7 +108,7 @@ def test_paper_out_before_printing_fails_the_job_and_the_same_certificate_prints
     qtbot.waitUntil(screen.print_button.isEnabled, timeout=5000)
     assert screen.print_button.text() == "重新打印"
     tap(qtbot, screen.print_button)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.done, timeout=15_000)
 
     first, second = journal(window)
     assert (first["idempotency_key"], first["attempt"]) == (second["idempotency_key"], 1)
@@ -126,10 +126,10 @@ def test_a_printer_without_paper_makes_certificate_services_unavailable(
     window.core.printer.paper_out = True  # type: ignore[union-attr]
     window.core.printer_monitor.refresh()  # type: ignore[union-attr]
     identify(qtbot, window)
-    tile = window.menu.grid.tiles[SERVICE]
+    tile = window.journey.menu.grid.tiles[SERVICE]
     qtbot.waitUntil(lambda: not tile.isEnabled(), timeout=5000)
     assert tile.description.text() == "打印机缺纸，请联系工作人员"
-    query = window.menu.grid.tiles["si-contrib"]
+    query = window.journey.menu.grid.tiles["si-contrib"]
     assert query.isEnabled()  # a query needs no printer
     # Unavailable looks it: another background and title colour than a tile one can tap.
     inside = (tile.width() // 2, tile.height() // 8)
@@ -137,7 +137,7 @@ def test_a_printer_without_paper_makes_certificate_services_unavailable(
     assert tile.title.palette().windowText().color() != query.title.palette().windowText().color()
     window.core.printer.paper_out = False  # type: ignore[union-attr]
     window.core.printer_monitor.refresh()  # type: ignore[union-attr]
-    qtbot.waitUntil(lambda: window.menu.grid.tiles[SERVICE].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.journey.menu.grid.tiles[SERVICE].isEnabled(), timeout=5000)
 
 
 def test_a_resident_waiting_at_the_printer_is_not_timed_out_but_one_done_is(
@@ -157,17 +157,17 @@ def test_a_resident_waiting_at_the_printer_is_not_timed_out_but_one_done_is(
 
     central.issue_certificate = slow_issue  # type: ignore[method-assign]
     try:
-        tap(qtbot, window.certificate.print_button)
+        tap(qtbot, window.journey.certificate.print_button)
         assert entered.wait(5)
         clock.advance(idle_s + 5)
-        window._tick()
+        window.journey._tick()
         assert window.core.session.state is State.IN_SERVICE  # still waiting for the paper
     finally:
         release.set()
         central.issue_certificate = issue  # type: ignore[method-assign]
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.done, timeout=15_000)
     clock.advance(idle_s + 5)
-    window._tick()
+    window.journey._tick()
     assert window.core.session.state is State.IDLE  # done and walked away: timed out
 
 
@@ -180,15 +180,17 @@ def test_the_certificate_pages_fit_in_the_elder_look_in_english(
     open_certificate_service(qtbot, window, title="Social insurance certificate")
     qtbot.waitUntil(lambda: clipped_labels(window) == [] and clipped_buttons(window) == [])
     window.core.printer.paper_out = True  # type: ignore[union-attr]
-    tap(qtbot, window.certificate.print_button)
-    qtbot.waitUntil(lambda: window.certificate.phase is Phase.FAILED, timeout=15_000)
-    assert window.certificate.body.text() == "The printer is out of paper; please ask the staff"
+    tap(qtbot, window.journey.certificate.print_button)
+    qtbot.waitUntil(lambda: window.journey.certificate.phase is Phase.FAILED, timeout=15_000)
+    body = window.journey.certificate.body.text()
+    assert body == "The printer is out of paper; please ask the staff"
     qtbot.waitUntil(lambda: clipped_labels(window) == [] and clipped_buttons(window) == [])
     window.core.printer.paper_out = False  # type: ignore[union-attr]
     window.core.printer_monitor.refresh()  # type: ignore[union-attr]
-    qtbot.waitUntil(window.certificate.print_button.isEnabled, timeout=5000)
-    tap(qtbot, window.certificate.print_button)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
-    tap(qtbot, window.done.receipt_button)
-    qtbot.waitUntil(lambda: "receipt has printed" in window.done.detail.text(), timeout=10_000)
+    qtbot.waitUntil(window.journey.certificate.print_button.isEnabled, timeout=5000)
+    tap(qtbot, window.journey.certificate.print_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.done, timeout=15_000)
+    tap(qtbot, window.journey.done.receipt_button)
+    done = window.journey.done
+    qtbot.waitUntil(lambda: "receipt has printed" in done.detail.text(), timeout=10_000)
     qtbot.waitUntil(lambda: clipped_labels(window) == [] and clipped_buttons(window) == [])

@@ -37,8 +37,8 @@ def journey(qtbot: QtBot, window: KioskWindow) -> tuple[list[str], bytes]:
     """Card → a records query, page 2 → a certificate, previewed and printed; returns the
     amounts read and the preview's image."""
     identify(qtbot, window)
-    tap(qtbot, window.menu.grid.tiles["si-contrib"])
-    records = window.records
+    tap(qtbot, window.journey.menu.grid.tiles["si-contrib"])
+    records = window.journey.records
     qtbot.waitUntil(lambda: records.view is not None and records.view.phase is Phase.SHOWN)
     tap(qtbot, records.next_button)
     qtbot.waitUntil(
@@ -53,20 +53,20 @@ def journey(qtbot: QtBot, window: KioskWindow) -> tuple[list[str], bytes]:
     table = records.table
     amounts = sorted({table.item(row, 3).text() for row in range(table.rowCount())})
     tap(qtbot, records.back_button)
-    qtbot.waitUntil(window.menu.grid.tiles["si-cert"].isEnabled, timeout=5000)
-    tap(qtbot, window.menu.grid.tiles["si-cert"])
-    qtbot.waitUntil(window.certificate.print_button.isEnabled, timeout=10_000)
+    qtbot.waitUntil(window.journey.menu.grid.tiles["si-cert"].isEnabled, timeout=5000)
+    tap(qtbot, window.journey.menu.grid.tiles["si-cert"])
+    qtbot.waitUntil(window.journey.certificate.print_button.isEnabled, timeout=10_000)
     preview = window.core.preview.view
     assert preview is not None and preview.image_png
-    assert not window.certificate.preview_image.pixmap().isNull()
-    tap(qtbot, window.certificate.print_button)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
+    assert not window.journey.certificate.preview_image.pixmap().isNull()
+    tap(qtbot, window.journey.certificate.print_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.done, timeout=15_000)
     return amounts, preview.image_png
 
 
 def widget_texts(window: KioskWindow) -> str:
     """Every text of every widget but the demo panel's (its buttons name the demo cards)."""
-    panel = window.demo_panel
+    panel = window.journey.demo_panel
     texts: list[str] = []
     for widget in window.findChildren(QWidget):
         if panel is not None and (widget is panel or panel.isAncestorOf(widget)):
@@ -99,7 +99,7 @@ def reachable(*roots: object, excluded: tuple[object, ...]) -> Iterator[object]:
 def traces(window: KioskWindow, secrets: list[str]) -> list[str]:
     core = window.core
     # The demo's cards are its props, named on the demo panel's buttons: not a session's.
-    props = (core.demo_card_slot, core.demo_controls, window.demo_panel, DEMO_CARDS)
+    props = (core.demo_card_slot, core.demo_controls, window.journey.demo_panel, DEMO_CARDS)
     excluded: tuple[object, ...] = (sys.modules, threading, *(o for o in props if o is not None))
     if isinstance(core.demo_card_slot, SamSimulator):
         excluded += (vars(core.demo_card_slot),)
@@ -114,7 +114,7 @@ def traces(window: KioskWindow, secrets: list[str]) -> list[str]:
 
 
 def end_by_exit(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
-    tap(qtbot, window.done.finish_button)
+    tap(qtbot, window.journey.done.finish_button)
 
 
 def end_by_timeout(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
@@ -128,9 +128,9 @@ def end_by_card_swap(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> Non
     demo.lift_card()
     qtbot.wait(200)
     demo.place_card(2)
-    qtbot.waitUntil(window.swap_question.isVisible, timeout=3000)
-    tap(qtbot, window.swap_question.swap_button)
-    qtbot.waitUntil(lambda: window.menu.greeting.text() == "您好，李*英", timeout=5000)
+    qtbot.waitUntil(window.journey.swap_question.isVisible, timeout=3000)
+    tap(qtbot, window.journey.swap_question.swap_button)
+    qtbot.waitUntil(lambda: window.journey.menu.greeting.text() == "您好，李*英", timeout=5000)
 
 
 def end_by_crash(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
@@ -138,7 +138,8 @@ def end_by_crash(qtbot: QtBot, window: KioskWindow, clock: FakeClock) -> None:
     thread = threading.Thread(target=lambda: 1 / 0, name="crashing-worker")
     thread.start()
     thread.join()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.crash_screen, timeout=3000)
+    crash_screen = window.journey.crash_screen
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is crash_screen, timeout=3000)
 
 
 @pytest.mark.parametrize(

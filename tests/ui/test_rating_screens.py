@@ -18,8 +18,8 @@ def print_and_reach_done(
     qtbot: QtBot, window: KioskWindow, title: str = "社会保险参保证明"
 ) -> None:
     open_certificate_service(qtbot, window, title)
-    tap(qtbot, window.certificate.print_button)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
+    tap(qtbot, window.journey.certificate.print_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.done, timeout=15_000)
 
 
 def test_a_bad_score_asks_why_and_the_reasons_reach_the_centre(
@@ -27,8 +27,8 @@ def test_a_bad_score_asks_why_and_the_reasons_reach_the_centre(
 ) -> None:
     print_and_reach_done(qtbot, window)
     session_id = window.core.identification.session_id or ""
-    tap(qtbot, window.done.rating_buttons[2])  # 不满意
-    screen = window.rating
+    tap(qtbot, window.journey.done.rating_buttons[2])  # 不满意
+    screen = window.journey.rating
     assert window.stack.currentWidget() is screen
     assert screen.heading.text() == "您的评价：不满意"
     assert screen.reasons_prompt.isVisible() and screen.tag_buttons["slow"].isVisible()
@@ -38,13 +38,13 @@ def test_a_bad_score_asks_why_and_the_reasons_reach_the_centre(
     assert screen.tag_buttons["slow"].text() == "✓ 办理时间长"
     qtbot.waitUntil(lambda: clipped_labels(screen) == [] and clipped_buttons(screen) == [])
     tap(qtbot, screen.submit_button)
-    assert window.stack.currentWidget() is window.thanks
+    assert window.stack.currentWidget() is window.journey.thanks
     assert window.core.session.state is State.IDLE
     assert_no_trace_of_the_resident(window)
     assert window.core.outbox is not None and window.core.outbox.flush(10)
     [rating] = central_server.ratings(session_id)
     assert (rating["service_id"], rating["score"], rating["tags"]) == ("si-cert", 2, ["slow"])
-    qtbot.mouseClick(window.thanks, Qt.MouseButton.LeftButton)  # a tap: straight on
+    qtbot.mouseClick(window.journey.thanks, Qt.MouseButton.LeftButton)  # a tap: straight on
     assert window.stack.currentWidget() is window.attract
 
 
@@ -53,14 +53,14 @@ def test_a_good_score_takes_as_many_taps_and_asks_nothing(
 ) -> None:
     print_and_reach_done(qtbot, window)
     session_id = window.core.identification.session_id or ""
-    tap(qtbot, window.done.rating_buttons[1])  # 非常不满意 …
-    tap(qtbot, window.rating.back_button)  # … 重新选择
-    assert window.stack.currentWidget() is window.done
-    tap(qtbot, window.done.rating_buttons[5])  # 非常满意
-    assert not window.rating.reasons_prompt.isVisible()
-    assert not any(choice.isVisible() for choice in window.rating.tag_buttons.values())
-    tap(qtbot, window.rating.submit_button)
-    assert window.stack.currentWidget() is window.thanks
+    tap(qtbot, window.journey.done.rating_buttons[1])  # 非常不满意 …
+    tap(qtbot, window.journey.rating.back_button)  # … 重新选择
+    assert window.stack.currentWidget() is window.journey.done
+    tap(qtbot, window.journey.done.rating_buttons[5])  # 非常满意
+    assert not window.journey.rating.reasons_prompt.isVisible()
+    assert not any(choice.isVisible() for choice in window.journey.rating.tag_buttons.values())
+    tap(qtbot, window.journey.rating.submit_button)
+    assert window.stack.currentWidget() is window.journey.thanks
     assert window.core.outbox is not None and window.core.outbox.flush(10)
     [rating] = central_server.ratings(session_id)
     assert (rating["score"], rating["tags"]) == (5, [])
@@ -72,10 +72,10 @@ def test_the_thanks_speak_the_residents_language_then_the_kiosk_is_as_it_was(
 ) -> None:
     window.core.session.set_preferences(Preferences(elder_mode=True, language="en"))
     print_and_reach_done(qtbot, window, title="Social insurance certificate")
-    tap(qtbot, window.done.rating_buttons[5])
-    tap(qtbot, window.rating.submit_button)
-    assert window.thanks.heading.text() == "Thank you for your rating"
+    tap(qtbot, window.journey.done.rating_buttons[5])
+    tap(qtbot, window.journey.rating.submit_button)
+    assert window.journey.thanks.heading.text() == "Thank you for your rating"
     assert window.core.session.preferences == Preferences()  # the session is over
-    qtbot.mouseClick(window.thanks, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.journey.thanks, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.attract
     assert "请" in visible_texts(window.attract)  # the kiosk's own look and language again

@@ -28,9 +28,9 @@ from ui.window import KioskWindow
 
 def open_records(qtbot: QtBot, window: KioskWindow, service_id: str = "si-contrib") -> None:
     identify(qtbot, window)
-    tap(qtbot, window.menu.grid.tiles[service_id])
-    assert window.stack.currentWidget() is window.records
-    qtbot.waitUntil(lambda: shown_page(window.records) == 1, timeout=10_000)
+    tap(qtbot, window.journey.menu.grid.tiles[service_id])
+    assert window.stack.currentWidget() is window.journey.records
+    qtbot.waitUntil(lambda: shown_page(window.journey.records) == 1, timeout=10_000)
 
 
 def shown_page(screen: RecordsScreen) -> int | None:
@@ -58,7 +58,7 @@ def test_records_are_read_page_by_page_and_back_returns_to_the_menu(
     qtbot: QtBot, window: KioskWindow
 ) -> None:
     open_records(qtbot, window)
-    screen, table = window.records, window.records.table
+    screen, table = window.journey.records, window.journey.records.table
     rows = tokens_for(False, 0).table_rows
     assert screen.heading.text() == "养老保险缴费记录"
     assert screen.page_label.text() == "第 1 页 / 共 10 页"
@@ -84,7 +84,7 @@ def test_records_are_read_page_by_page_and_back_returns_to_the_menu(
     assert table_texts(table) == first
 
     tap(qtbot, screen.back_button)
-    assert window.stack.currentWidget() is window.menu
+    assert window.stack.currentWidget() is window.journey.menu
     assert window.core.records.view is None
 
 
@@ -95,7 +95,7 @@ def test_a_page_fits_the_screen_in_each_look_and_language(
 ) -> None:
     window.core.session.set_preferences(Preferences(elder_mode=elder, language=language))
     open_records(qtbot, window, "mi-account")
-    screen = window.records
+    screen = window.journey.records
     assert screen.table.rowCount() == tokens_for(elder, 0).table_rows
     qtbot.waitUntil(lambda: rows_fit(screen.table))
     qtbot.waitUntil(lambda: clipped_labels(screen) == [] and clipped_buttons(screen) == [])
@@ -109,10 +109,10 @@ def test_the_exit_button_ends_the_session_and_the_records_are_wiped(
     qtbot: QtBot, window: KioskWindow
 ) -> None:
     open_records(qtbot, window)
-    amounts = [row[3] for row in table_texts(window.records.table)]
-    tap(qtbot, window.records.exit_button)
+    amounts = [row[3] for row in table_texts(window.journey.records.table)]
+    tap(qtbot, window.journey.records.exit_button)
     assert window.stack.currentWidget() is window.attract
-    assert window.records.table.rowCount() == 0 and window.records.view is None
+    assert window.journey.records.table.rowCount() == 0 and window.journey.records.view is None
     assert_no_trace_of_the_resident(window)
     assert not any(amount in visible_texts(window) for amount in amounts)
 
@@ -142,8 +142,8 @@ def a_page(rows: int, *, page: int = 1, total: int | None = None) -> RecordsPage
 
 @pytest.fixture
 def screen(qtbot: QtBot, window: KioskWindow) -> RecordsScreen:
-    window.stack.setCurrentWidget(window.records)
-    return window.records
+    window.stack.setCurrentWidget(window.journey.records)
+    return window.journey.records
 
 
 def test_odd_cells_show_as_sent_and_amounts_sit_right(screen: RecordsScreen) -> None:
@@ -197,7 +197,7 @@ def test_print_the_result_prints_every_row_once_and_says_so(
     qtbot: QtBot, window: KioskWindow
 ) -> None:
     open_records(qtbot, window)
-    screen = window.records
+    screen = window.journey.records
     qtbot.waitUntil(lambda: shown_page(screen) == 1, timeout=10_000)
     folder = window.core.printer.folder  # type: ignore[union-attr]
     before = set(folder.glob("*.pdf"))
@@ -221,7 +221,7 @@ def test_print_the_result_waits_for_paper(qtbot: QtBot, window: KioskWindow) -> 
     assert demo is not None
     demo.set_paper(False)
     open_records(qtbot, window)
-    screen = window.records
+    screen = window.journey.records
     qtbot.waitUntil(lambda: shown_page(screen) == 1, timeout=10_000)
     assert not screen.print_button.isEnabled()
     assert screen.print_status.text() == "打印机缺纸，请联系工作人员"

@@ -27,21 +27,21 @@ def exit_button(page: QWidget) -> QPushButton:
 
 def test_every_screen_of_a_session_has_a_visible_exit(qtbot: QtBot, window: KioskWindow) -> None:
     identify(qtbot, window)
-    exit_button(window.menu)
-    tap(qtbot, window.menu.grid.tiles["si-contrib"])
-    exit_button(window.records)
-    tap(qtbot, window.records.back_button)
+    exit_button(window.journey.menu)
+    tap(qtbot, window.journey.menu.grid.tiles["si-contrib"])
+    exit_button(window.journey.records)
+    tap(qtbot, window.journey.records.back_button)
     open_certificate_service(qtbot, window)  # identify() again is a no-op: already identified
-    exit_button(window.certificate)
-    window.certificate.show_progress(Stage.PRINTING)  # while a job runs too
-    assert window.certificate.phase is Phase.PRINTING
-    exit_button(window.certificate)
-    window.certificate.show_service("社会保险参保证明", "", "")
-    tap(qtbot, window.certificate.print_button)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.done, timeout=15_000)
-    exit_button(window.done)
-    tap(qtbot, window.done.rating_buttons[3])
-    tap(qtbot, exit_button(window.rating))
+    exit_button(window.journey.certificate)
+    window.journey.certificate.show_progress(Stage.PRINTING)  # while a job runs too
+    assert window.journey.certificate.phase is Phase.PRINTING
+    exit_button(window.journey.certificate)
+    window.journey.certificate.show_service("社会保险参保证明", "", "")
+    tap(qtbot, window.journey.certificate.print_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.done, timeout=15_000)
+    exit_button(window.journey.done)
+    tap(qtbot, window.journey.done.rating_buttons[3])
+    tap(qtbot, exit_button(window.journey.rating))
     assert window.stack.currentWidget() is window.attract
     assert window.core.session.state is State.IDLE
     assert_no_trace_of_the_resident(window)
@@ -54,7 +54,7 @@ def test_a_card_lifted_mid_session_does_not_end_it(qtbot: QtBot, window: KioskWi
     demo.lift_card()
     qtbot.wait(500)  # ten polls of the reader
     assert window.core.session.state is State.IDENTIFIED
-    assert window.stack.currentWidget() is window.menu
+    assert window.stack.currentWidget() is window.journey.menu
 
 
 def test_the_centre_ending_the_session_is_a_timeout_with_a_notice(
@@ -66,7 +66,7 @@ def test_the_centre_ending_the_session_is_a_timeout_with_a_notice(
     central, token = window.core.central, window.core.identification.token
     assert central is not None and token is not None
     central.close_session(token)  # as when it expires at the centre
-    tap(qtbot, window.menu.grid.tiles["mi-account"])
+    tap(qtbot, window.journey.menu.grid.tiles["mi-account"])
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=10_000)
     assert events[-1] is Event.TIMEOUT
     assert window.attract.notice.isVisible()
@@ -104,20 +104,20 @@ def test_another_card_during_a_session_asks_before_anything_ends(
     identify(qtbot, window)
     swap_cards(qtbot, window, 1)  # the resident's own card again: no question
     qtbot.wait(500)
-    assert not window.swap_question.isVisible()
+    assert not window.journey.swap_question.isVisible()
 
     swap_cards(qtbot, window, 2)
-    qtbot.waitUntil(window.swap_question.isVisible, timeout=3000)
-    assert window.swap_question.heading.text() == "是否结束当前业务？"
-    tap(qtbot, window.swap_question.keep_button)
-    assert not window.swap_question.isVisible()
-    assert window.menu.greeting.text() == "您好，张*"
+    qtbot.waitUntil(window.journey.swap_question.isVisible, timeout=3000)
+    assert window.journey.swap_question.heading.text() == "是否结束当前业务？"
+    tap(qtbot, window.journey.swap_question.keep_button)
+    assert not window.journey.swap_question.isVisible()
+    assert window.journey.menu.greeting.text() == "您好，张*"
 
     swap_cards(qtbot, window, 2)
-    qtbot.waitUntil(window.swap_question.isVisible, timeout=3000)
+    qtbot.waitUntil(window.journey.swap_question.isVisible, timeout=3000)
     token = window.core.identification.token
-    tap(qtbot, window.swap_question.swap_button)
-    qtbot.waitUntil(lambda: window.menu.greeting.text() == "您好，李*英", timeout=5000)
+    tap(qtbot, window.journey.swap_question.swap_button)
+    qtbot.waitUntil(lambda: window.journey.menu.greeting.text() == "您好，李*英", timeout=5000)
     assert window.core.identification.token != token
     assert "张*" not in visible_texts(window)
 
@@ -127,11 +127,11 @@ def test_the_question_goes_away_when_the_other_card_is_lifted(
 ) -> None:
     identify(qtbot, window)
     swap_cards(qtbot, window, 3)
-    qtbot.waitUntil(window.swap_question.isVisible, timeout=3000)
+    qtbot.waitUntil(window.journey.swap_question.isVisible, timeout=3000)
     demo = window.core.demo_controls
     assert demo is not None
     demo.lift_card()
-    qtbot.waitUntil(lambda: not window.swap_question.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: not window.journey.swap_question.isVisible(), timeout=3000)
     assert window.core.session.state is State.IDENTIFIED
 
 
@@ -142,11 +142,10 @@ def test_a_refusal_of_the_centre_reads_in_english_when_english_is_chosen(
     reader = window.core.demo_card_slot
     assert reader is not None
     reader.place(dataclasses.replace(DEMO_CARDS[0], name="王五"))  # not the name on file
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.error, timeout=5000)
-    assert (
-        window.error.body.text() == "Your ID card could not be verified; please ask at the counter"
-    )
-    assert "身份证" not in visible_texts(window.error)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.error, timeout=5000)
+    body = window.journey.error.body.text()
+    assert body == "Your ID card could not be verified; please ask at the counter"
+    assert "身份证" not in visible_texts(window.journey.error)
 
 
 def test_a_new_look_reaches_the_screen_at_once_and_every_other_part_soon(
@@ -156,6 +155,6 @@ def test_a_new_look_reaches_the_screen_at_once_and_every_other_part_soon(
     window.core.session.set_preferences(Preferences(elder_mode=True))
     assert window.header.styleSheet() and window.attract.styleSheet()  # on screen: at once
     qtbot.waitUntil(lambda: all(page.styleSheet() for page in pages), timeout=3000)
-    assert window.swap_question.styleSheet() and window.overlay.styleSheet()
+    assert window.journey.swap_question.styleSheet() and window.journey.overlay.styleSheet()
     window.core.session.set_preferences(Preferences(elder_mode=False))  # the start's look
     qtbot.waitUntil(lambda: not any(page.styleSheet() for page in pages), timeout=3000)

@@ -20,13 +20,13 @@ CARD = DEMO_CARDS[0]  # 张伟
 
 
 def identify(qtbot: QtBot, window: KioskWindow) -> None:
-    assert window.demo_panel is not None
-    tap(qtbot, window.demo_panel.card_buttons[0])
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.menu, timeout=3000)
+    assert window.journey.demo_panel is not None
+    tap(qtbot, window.journey.demo_panel.card_buttons[0])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.menu, timeout=3000)
 
 
 def assert_no_trace_of_the_resident(window: KioskWindow) -> None:
-    texts = all_texts(window, props=window.demo_panel)
+    texts = all_texts(window, props=window.journey.demo_panel)
     assert "张*" not in texts and CARD.name not in texts
     assert CARD.id_number[-4:] not in texts
     session = window.core.session
@@ -34,27 +34,28 @@ def assert_no_trace_of_the_resident(window: KioskWindow) -> None:
 
 
 def test_a_demo_card_tap_identifies_the_resident(qtbot: QtBot, window: KioskWindow) -> None:
-    assert window.demo_panel is not None
-    tap(qtbot, window.demo_panel.card_buttons[0])
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.identifying, timeout=3000)
-    assert "正在读取身份证" in window.identifying.heading.text()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.menu, timeout=3000)
+    assert window.journey.demo_panel is not None
+    tap(qtbot, window.journey.demo_panel.card_buttons[0])
+    identifying = window.journey.identifying
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is identifying, timeout=3000)
+    assert "正在读取身份证" in window.journey.identifying.heading.text()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.menu, timeout=3000)
     assert window.core.session.state is State.IDENTIFIED
-    assert window.menu.greeting.text() == "您好，张*"
+    assert window.journey.menu.greeting.text() == "您好，张*"
     masked = CARD.id_number[:6] + "*" * 8 + CARD.id_number[-4:]
-    assert masked in window.menu.id_line.text()
+    assert masked in window.journey.menu.id_line.text()
     assert CARD.id_number not in visible_texts(window)
     qtbot.waitUntil(lambda: clipped_labels(window) == [])
     dpi = window.core.config.screen.dpi
-    assert small_buttons(window.menu, px_from_mm(18, dpi)) == []
+    assert small_buttons(window.journey.menu, px_from_mm(18, dpi)) == []
 
 
 def test_the_number_keys_place_and_lift_demo_cards(qtbot: QtBot, window: KioskWindow) -> None:
     from PySide6.QtCore import Qt
 
     qtbot.keyClick(window, Qt.Key.Key_2)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.menu, timeout=3000)
-    assert window.menu.greeting.text() == "您好，李*英"
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.menu, timeout=3000)
+    assert window.journey.menu.greeting.text() == "您好，李*英"
     qtbot.keyClick(window, Qt.Key.Key_0)
     assert window.core.demo_card_slot is not None
     qtbot.waitUntil(lambda: not window.core.demo_card_slot.holding)
@@ -62,22 +63,22 @@ def test_the_number_keys_place_and_lift_demo_cards(qtbot: QtBot, window: KioskWi
 
 def test_exit_wipes_every_trace_of_the_resident(qtbot: QtBot, window: KioskWindow) -> None:
     identify(qtbot, window)
-    tap(qtbot, window.menu.exit_button)
+    tap(qtbot, window.journey.menu.exit_button)
     assert window.stack.currentWidget() is window.attract
     assert_no_trace_of_the_resident(window)
 
 
 def test_a_service_then_done_then_exit(qtbot: QtBot, window: KioskWindow) -> None:
     identify(qtbot, window)
-    tap(qtbot, window.menu.grid.tiles["si-contrib"])
-    assert window.stack.currentWidget() is window.records
-    assert window.records.heading.text() in ("社保缴费查询", "养老保险缴费记录")
-    tap(qtbot, window.records.back_button)
-    assert window.stack.currentWidget() is window.menu
-    tap(qtbot, window.menu.grid.tiles["si-cert"])
+    tap(qtbot, window.journey.menu.grid.tiles["si-contrib"])
+    assert window.stack.currentWidget() is window.journey.records
+    assert window.journey.records.heading.text() in ("社保缴费查询", "养老保险缴费记录")
+    tap(qtbot, window.journey.records.back_button)
+    assert window.stack.currentWidget() is window.journey.menu
+    tap(qtbot, window.journey.menu.grid.tiles["si-cert"])
     window.core.session.complete_service()
-    assert window.stack.currentWidget() is window.done
-    tap(qtbot, window.done.finish_button)
+    assert window.stack.currentWidget() is window.journey.done
+    tap(qtbot, window.journey.done.finish_button)
     assert window.stack.currentWidget() is window.attract
     assert_no_trace_of_the_resident(window)
 
@@ -85,13 +86,13 @@ def test_a_service_then_done_then_exit(qtbot: QtBot, window: KioskWindow) -> Non
 def test_an_unreadable_card_shows_the_error_and_home_wipes(
     qtbot: QtBot, window: KioskWindow
 ) -> None:
-    assert window.demo_panel is not None
-    tap(qtbot, window.demo_panel.fail_button)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.error, timeout=3000)
-    assert window.error.body.text() == "读卡失败，请将证件平放不要移动"
-    tap(qtbot, window.error.home_button)
+    assert window.journey.demo_panel is not None
+    tap(qtbot, window.journey.demo_panel.fail_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.error, timeout=3000)
+    assert window.journey.error.body.text() == "读卡失败，请将证件平放不要移动"
+    tap(qtbot, window.journey.error.home_button)
     assert window.stack.currentWidget() is window.attract
-    assert window.error.body.text() == ""
+    assert window.journey.error.body.text() == ""
 
 
 def test_idle_timeout_warns_with_a_countdown_then_ends_the_session(
@@ -99,14 +100,14 @@ def test_idle_timeout_warns_with_a_countdown_then_ends_the_session(
 ) -> None:
     identify(qtbot, window)
     clock.advance(48)
-    qtbot.waitUntil(window.overlay.isVisible, timeout=2500)
-    assert "您还在吗" in window.overlay.heading.text()
-    assert "12 秒后将自动退出" in window.overlay.body.text()
+    qtbot.waitUntil(window.journey.overlay.isVisible, timeout=2500)
+    assert "您还在吗" in window.journey.overlay.heading.text()
+    assert "12 秒后将自动退出" in window.journey.overlay.body.text()
     dpi = window.core.config.screen.dpi
-    assert small_buttons(window.overlay, px_from_mm(18, dpi)) == []
+    assert small_buttons(window.journey.overlay, px_from_mm(18, dpi)) == []
     clock.advance(12)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=2500)
-    assert not window.overlay.isVisible()
+    assert not window.journey.overlay.isVisible()
     assert_no_trace_of_the_resident(window)
 
 
@@ -115,9 +116,9 @@ def test_continue_calls_off_the_countdown(
 ) -> None:
     identify(qtbot, window)
     clock.advance(50)
-    qtbot.waitUntil(window.overlay.isVisible, timeout=2500)
-    tap(qtbot, window.overlay.continue_button)
-    assert not window.overlay.isVisible()
+    qtbot.waitUntil(window.journey.overlay.isVisible, timeout=2500)
+    tap(qtbot, window.journey.overlay.continue_button)
+    assert not window.journey.overlay.isVisible()
     clock.advance(30)
     qtbot.wait(1200)
     assert window.core.session.state is State.IDENTIFIED
@@ -137,11 +138,12 @@ def test_an_exception_in_a_worker_shows_the_crash_screen_and_wipes(
     thread = threading.Thread(target=worker, name="http-worker")
     thread.start()
     thread.join()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.crash_screen, timeout=2000)
+    crash_screen = window.journey.crash_screen
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is crash_screen, timeout=2000)
     report_id = window.core.crash.last_report_id
     assert report_id is not None and len(report_id) == 6
-    assert window.crash_screen.heading.text() == "系统暂时无法使用，请联系工作人员"
-    assert report_id in window.crash_screen.body.text()
+    assert window.journey.crash_screen.heading.text() == "系统暂时无法使用，请联系工作人员"
+    assert report_id in window.journey.crash_screen.body.text()
     assert window.core.session.state is State.IDLE
     assert_no_trace_of_the_resident(window)
     log_text = window.core.log_file.read_text(encoding="utf-8")
@@ -156,7 +158,7 @@ def test_an_exception_in_a_worker_shows_the_crash_screen_and_wipes(
     tap_target.place(DEMO_CARDS[1])
     qtbot.wait(800)
     assert window.core.session.state is State.IDLE
-    assert window.stack.currentWidget() is window.crash_screen
+    assert window.stack.currentWidget() is window.journey.crash_screen
 
 
 def test_a_rating_ends_the_session_and_reaches_the_centre(
@@ -164,19 +166,19 @@ def test_a_rating_ends_the_session_and_reaches_the_centre(
 ) -> None:
     identify(qtbot, window)
     session_id = window.core.identification.session_id
-    tap(qtbot, window.menu.grid.tiles["pension"])
+    tap(qtbot, window.journey.menu.grid.tiles["pension"])
     window.core.session.complete_service()
-    assert window.stack.currentWidget() is window.done
-    assert [b.text() for b in window.done.rating_buttons.values()] == [
+    assert window.stack.currentWidget() is window.journey.done
+    assert [b.text() for b in window.journey.done.rating_buttons.values()] == [
         "非常满意",
         "满意",
         "基本满意",
         "不满意",
         "非常不满意",
     ]
-    tap(qtbot, window.done.rating_buttons[4])
-    tap(qtbot, window.rating.submit_button)
-    assert window.stack.currentWidget() is window.thanks
+    tap(qtbot, window.journey.done.rating_buttons[4])
+    tap(qtbot, window.journey.rating.submit_button)
+    assert window.stack.currentWidget() is window.journey.thanks
     assert_no_trace_of_the_resident(window)
     database = central_server.log_path.parent / "central.sqlite3"
 

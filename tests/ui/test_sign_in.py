@@ -25,13 +25,13 @@ def type_on(qtbot: QtBot, keypad: Keypad, text: str) -> None:
 
 
 def demo_code(window: KioskWindow) -> str:
-    assert window.demo_panel is not None
-    return window.demo_panel._sms[0]
+    assert window.journey.demo_panel is not None
+    return window.journey.demo_panel._sms[0]
 
 
 def open_sign_in(qtbot: QtBot, window: KioskWindow) -> None:
     tap(qtbot, window.attract.sign_in_button)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sign_in)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.sign_in)
     assert window.core.session.state is State.IDENTIFYING
 
 
@@ -57,7 +57,7 @@ def test_sign_in_by_sms_code_with_taps(
 ) -> None:
     window.core.session.set_preferences(Preferences(elder, language))
     open_sign_in(qtbot, window)
-    screen = window.sign_in
+    screen = window.journey.sign_in
     dpi = window.core.config.screen.dpi
     keypad = screen.id_keypad
     type_on(qtbot, keypad, RESIDENT.id_number[:16])
@@ -89,9 +89,9 @@ def test_sign_in_by_sms_code_with_taps(
     assert window.core.session.state is State.IDENTIFYING
 
     type_on(qtbot, screen.code_keypad, code)  # no 确认 needed after the sixth digit
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.menu)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.menu)
     assert window.core.identification.method == "sms"
-    tiles = window.menu.grid.tiles
+    tiles = window.journey.menu.grid.tiles
     for service in window.core.catalog.current.services:
         tile = tiles[service.id]
         assert tile.isEnabled() == (service.identification != "idcard"), service.id
@@ -101,7 +101,7 @@ def test_sign_in_by_sms_code_with_taps(
     reason = "此项业务需刷身份证办理" if language == "zh_CN" else "ID card"
     assert reason in tiles[idcard_only.id].description.text()
 
-    tap(qtbot, window.menu.exit_button)
+    tap(qtbot, window.journey.menu.exit_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract)
     assert screen.typed == "" and window.core.sms.view is None
     assert demo_code(window) == ""
@@ -109,19 +109,19 @@ def test_sign_in_by_sms_code_with_taps(
 
 def test_a_card_laid_while_typing_signs_in_by_card(qtbot: QtBot, window: KioskWindow) -> None:
     open_sign_in(qtbot, window)
-    type_on(qtbot, window.sign_in.id_keypad, "5113")
-    assert window.demo_panel is not None
-    tap(qtbot, window.demo_panel.card_buttons[1])
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.menu, timeout=5000)
+    type_on(qtbot, window.journey.sign_in.id_keypad, "5113")
+    assert window.journey.demo_panel is not None
+    tap(qtbot, window.journey.demo_panel.card_buttons[1])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.menu, timeout=5000)
     assert window.core.identification.method == "idcard"
-    assert window.sign_in.typed == "" and window.core.sms.view is None
+    assert window.journey.sign_in.typed == "" and window.core.sms.view is None
 
 
 def test_exit_from_the_keypad_wipes_what_was_typed(qtbot: QtBot, window: KioskWindow) -> None:
     open_sign_in(qtbot, window)
-    type_on(qtbot, window.sign_in.id_keypad, RESIDENT.id_number[:10])
-    tap(qtbot, window.sign_in.exit_button)
+    type_on(qtbot, window.journey.sign_in.id_keypad, RESIDENT.id_number[:10])
+    tap(qtbot, window.journey.sign_in.exit_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract)
     assert window.core.session.state is State.IDLE
-    assert window.sign_in.typed == ""
-    assert RESIDENT.id_number[:10] not in window.sign_in.entry.text().replace(" ", "")
+    assert window.journey.sign_in.typed == ""
+    assert RESIDENT.id_number[:10] not in window.journey.sign_in.entry.text().replace(" ", "")

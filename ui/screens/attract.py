@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+import assets
 from ui.widgets import Screen, Translatable, button, label
 
 ANNOUNCEMENT_ROTATE_MS = 8000
@@ -32,6 +31,7 @@ class AnnouncementStrip(Translatable):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._next)
         self._timer.start(ANNOUNCEMENT_ROTATE_MS)
+        self.setHidden(True)  # until there is something to announce
         self.retranslate()
 
     @property
@@ -69,7 +69,7 @@ class AttractScreen(Screen):
         self._elder_mode = False
         self._reader_available = True
         self._social_card = False
-        svg = resources.files("assets") / "images" / ILLUSTRATION
+        svg = assets.ROOT / "images" / ILLUSTRATION
         self.illustration = QSvgWidget()
         self.illustration.load(svg.read_bytes())
         self.illustration.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)

@@ -1,0 +1,441 @@
+"""The resident's journey on the kiosk window: every screen but the attract screen, wired to
+the core. The session decides; screens emit intents, the journey hands them to the core, and
+the core's changes come back (through the bridge) to pick the screen.
+
+Built after the window's first frame (`KioskWindow.attach`), with the core, so that neither the
+core's imports nor these screens stand between start-up and the attract screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+
+from kiosk.app import Core
+from kiosk.devices.status import DeviceStatus, Level
+from kiosk.services.certificates import PrintOutcome, Stage
+from kiosk.services.query_print import Holder
+from kiosk.session import Event, Preferences, State
+from ui.bridge import CoreBridge
+from ui.demo_panel import DemoPanel
+from ui.i18n import current_language, use_centre_texts
+from ui.overlays import CardSwapOverlay, TimeoutOverlay
+from ui.screens.certificate import CertificateScreen
+from ui.screens.message import (
+    CrashScreen,
+    DoneScreen,
+    ErrorScreen,
+    IdentifyingScreen,
+    InServiceScreen,
+)
+from ui.screens.rating import RatingScreen, ThanksScreen
+from ui.screens.records import RecordsScreen
+from ui.screens.services import MenuScreen, PreviewScreen
+from ui.screens.sign_in import SignInScreen
+from ui.theme import tokens_for
+from ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+SESSION_TICK_MS = 1000
+PREVIEW_MARGINS_PX = 180  # the certificate screen's margins and its page-count line
+
+
+class Journey(QObject):
+    def __init__(self, window: KioskWindow, core: Core) -> None:
+        super().__init__(window)
+        self.window = window
+        self.core = core
+        self._printed: PrintOutcome | None = None  # the session's printed certificate
+        self.bridge = CoreBridge(core, self)
+        use_centre_texts(core.centre_texts)
+        self.attract = window.attract
+        self.preview = PreviewScreen()
+        self.identifying = IdentifyingScreen()
+        self.sign_in = SignInScreen()
+        self.menu = MenuScreen()
+        self.in_service = InServiceScreen()
+        self.certificate = CertificateScreen()
+        self.records = RecordsScreen()
+        self.done = DoneScreen()
+        self.rating = RatingScreen()
+        self.thanks = ThanksScreen()
+        self.error = ErrorScreen()
+        self.crash_screen = CrashScreen()
+        for screen in (
+            self.preview,
+            self.identifying,
+            self.sign_in,
+            self.menu,
+            self.in_service,
+            self.certificate,
+            self.records,
+            self.done,
+            self.rating,
+            self.thanks,
+            self.error,
+            self.crash_screen,
+        ):
+            window.add_page(screen)
+        self.demo_panel = DemoPanel(core.demo_controls) if core.demo_controls else None
+        if self.demo_panel is not None:
+            window.add_side_panel(self.demo_panel)
+        self.overlay = TimeoutOverlay(window)
+        self.swap_question = CardSwapOverlay(window)
+        window.add_styled_parts(self.overlay, self.swap_question)
+
+        self._connect_intents()
+        self._connect_core()
+        window.activity.connect(core.session.touch)
+        self._tick_timer = QTimer(self)
+        self._tick_timer.timeout.connect(self._tick)
+        self._tick_timer.start(SESSION_TICK_MS)
+        self.attract.set_elder_mode(core.session.preferences.elder_mode)
+        self.attract.set_social_card(core.smartcard is not None)
+        for status in core.device_statuses():
+            self._on_device_status(status)
+        self.attract.announcements.set_items(self._announcements())
+
+    def _use_look(self, preferences: Preferences) -> None:
+        self.window.apply_look(preferences.elder_mode, preferences.language)
+
+    def fit_overlays(self) -> None:
+        for overlay in (self.overlay, self.swap_question):
+            if overlay.isVisible():
+                overlay.setGeometry(self.window.rect())
+
+    # --- wiring --------------------------------------------------------------------------
+
+    def _connect_intents(self) -> None:
+        session = self.core.session
+        self.attract.elder_mode_toggled.connect(self._toggle_elder_mode)
+        self.attract.language_toggled.connect(self._toggle_language)
+        self.attract.preview_requested.connect(self._show_preview)
+        self.preview.back_requested.connect(lambda: self.window.show_page(self.attract))
+        self.attract.sign_in_requested.connect(self.core.sms.start)
+        self.sign_in.id_number_entered.connect(self.core.sms.send_code)
+        self.sign_in.code_entered.connect(self.core.sms.submit_code)
+        self.sign_in.resend_requested.connect(self.core.sms.resend)
+        self.sign_in.change_number_requested.connect(self.core.sms.change_number)
+        self.sign_in.exit_requested.connect(session.exit)
+        self.menu.service_chosen.connect(session.choose_service)
+        self.menu.exit_requested.connect(session.exit)
+        self.in_service.back_requested.connect(session.back_to_menu)
+        self.in_service.exit_requested.connect(session.exit)
+        self.certificate.print_requested.connect(self._print_certificate)
+        self.certificate.preview_retry_requested.connect(self.core.preview.retry)
+        self.certificate.retry_requested.connect(self.core.certificates.retry)
+        self.certificate.back_requested.connect(self._leave_certificate)
+        self.certificate.exit_requested.connect(session.exit)
+        self.records.back_requested.connect(self._leave_records)
+        self.records.exit_requested.connect(session.exit)
+        self.records.page_requested.connect(self.core.records.show_page)
+        self.records.retry_requested.connect(self.core.records.retry)
+        self.records.print_requested.connect(self._print_query_result)
+        self.done.another_requested.connect(session.back_to_menu)
+        self.done.finish_requested.connect(session.finish)
+        self.done.rated.connect(self._show_rating)
+        self.rating.back_requested.connect(lambda: self.window.show_page(self.done))
+        self.rating.submitted.connect(self._rate)
+        self.rating.exit_requested.connect(session.finish)
+        self.thanks.finished.connect(self._thanks_over)
+        self.done.receipt_requested.connect(self._print_receipt)
+        self.error.acknowledged.connect(session.acknowledge_error)
+        self.overlay.continue_requested.connect(session.touch)
+        self.swap_question.keep_requested.connect(self.core.identification.cancel_swap)
+        self.swap_question.swap_requested.connect(self.core.identification.confirm_swap)
+        if self.demo_panel is not None:
+            shortcuts = {"F12": self._toggle_demo_panel, "0": self.demo_panel.lift_card}
+            for number in range(1, len(self.demo_panel.card_buttons) + 1):
+                shortcuts[str(number)] = lambda n=number: self.demo_panel.place_card(n)
+            for key, action in shortcuts.items():
+                QShortcut(QKeySequence(key), self.window, activated=action)
+
+    def _connect_core(self) -> None:
+        self.bridge.state_changed.connect(self._render_state)
+        self.bridge.timeout_warning.connect(self.show_timeout_warning)
+        self.bridge.preferences_changed.connect(self.apply_preferences)
+        self.bridge.card_event.connect(self._on_card_event)
+        self.bridge.device_status.connect(self._on_device_status)
+        self.bridge.crashed.connect(self.show_crash)
+        self.bridge.catalog_changed.connect(self._on_catalog)
+        self.bridge.print_progress.connect(self._on_print_progress)
+        self.bridge.print_finished.connect(self._on_print_finished)
+        self.bridge.receipt_finished.connect(self._on_receipt_finished)
+        self.bridge.records_changed.connect(self.records.show_view)
+        self.bridge.preview_changed.connect(self.certificate.show_preview)
+        self.bridge.query_print_changed.connect(self.records.show_printout)
+        self.bridge.card_swap.connect(self._ask_about_card_swap)
+        self.bridge.sms_changed.connect(self.sign_in.show_view)
+        for wipe in (
+            self.menu.wipe,
+            self.sign_in.wipe,
+            self.error.wipe,
+            self.certificate.wipe,
+            self.records.wipe,
+            self.done.wipe,
+            self.rating.wipe,
+            self._forget_printed,
+            self.overlay.hide,
+        ):
+            self.bridge.wiped.connect(wipe)
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def _render_state(self, old: State, new: State, event: Event) -> None:
+        session = self.core.session
+        self.overlay.hide()
+        if self.window.stack.currentWidget() is self.thanks:  # a new card before the thanks ended
+            self.apply_preferences(session.preferences)
+        language = current_language()
+        if new is not State.IDLE:
+            self.attract.hide_notice()
+        if new is State.IDLE:
+            self.window.show_page(self.attract)
+            if event is Event.TIMEOUT:
+                self.attract.show_timed_out()
+        elif new is State.IDENTIFYING and event is Event.SIGN_IN:
+            self.window.show_page(self.sign_in)
+        elif new is State.IDENTIFYING:
+            self.window.show_page(self.identifying)
+        elif new is State.IDENTIFIED and session.resident is not None:
+            self.menu.show_resident(session.resident)
+            self._show_menu_catalog(language)
+            self.window.show_page(self.menu)
+        elif new is State.IN_SERVICE:
+            self._show_service(session.service_id or "", language)
+        elif new is State.DONE:
+            self.window.show_page(self.done)
+        elif new is State.ERROR and session.failure is not None:
+            self.error.show_message(session.failure.resident_message)
+            self.window.show_page(self.error)
+
+    def _show_menu_catalog(self, language: str) -> None:
+        """The resident's menu; services whose device cannot serve now are shown unavailable."""
+        self.menu.grid.show_catalog(
+            self.core.catalog.current,
+            language,
+            selectable=True,
+            unavailable={"certificate": self.core.printer_problem()},
+            refused=lambda service: self.core.identification.refusal_for(service.identification),
+        )
+
+    def _show_service(self, service_id: str, language: str) -> None:
+        service = next((s for s in self.core.catalog.current.services if s.id == service_id), None)
+        title = service.text(service.title, language) if service else ""
+        if service is not None and service.kind == "certificate":
+            self.certificate.show_service(
+                title, service.text(service.description, language), self.core.printer_problem()
+            )
+            self.window.show_page(self.certificate)
+            self.core.preview.open(service_id, self._preview_height())
+        elif service is not None and service.kind == "records":
+            self.records.show_service(title)
+            self.records.set_printer_problem(self.core.printer_problem())
+            self.window.show_page(self.records)
+            rows = tokens_for(self.core.session.preferences.elder_mode, 0).table_rows
+            self.core.records.open(service_id, page_size=rows)
+        else:
+            self.in_service.show_service(title)
+            self.window.show_page(self.in_service)
+
+    def _ask_about_card_swap(self, ask: bool) -> None:
+        if ask and not self.window.crashed:
+            self.core.session.touch()
+            self.window.restyle(self.swap_question)
+            self.swap_question.show_over_parent()
+        else:
+            self.swap_question.hide()
+
+    def _show_rating(self, score: int) -> None:
+        if self.core.session.state is State.DONE:
+            self.rating.show_score(score)
+            self.window.show_page(self.rating)
+
+    def _rate(self, score: int, tags: tuple[str, ...]) -> None:
+        if self.core.session.state is not State.DONE:
+            return  # timed out on the way: the session is over, nothing to rate
+        look = self.core.session.preferences
+        self.core.rate(score, tags)  # ends the session: wiped, preferences back to defaults
+        # The thank-you page still speaks to this resident: in their look and language.
+        self._use_look(look)
+        self.window.show_page(self.thanks)
+        self.thanks.start()
+
+    def _thanks_over(self) -> None:
+        if self.window.stack.currentWidget() is self.thanks:
+            self.apply_preferences(self.core.session.preferences)
+            self.window.show_page(self.attract)
+
+    def _preview_height(self) -> int:
+        """Page 1 as tall as the certificate screen allows: its height less the margins
+        and the line under the image that says how many pages there are."""
+        return max(self.window.stack.height() - PREVIEW_MARGINS_PX, 200)
+
+    def _leave_certificate(self) -> None:
+        self.core.preview.close()
+        self.core.session.back_to_menu()
+
+    def _print_query_result(self) -> None:
+        resident, view = self.core.session.resident, self.core.records.view
+        if resident is None or view is None or self.core.session.state is not State.IN_SERVICE:
+            return
+        self.core.query_print.print_all(
+            view.service_id, Holder(resident.display_name, resident.masked_id)
+        )
+
+    def _leave_records(self) -> None:
+        self.core.query_print.close()
+        self.core.records.close()
+        self.core.session.back_to_menu()
+
+    def _tick(self) -> None:
+        """The session's second; a resident watching their certificate print is not idle
+        (for as long as the job may take: devices.print_timeout_s and a margin)."""
+        page = self.window.stack.currentWidget()
+        if (page is self.certificate and self.core.certificates.busy) or (
+            page is self.records and self.core.query_print.busy
+        ):
+            self.core.session.touch()
+        self.core.sms.tick()
+        self.core.session.tick()
+
+    def _print_certificate(self) -> None:
+        service_id = self.core.session.service_id
+        if service_id is not None and self.core.session.state is State.IN_SERVICE:
+            self.core.preview.close()  # seen: the printout follows
+            self.core.certificates.print_certificate(service_id)
+
+    def _on_print_progress(self, stage: Stage) -> None:
+        self.core.session.touch()  # a resident watching the printer is not idle
+        self.certificate.show_progress(stage)
+
+    def _on_print_finished(self, outcome: PrintOutcome) -> None:
+        session = self.core.session
+        if session.state is not State.IN_SERVICE:
+            return
+        if self.core.printer_monitor is not None:
+            self.core.printer_monitor.refresh()
+        if outcome.stage is Stage.PRINTED:
+            controls = self.core.demo_controls
+            folder = controls.print_folder if controls is not None else None
+            self._printed = outcome
+            self.certificate.wipe()  # its printing page is over
+            self.done.show_certificate(
+                outcome, str(folder) if folder else "", receipts=self.core.receipts is not None
+            )
+            session.complete_service()
+        else:
+            self.certificate.show_failure(outcome)
+
+    def _print_receipt(self) -> None:
+        """A slip with the printed certificate's serial and code; the slip is in Chinese."""
+        outcome, receipts = self._printed, self.core.receipts
+        if outcome is None or receipts is None or self.core.session.state is not State.DONE:
+            return
+        service = next(
+            (s for s in self.core.catalog.current.services if s.id == outcome.service_id), None
+        )
+        title = service.text(service.title, "zh_CN") if service else outcome.service_id
+        receipts.print_for(title, outcome.serial_no, outcome.verify_code, outcome.verify_url)
+
+    def _on_receipt_finished(self, resident_message: str) -> None:
+        if self.core.session.state is State.DONE:
+            self.done.show_receipt_result(resident_message)
+
+    def _forget_printed(self) -> None:
+        self._printed = None
+
+    def _show_preview(self) -> None:
+        self.preview.grid.show_catalog(
+            self.core.catalog.current, current_language(), selectable=False
+        )
+        self.window.show_page(self.preview)
+
+    def show_timeout_warning(self, seconds_left: int | None) -> None:
+        if seconds_left is None or self.window.crashed:
+            self.overlay.hide()
+        else:
+            self.window.restyle(self.overlay)
+            self.overlay.show_countdown(seconds_left)
+
+    def _on_card_event(self, event: object) -> None:
+        if not self.window.crashed:
+            self.core.identification.handle(event)  # type: ignore[arg-type]
+
+    def _on_device_status(self, status: DeviceStatus) -> None:
+        if status.device == "idcard":
+            self.attract.set_reader_available(status.level is not Level.OFFLINE)
+        elif status.device == "printer":
+            page = self.window.stack.currentWidget()
+            if page is self.menu:
+                self._show_menu_catalog(current_language())
+            elif page is self.certificate:
+                self.certificate.set_printer_problem(self.core.printer_problem())
+            elif page is self.records:
+                self.records.set_printer_problem(self.core.printer_problem())
+
+    def apply_preferences(self, preferences: Preferences) -> None:
+        """Swap the theme's tokens and the translation: every widget retranslates, and
+        restyles as `KioskWindow.apply_look` says (the page on screen at once, the rest soon)."""
+        self._use_look(preferences)
+        self.attract.set_elder_mode(preferences.elder_mode)
+        self.attract.announcements.set_items(self._announcements())
+        if self.core.session.state is State.IDENTIFIED:
+            self._show_menu_catalog(preferences.language)
+
+    def _on_catalog(self, _catalog: object) -> None:
+        """A new catalog from the centre: refresh what shows it."""
+        self.attract.announcements.set_items(self._announcements())
+        page = self.window.stack.currentWidget()
+        if page is self.preview:
+            self._show_preview()
+        elif page is self.menu:
+            self._show_menu_catalog(current_language())
+
+    def _announcements(self) -> list[tuple[bool, str]]:
+        language = current_language()
+        return [
+            (a.level is not None, a.text.get(language) or a.text["zh_CN"])
+            for a in self.core.catalog.current.announcements
+        ]
+
+    def _toggle_elder_mode(self) -> None:
+        current = self.core.session.preferences
+        self.core.session.set_preferences(
+            Preferences(elder_mode=not current.elder_mode, language=current.language)
+        )
+
+    def _toggle_language(self) -> None:
+        current = self.core.session.preferences
+        language = "en" if current.language == "zh_CN" else "zh_CN"
+        self.core.session.set_preferences(
+            Preferences(elder_mode=current.elder_mode, language=language)
+        )
+
+    def _toggle_demo_panel(self) -> None:
+        if self.demo_panel is not None:
+            self.demo_panel.setVisible(not self.demo_panel.isVisible())
+
+    # --- crash ---------------------------------------------------------------------------
+
+    def show_crash(self, report_id: str) -> None:
+        """The calm full screen after an unhandled exception (the core has already wiped)."""
+        self.window.restyle(self.crash_screen)
+        self.window.stack.setCurrentWidget(self.crash_screen)
+        self.window.crashed = True
+        self.overlay.hide()
+        if self.demo_panel is not None:
+            self.demo_panel.hide()
+        self.crash_screen.show_report(report_id, restarting=self.window.kiosk_mode)
+        if self.window.kiosk_mode:
+            QTimer.singleShot(self.core.config.session.crash_restart_s * 1000, self._restart)
+
+    def _restart(self) -> None:
+        log.warning("restarting the kiosk app after a crash")
+        self.core.stop()
+        os.execv(sys.executable, sys.orig_argv)
