@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI
 
 from central import __version__, demo_data
+from central.body_limit import BodyLimit
 from central.db import Database, migrate
 from central.errors import install_handlers
 from central.faults import FaultInjector, FaultRules, FaultSwitch
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.add_middleware(FaultInjector, switch=app.state.faults)
     if settings.demo:
         app.include_router(admin.demo_router)
+    app.add_middleware(BodyLimit)  # the last added is the outermost: before anything reads
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:

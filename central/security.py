@@ -27,7 +27,6 @@ AUTH_MESSAGE = "终端认证失败，请联系工作人员"
 AUTH_MESSAGE_EN = "This kiosk could not be authenticated; please ask the staff"
 NONCE_PRUNE_EVERY_S = 30
 DEVICE_SECRET_TTL_S = 30.0
-MAX_BODY_BYTES = 1_000_000  # the largest request of the contract is a few kilobytes
 # ≥ 16 random bytes in hex (the contract), and no longer than the column that keeps it.
 _NONCE = re.compile(f"[0-9a-fA-F]{{{2 * signing.NONCE_BYTES},{SEEN_NONCE_MAX_CHARS}}}")
 
@@ -117,23 +116,6 @@ def _authenticate(db: Database, secrets: DeviceSecrets, signed: _Signed) -> None
             raise _refuse("auth_replayed_nonce") from None
 
 
-async def _bounded_body(request: Request) -> bytes:
-    """The raw body, refused past MAX_BODY_BYTES before it is all read: a caller that has
-    not yet proved who it is must not make the centre buffer gigabytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise ApiRefusal(413, "request_too_large", "请求内容过大", "The request is too large")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise ApiRefusal(413, "request_too_large", "请求内容过大", "The request is too large")
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    request._body = body
-    return body
-
-
 async def signed_kiosk(request: Request) -> SignedKiosk:
     """Check the four X-Kiosk-* headers against the raw request; refuse with a distinct code."""
     headers = request.headers
@@ -150,7 +132,7 @@ async def signed_kiosk(request: Request) -> SignedKiosk:
     raw_path = request.scope.get("raw_path") or request.url.path.encode()
     query = request.scope.get("query_string", b"")
     path_with_query = raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
-    body = await _bounded_body(request)
+    body = await request.body()  # bounded before it arrives here (central.body_limit)
     # The database work runs on the thread pool: a blocking SQLite call (up to its busy
     # timeout) on the event loop would stall every request of every kiosk.
     await run_in_threadpool(

@@ -1,0 +1,109 @@
+"""The centre probed from outside, as a hostile or careless client would: the real server on
+loopback, raw sockets where `requests` would be too polite. Each probe is one that once found
+a gap (issue 12) and must find none now."""
+
+from __future__ import annotations
+
+import select
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from central.body_limit import DEFAULT_MAX_BYTES, BodyLimit
+from tests.rigs.central import CentralServer, start_central
+
+MB = 1024 * 1024
+CHUNK = MB
+
+
+@pytest.fixture(scope="module")
+def prober_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServer]:
+    """A centre of its own: its memory is measured, so no other test may share it."""
+    server = start_central(tmp_path_factory.mktemp("probed"))
+    yield server
+    server.stop()
+
+
+def memory_kb(pid: int, field: str) -> int:
+    """VmRSS (now) or VmHWM (the peak so far) of a process, in kB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"no {field} for {pid}")
+
+
+def upload(url: str, path: str, total: int, *, declare: bool) -> tuple[str, int]:
+    """POST `total` bytes of nonsense, unsigned, with a Content-Length (`declare`) or chunked;
+    stop sending as soon as the server answers. The status line and the bytes sent."""
+    parts = urlsplit(url)
+    sent = 0
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as conn:
+        framing = f"Content-Length: {total}" if declare else "Transfer-Encoding: chunked"
+        conn.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: {parts.hostname}\r\n"
+            f"Content-Type: application/json\r\n{framing}\r\n\r\n".encode()
+        )
+        try:
+            while sent < total and not select.select([conn], [], [], 0)[0]:
+                payload = b"x" * min(CHUNK, total - sent)
+                data = payload if declare else b"%x\r\n%s\r\n" % (len(payload), payload)
+                conn.sendall(data)
+                sent += len(payload)
+            if not declare and sent >= total:
+                conn.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server closed after answering: read what it said
+        answer = conn.recv(4096).decode("latin-1")
+    return answer.split("\r\n", 1)[0], sent
+
+
+@pytest.mark.parametrize("declare", [True, False], ids=["content-length", "chunked"])
+def test_a_huge_unsigned_body_is_refused_before_it_is_read(
+    prober_target: CentralServer, declare: bool
+) -> None:
+    pid = prober_target.process.pid
+    peak_before = memory_kb(pid, "VmHWM")
+    status, sent = upload(prober_target.url, "/v1/sessions", 200 * MB, declare=declare)
+    assert status == "HTTP/1.1 413 Request Entity Too Large"
+    assert sent < 20 * MB, "the answer came only after most of the body"
+    assert memory_kb(pid, "VmHWM") - peak_before < 20 * 1024, "the server buffered the body"
+    assert "body of" in prober_target.log_path.read_text(encoding="utf-8")
+
+
+def test_parallel_huge_uploads_leave_the_server_small_and_answering(
+    prober_target: CentralServer,
+) -> None:
+    pid = prober_target.process.pid
+    peak_before = memory_kb(pid, "VmHWM")
+    statuses: list[str] = []
+
+    def probe() -> None:
+        statuses.append(upload(prober_target.url, "/v1/ratings", 400 * MB, declare=False)[0])
+
+    threads = [threading.Thread(target=probe) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    catalog = prober_target.client().catalog()  # a signed request meanwhile
+    for thread in threads:
+        thread.join(60)
+    assert catalog.services
+    assert statuses == ["HTTP/1.1 413 Request Entity Too Large"] * 4
+    assert memory_kb(pid, "VmHWM") - peak_before < 40 * 1024
+
+
+def test_a_body_within_the_limit_still_reaches_the_route(prober_target: CentralServer) -> None:
+    status, _ = upload(prober_target.url, "/v1/sessions", DEFAULT_MAX_BYTES - 1, declare=True)
+    # Read whole, then refused for what it says (not JSON, unsigned), not for its size.
+    assert status in ("HTTP/1.1 401 Unauthorized", "HTTP/1.1 422 Unprocessable Entity")
+
+
+def test_an_upload_route_can_have_a_larger_limit_than_the_rest() -> None:
+    limit = BodyLimit(lambda *_: None, default_bytes=10, route_bytes={"/v1/up": 100, "/v": 50})
+    assert limit.limit_for("/v1/up/1/materials/a") == 100  # the longest prefix wins
+    assert limit.limit_for("/v1/ratings") == 50
+    assert limit.limit_for("/verify/ABC") == 50
+    assert limit.limit_for("/health") == 10
