@@ -72,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="RULE",
         help="inject faults, e.g. 'GET /v1/catalog=latency_ms:200,error_rate:0.5,error_status:503'",
     )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="believe X-Forwarded-For from this reverse proxy (repeatable; default: none, "
+        "the client is the peer address)",
+    )
     serve.add_argument("--public-url", help="base URL printed on certificates for verification")
     serve.add_argument(
         "--exit-with-parent",
@@ -213,6 +221,10 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
         ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
         ssl_keyfile=str(args.tls_key) if args.tls_key else None,
         log_config=None,  # our handler, with its masks, on the root logger
+        # Forwarded addresses only from proxies named on the command line: uvicorn would
+        # otherwise believe any X-Forwarded-For from 127.0.0.1 (FORWARDED_ALLOW_IPS).
+        proxy_headers=bool(args.trusted_proxy),
+        forwarded_allow_ips=args.trusted_proxy or None,
     )
     return 0
 

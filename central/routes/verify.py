@@ -5,8 +5,10 @@ words for the public, before anything else (revoked > expired > valid)."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -23,6 +25,7 @@ from central.routes.certificates import content_hash
 router = APIRouter(tags=["verification"])
 
 REQUESTS_PER_MINUTE = 20
+WINDOW_S = 60.0
 _VERDICTS = {"valid": "证明有效", "expired": "证明已过核验有效期", "revoked": "证明已撤销"}
 _PAGE = Environment(autoescape=True).from_string("""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -91,22 +94,43 @@ button { font-size: 1rem; padding: .4rem 1rem; }
 
 
 class RateLimit:
-    """At most `per_minute` lookups per client address in any minute (guessing codes)."""
+    """At most `per_minute` lookups per client address in any minute (guessing codes).
 
-    def __init__(self, per_minute: int = REQUESTS_PER_MINUTE) -> None:
+    The address is the peer's, or the one a trusted proxy forwarded (`kiosk-central serve
+    --trusted-proxy`; none by default, so a forged X-Forwarded-For changes nothing). Addresses
+    not seen for a minute are forgotten, so memory holds only the last minute's callers.
+    """
+
+    def __init__(
+        self, per_minute: int = REQUESTS_PER_MINUTE, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._per_minute = per_minute
+        self._clock = clock
         self._seen: dict[str, list[float]] = {}
+        self._swept_at = clock()
         self._lock = threading.Lock()
 
-    def allow(self, client: str) -> bool:
-        now = time.monotonic()
+    def retry_after_s(self, client: str) -> int | None:
+        """None: allowed now (and counted). Otherwise the whole seconds until it would be."""
+        now = self._clock()
         with self._lock:
-            recent = [t for t in self._seen.get(client, []) if now - t < 60]
-            allowed = len(recent) < self._per_minute
-            if allowed:
+            if now - self._swept_at >= WINDOW_S:
+                self._sweep(now)
+            recent = [t for t in self._seen.get(client, []) if now - t < WINDOW_S]
+            if len(recent) < self._per_minute:
                 recent.append(now)
+                self._seen[client] = recent
+                return None
             self._seen[client] = recent
-            return allowed
+            return max(1, math.ceil(recent[0] + WINDOW_S - now))
+
+    @property
+    def clients(self) -> int:
+        return len(self._seen)
+
+    def _sweep(self, now: float) -> None:
+        self._seen = {c: ts for c, ts in self._seen.items() if ts and now - ts[-1] < WINDOW_S}
+        self._swept_at = now
 
 
 def _page(status: int = 200, **values: object) -> HTMLResponse:
@@ -126,8 +150,11 @@ def verify_form(code: Annotated[str, Query(max_length=32)] = "") -> Response:
 @router.get("/verify/{code}", response_class=HTMLResponse)
 def verify(request: Request, code: str) -> HTMLResponse:
     client = request.client.host if request.client else "unknown"
-    if not request.app.state.verify_limit.allow(client):
-        return _page(429, state="limited", code=code[:16])
+    wait_s = request.app.state.verify_limit.retry_after_s(client)
+    if wait_s is not None:
+        limited = _page(429, state="limited", code=code[:16])
+        limited.headers["Retry-After"] = str(wait_s)
+        return limited
     code = code.strip().upper()[:16]
     with request.app.state.db.session() as session:
         row = session.scalar(select(Certificate).where(Certificate.verify_code == code))

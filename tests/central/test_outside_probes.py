@@ -12,8 +12,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 
 from central.body_limit import DEFAULT_MAX_BYTES, BodyLimit
+from central.routes.verify import REQUESTS_PER_MINUTE, RateLimit
 from tests.rigs.central import CentralServer, start_central
 
 MB = 1024 * 1024
@@ -107,3 +109,49 @@ def test_an_upload_route_can_have_a_larger_limit_than_the_rest() -> None:
     assert limit.limit_for("/v1/ratings") == 50
     assert limit.limit_for("/verify/ABC") == 50
     assert limit.limit_for("/health") == 10
+
+
+def verify_statuses(url: str, count: int, forwarded_for: str | None = None) -> list[int]:
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return [
+        requests.get(f"{url}/verify/ABCD{n:04d}", headers=headers, timeout=5).status_code
+        for n in range(count)
+    ]
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_verify_limit(
+    prober_target: CentralServer,
+) -> None:
+    statuses = verify_statuses(prober_target.url, REQUESTS_PER_MINUTE + 1)
+    assert statuses[:-1].count(429) == 0 and statuses[-1] == 429
+    limited = requests.get(f"{prober_target.url}/verify/ABCD0000", timeout=5)
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    spoofed = [verify_statuses(prober_target.url, 1, f"203.0.113.{n}")[0] for n in range(1, 40)]
+    assert set(spoofed) == {429}
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(
+    tmp_path: Path,
+) -> None:
+    server = start_central(tmp_path, extra=("--trusted-proxy", "127.0.0.1"))
+    try:
+        first = verify_statuses(server.url, REQUESTS_PER_MINUTE + 1, "198.51.100.7")
+        assert 429 not in first[:-1] and first[-1] == 429
+        assert verify_statuses(server.url, 1, "198.51.100.8") == [404]  # unknown code, not 429
+    finally:
+        server.stop()
+
+
+def test_the_limiter_forgets_addresses_a_minute_after_their_last_lookup() -> None:
+    now = [0.0]
+    limit = RateLimit(per_minute=2, clock=lambda: now[0])
+    for n in range(1000):
+        assert limit.retry_after_s(f"10.0.{n // 256}.{n % 256}") is None
+    assert limit.clients == 1000
+    now[0] = 30.0
+    assert limit.retry_after_s("10.9.9.9") is None
+    assert limit.retry_after_s("10.9.9.9") is None
+    assert limit.retry_after_s("10.9.9.9") == 60  # its first lookup leaves the window at 90 s
+    now[0] = 61.0
+    assert limit.retry_after_s("10.9.9.9") == 29
+    assert limit.clients == 1  # the thousand are gone; 10.9.9.9 looked up within the minute
