@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
+from sqlalchemy.engine import make_url
 
 from central import __version__, demo_data
 from central.body_limit import BodyLimit
@@ -32,11 +33,26 @@ class Settings:
     fault_injection: bool = False  # the middleware and /admin/faults: tests and demos only
 
 
+class DemoDataInProductionError(RuntimeError):
+    """A production start on a database that holds the demo's device or residents."""
+
+
 def prepare_database(settings: Settings) -> Database:
-    """Migrate to head, register the devices given on the command line, seed demo data."""
+    """Migrate to head, register the devices given on the command line, seed demo data.
+
+    Outside demo mode, refuse a database that holds demo data: its demo device signs with a
+    secret everyone knows."""
     migrate(settings.db_url)
     db = Database(settings.db_url)
     with db.session() as session:
+        found = [] if settings.demo else demo_data.found_in(session)
+        if found:
+            where = make_url(settings.db_url).render_as_string(hide_password=True)
+            raise DemoDataInProductionError(
+                f"the database {where} holds {' and '.join(found)}; a production centre "
+                "does not start on it. Serve it with --demo, or give production a database "
+                "of its own with --db"
+            )
         for kiosk_id, secret in settings.devices.items():
             device = session.get(Device, kiosk_id)
             if device is None:

@@ -14,13 +14,16 @@ if TYPE_CHECKING:
     from central.revocation import RevocationReason
 
 
-def default_db_url() -> str:
+def default_db_url(*, demo: bool = False) -> str:
+    """SQLite in the state directory; demo mode has a database of its own, so that demo data
+    never lands where production would start."""
     base = os.environ.get("CENTRAL_STATE_DIR") or (
         Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
         / "village-kiosk-central"
     )
     Path(base).mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{Path(base) / 'central.sqlite3'}"
+    name = "central-demo.sqlite3" if demo else "central.sqlite3"
+    return f"sqlite:///{Path(base) / name}"
 
 
 def _device(text: str) -> tuple[str, str]:
@@ -42,7 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the API (HTTP, or HTTPS with --tls-cert)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     serve.add_argument("--port", type=int, default=8700, help="TCP port (default: 8700)")
-    serve.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
+    serve.add_argument(
+        "--db",
+        help="SQLAlchemy URL (default: SQLite in the state directory, a separate one with --demo)",
+    )
     serve.add_argument(
         "--demo",
         action="store_true",
@@ -123,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(json.dumps(openapi_document(), ensure_ascii=False, indent=2))
         return 0
-    db_url = args.db or default_db_url()
+    db_url = args.db or default_db_url(demo=getattr(args, "demo", False))
     if args.command == "migrate":
         from central.db import migrate
 
@@ -196,7 +202,7 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
 
     configure_logging()
 
-    from central.app import Settings, create_app
+    from central.app import DemoDataInProductionError, Settings, create_app
     from central.faults import FaultRules
 
     if bool(args.tls_cert) != bool(args.tls_key):
@@ -212,7 +218,11 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
         devices=dict(args.device),
         faults=FaultRules(rules=dict(args.fault)),
     )
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except DemoDataInProductionError as refusal:
+        print(f"kiosk-central: {refusal}", file=sys.stderr)
+        return 2
     uvicorn.run(
         app,
         host=args.host,

@@ -259,6 +259,21 @@ def _add_sms_resident(session: Session) -> None:
     session.execute(insert(LedgerEntry), _ledger(random.Random(SEED), resident_id, born, flags))
 
 
+def found_in(session: Session) -> list[str]:
+    """What of the demo this database holds: its device (with a secret everyone knows) and
+    its residents, by their fixed ID numbers. Empty: none of it."""
+    found = []
+    if session.get(Device, DEMO_DEVICE_ID) is not None:
+        found.append(f"the demo device {DEMO_DEVICE_ID}, whose secret is public")
+    numbers = [number for *_, number, _village in CARD_RESIDENTS] + [SMS_RESIDENT[3]]
+    residents = session.scalar(
+        select(func.count()).select_from(Resident).where(Resident.id_number.in_(numbers))
+    )
+    if residents:
+        found.append("the demo residents")
+    return found
+
+
 def seed(session: Session) -> bool:
     """Add the demo data to an empty database; returns False when it is already there."""
     if session.scalar(select(func.count()).select_from(Resident)):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import select
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +17,9 @@ import pytest
 import requests
 
 from central.body_limit import DEFAULT_MAX_BYTES, BodyLimit
+from central.cli import default_db_url
 from central.routes.verify import REQUESTS_PER_MINUTE, RateLimit
-from tests.rigs.central import CentralServer, start_central
+from tests.rigs.central import CentralServer, free_port, start_central
 
 MB = 1024 * 1024
 CHUNK = MB
@@ -155,3 +158,31 @@ def test_the_limiter_forgets_addresses_a_minute_after_their_last_lookup() -> Non
     now[0] = 61.0
     assert limit.retry_after_s("10.9.9.9") == 29
     assert limit.clients == 1  # the thousand are gone; 10.9.9.9 looked up within the minute
+
+
+def test_a_demo_database_is_refused_by_a_production_start(tmp_path: Path) -> None:
+    start_central(tmp_path).stop()  # demo mode: seeds the demo device and residents
+    command = [
+        str(Path(sys.executable).with_name("kiosk-central")),
+        "serve",
+        "--port",
+        str(free_port()),
+        "--db",
+        f"sqlite:///{tmp_path / 'central.sqlite3'}",
+        "--device",
+        "k-01:0123456789abcdef",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    message = done.stderr.strip().splitlines()[-1]
+    assert f"the database sqlite:///{tmp_path / 'central.sqlite3'} holds" in message
+    assert "the demo device demo-0001" in message and "the demo residents" in message
+    assert "--demo" in message and "--db" in message
+
+
+def test_demo_mode_has_a_default_database_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CENTRAL_STATE_DIR", str(tmp_path))
+    assert default_db_url(demo=True) == f"sqlite:///{tmp_path / 'central-demo.sqlite3'}"
+    assert default_db_url() == f"sqlite:///{tmp_path / 'central.sqlite3'}"
