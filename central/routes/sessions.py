@@ -6,7 +6,7 @@ import logging
 import secrets
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.clock import local_today
@@ -124,29 +124,58 @@ def _check_sscard(resident: Resident, body: SessionBySsCard) -> None:
         )
 
 
-def _check_sms(session: Session, resident: Resident, code: str) -> None:
-    sms = session.scalar(
-        select(SmsCode)
-        .where(SmsCode.resident_id == resident.id, SmsCode.used.is_(False))
-        .order_by(SmsCode.id.desc())
-    )
-    if sms is not None and sms.attempts >= SMS_MAX_ATTEMPTS:
-        raise _too_many_attempts()
-    if sms is None or sms.expires_at <= _now():
-        raise ApiRefusal(
-            403,
-            "sms_code_expired",
-            "验证码已失效，请重新获取",
-            "The code has expired; please ask for a new one",
+def _claim_sms_attempt(db: Database, id_number: str) -> int:
+    """Count this try against the resident's newest unused code before the code is compared,
+    in a transaction of its own, with one conditional UPDATE: parallel guesses each take one
+    of the code's attempts or are refused, on SQLite and PostgreSQL alike. The code's id."""
+    with db.session() as session:
+        resident = _resident_by_number(session, id_number)
+        sms = session.scalar(
+            select(SmsCode)
+            .where(SmsCode.resident_id == resident.id, SmsCode.used.is_(False))
+            .order_by(SmsCode.id.desc())
         )
+        if sms is None or sms.expires_at <= _now():
+            raise ApiRefusal(
+                403,
+                "sms_code_expired",
+                "验证码已失效，请重新获取",
+                "The code has expired; please ask for a new one",
+            )
+        counted = session.execute(
+            update(SmsCode)
+            .where(SmsCode.id == sms.id, SmsCode.attempts < SMS_MAX_ATTEMPTS)
+            .values(attempts=SmsCode.attempts + 1)
+        )
+        if counted.rowcount != 1:  # type: ignore[attr-defined]
+            raise _too_many_attempts()
+        return sms.id
+
+
+def _check_sms(session: Session, sms_id: int, resident: Resident, code: str) -> None:
+    """Compare the code whose attempt was counted; a right one is used up at once, so two
+    parallel requests with it open one session, not two."""
+    sms = session.get(SmsCode, sms_id)
+    assert sms is not None
     if not secrets.compare_digest(sms.code_hash, _code_hash(resident.id, code)):
+        if sms.attempts >= SMS_MAX_ATTEMPTS:
+            raise _too_many_attempts()  # that was the last try the code allowed
         raise ApiRefusal(
             403,
             "sms_code_wrong",
             "验证码不正确，请重新输入",
             "The code is wrong; please enter it again",
         )
-    sms.used = True
+    used = session.execute(
+        update(SmsCode).where(SmsCode.id == sms_id, SmsCode.used.is_(False)).values(used=True)
+    )
+    if used.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiRefusal(
+            403,
+            "sms_code_expired",
+            "验证码已失效，请重新获取",
+            "The code has expired; please ask for a new one",
+        )
 
 
 def _too_many_attempts() -> ApiRefusal:
@@ -167,62 +196,41 @@ def open_session(request: Request, kiosk: Kiosk, body: SessionRequest) -> Sessio
     """A resident session, by an ID card's or a social security card's fields, or by ID
     number and SMS code."""
     db = request.app.state.db
-    try:
-        with db.session() as session:
-            if isinstance(body, SessionBySms):
-                resident = _resident_by_number(session, body.id_number)
-                _check_sms(session, resident, body.code)
-            elif isinstance(body, SessionBySsCard):
-                # 社会保障号码 is the holder's ID number (reference/smartcards.md §4)
-                resident = _resident_by_number(session, body.social_security_number)
-                _check_sscard(resident, body)
-            else:
-                resident = _resident_by_number(session, body.card.id_number)
-                _check_card(resident, body)
-            token = secrets.token_urlsafe(32)
-            now = _now()
-            row = ResidentSession(
-                id=secrets.token_hex(8),
-                token_hash=token_hash(token),
-                resident_id=resident.id,
-                kiosk_id=kiosk.kiosk_id,
-                method=body.method,
-                created_at=now,
-                expires_at=now + SESSION_LIFETIME,
-            )
-            session.add(row)
-            return SessionAnswer(
-                token=token,
-                session_id=row.id,
-                expires_at=row.expires_at,
-                resident=ResidentSummary(
-                    display_name=masked_name(resident.name),
-                    masked_id=masked_id(resident.id_number),
-                    age=_age(resident.birth_date, local_today()),
-                    flags=list(resident.flags),
-                ),
-            )
-    except ApiRefusal as problem:
-        if problem.answer.code == "sms_code_wrong" and _count_attempt(db, body):
-            raise _too_many_attempts() from problem
-        raise
-
-
-def _count_attempt(db: Database, body: SessionRequest) -> bool:
-    """A wrong code counts: record the attempt outside the refused transaction. True when
-    that was the last attempt the code allows."""
-    assert isinstance(body, SessionBySms)
+    sms_id = _claim_sms_attempt(db, body.id_number) if isinstance(body, SessionBySms) else 0
     with db.session() as session:
-        resident = _resident_by_number(session, body.id_number)
-        sms = session.scalar(
-            select(SmsCode)
-            .where(SmsCode.resident_id == resident.id, SmsCode.used.is_(False))
-            .order_by(SmsCode.id.desc())
+        if isinstance(body, SessionBySms):
+            resident = _resident_by_number(session, body.id_number)
+            _check_sms(session, sms_id, resident, body.code)
+        elif isinstance(body, SessionBySsCard):
+            # 社会保障号码 is the holder's ID number (reference/smartcards.md §4)
+            resident = _resident_by_number(session, body.social_security_number)
+            _check_sscard(resident, body)
+        else:
+            resident = _resident_by_number(session, body.card.id_number)
+            _check_card(resident, body)
+        token = secrets.token_urlsafe(32)
+        now = _now()
+        row = ResidentSession(
+            id=secrets.token_hex(8),
+            token_hash=token_hash(token),
+            resident_id=resident.id,
+            kiosk_id=kiosk.kiosk_id,
+            method=body.method,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
         )
-        if sms is None:
-            return False
-        sms.attempts += 1
-        return sms.attempts >= SMS_MAX_ATTEMPTS
+        session.add(row)
+        return SessionAnswer(
+            token=token,
+            session_id=row.id,
+            expires_at=row.expires_at,
+            resident=ResidentSummary(
+                display_name=masked_name(resident.name),
+                masked_id=masked_id(resident.id_number),
+                age=_age(resident.birth_date, local_today()),
+                flags=list(resident.flags),
+            ),
+        )
 
 
 @router.delete("/sessions/{token}", status_code=204)

@@ -18,7 +18,10 @@ import requests
 
 from central.body_limit import DEFAULT_MAX_BYTES, BodyLimit
 from central.cli import default_db_url
+from central.routes.sessions import SMS_MAX_ATTEMPTS
 from central.routes.verify import REQUESTS_PER_MINUTE, RateLimit
+from kiosk.api.client import CentralClient, CentralError
+from kiosk.api.models import SessionBySms
 from tests.rigs.central import CentralServer, free_port, start_central
 
 MB = 1024 * 1024
@@ -186,3 +189,35 @@ def test_demo_mode_has_a_default_database_of_its_own(
     monkeypatch.setenv("CENTRAL_STATE_DIR", str(tmp_path))
     assert default_db_url(demo=True) == f"sqlite:///{tmp_path / 'central-demo.sqlite3'}"
     assert default_db_url() == f"sqlite:///{tmp_path / 'central.sqlite3'}"
+
+
+def test_parallel_wrong_codes_take_no_more_tries_than_the_limit(
+    prober_target: CentralServer,
+) -> None:
+    id_number = "511321200110300043"  # 欧阳娜娜, a demo resident no other test here signs in
+    client = prober_target.client()
+    client.request_sms_code(id_number)
+    code = client.demo_sms_code(id_number)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    answers: list[str] = []
+    start = threading.Barrier(60)
+
+    def guess(guesser: CentralClient) -> None:
+        start.wait()  # all at once, as a script would
+        try:
+            guesser.open_session(SessionBySms(method="sms", id_number=id_number, code=wrong))
+            answers.append("opened")
+        except CentralError as error:
+            answers.append(error.code)
+
+    threads = [threading.Thread(target=guess, args=(prober_target.client(),)) for _ in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(answers) == 60
+    assert answers.count("sms_code_wrong") == SMS_MAX_ATTEMPTS - 1, sorted(set(answers))
+    assert answers.count("sms_code_attempts") == 60 - (SMS_MAX_ATTEMPTS - 1)
+    with pytest.raises(CentralError) as right_too_late:
+        client.open_session(SessionBySms(method="sms", id_number=id_number, code=code))
+    assert right_too_late.value.code == "sms_code_attempts"
