@@ -18,6 +18,7 @@ from central.models import Device
 from central.notify import RecordingSmsSender
 from central.routes import API_DESCRIPTION, API_TITLE, admin, catalog, include_api, verify
 from central.security import DeviceSecrets
+from central.server import REQUEST_TIMEOUT_S
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class Settings:
     devices: dict[str, str] = field(default_factory=dict)  # kiosk id -> secret
     faults: FaultRules = field(default_factory=FaultRules)
     fault_injection: bool = False  # the middleware and /admin/faults: tests and demos only
+    request_timeout_s: float = REQUEST_TIMEOUT_S  # a request's head, and each part of its body
 
 
 class DemoDataInProductionError(RuntimeError):
@@ -83,7 +85,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.add_middleware(FaultInjector, switch=app.state.faults)
     if settings.demo:
         app.include_router(admin.demo_router)
-    app.add_middleware(BodyLimit)  # the last added is the outermost: before anything reads
+    # The last added is the outermost: before anything reads.
+    app.add_middleware(BodyLimit, idle_timeout_s=settings.request_timeout_s)
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -36,6 +36,7 @@ def _device(text: str) -> tuple[str, str]:
 def _parser() -> argparse.ArgumentParser:
     from central.faults import parse_fault_option
     from central.revocation import REVOCATION_REASONS
+    from central.server import MAX_CONNECTIONS, REQUEST_TIMEOUT_S
 
     parser = argparse.ArgumentParser(
         prog="kiosk-central",
@@ -85,6 +86,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="believe X-Forwarded-For from this reverse proxy (repeatable; default: none, "
         "the client is the peer address)",
+    )
+    serve.add_argument(
+        "--request-timeout",
+        type=float,
+        default=REQUEST_TIMEOUT_S,
+        metavar="S",
+        help="close a connection whose request head is not complete within S seconds, and "
+        "answer 408 to a body that stops for S seconds (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=MAX_CONNECTIONS,
+        metavar="N",
+        help="answer 503 beyond N connections at once (default: %(default)s)",
     )
     serve.add_argument("--public-url", help="base URL printed on certificates for verification")
     serve.add_argument(
@@ -194,8 +210,6 @@ def _exit_with_parent() -> None:
 
 
 def _serve(args: argparse.Namespace, db_url: str) -> int:
-    import uvicorn
-
     if args.exit_with_parent:
         _exit_with_parent()
     from central.logs import configure as configure_logging
@@ -204,6 +218,7 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
 
     from central.app import DemoDataInProductionError, Settings, create_app
     from central.faults import FaultRules
+    from central.server import serve
 
     if bool(args.tls_cert) != bool(args.tls_key):
         print("kiosk-central: --tls-cert and --tls-key go together", file=sys.stderr)
@@ -217,24 +232,22 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
         public_url=args.public_url or f"{scheme}://{args.host}:{args.port}",
         devices=dict(args.device),
         faults=FaultRules(rules=dict(args.fault)),
+        request_timeout_s=args.request_timeout,
     )
     try:
         app = create_app(settings)
     except DemoDataInProductionError as refusal:
         print(f"kiosk-central: {refusal}", file=sys.stderr)
         return 2
-    uvicorn.run(
+    serve(
         app,
         host=args.host,
         port=args.port,
-        log_level="info",
         ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
         ssl_keyfile=str(args.tls_key) if args.tls_key else None,
-        log_config=None,  # our handler, with its masks, on the root logger
-        # Forwarded addresses only from proxies named on the command line: uvicorn would
-        # otherwise believe any X-Forwarded-For from 127.0.0.1 (FORWARDED_ALLOW_IPS).
-        proxy_headers=bool(args.trusted_proxy),
-        forwarded_allow_ips=args.trusted_proxy or None,
+        trusted_proxies=args.trusted_proxy,
+        request_timeout_s=args.request_timeout,
+        max_connections=args.max_connections,
     )
     return 0
 

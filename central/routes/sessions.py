@@ -124,10 +124,11 @@ def _check_sscard(resident: Resident, body: SessionBySsCard) -> None:
         )
 
 
-def _claim_sms_attempt(db: Database, id_number: str) -> int:
+def _claim_sms_attempt(db: Database, id_number: str) -> tuple[int, int]:
     """Count this try against the resident's newest unused code before the code is compared,
     in a transaction of its own, with one conditional UPDATE: parallel guesses each take one
-    of the code's attempts or are refused, on SQLite and PostgreSQL alike. The code's id."""
+    of the code's attempts or are refused, on SQLite and PostgreSQL alike. The code's id and
+    which attempt this is (read under the UPDATE's lock, so it is this request's own)."""
     with db.session() as session:
         resident = _resident_by_number(session, id_number)
         sms = session.scalar(
@@ -149,16 +150,18 @@ def _claim_sms_attempt(db: Database, id_number: str) -> int:
         )
         if counted.rowcount != 1:  # type: ignore[attr-defined]
             raise _too_many_attempts()
-        return sms.id
+        attempt = session.scalar(select(SmsCode.attempts).where(SmsCode.id == sms.id))
+        return sms.id, attempt or SMS_MAX_ATTEMPTS
 
 
-def _check_sms(session: Session, sms_id: int, resident: Resident, code: str) -> None:
+def _check_sms(session: Session, claimed: tuple[int, int], resident: Resident, code: str) -> None:
     """Compare the code whose attempt was counted; a right one is used up at once, so two
     parallel requests with it open one session, not two."""
+    sms_id, attempt = claimed
     sms = session.get(SmsCode, sms_id)
     assert sms is not None
     if not secrets.compare_digest(sms.code_hash, _code_hash(resident.id, code)):
-        if sms.attempts >= SMS_MAX_ATTEMPTS:
+        if attempt >= SMS_MAX_ATTEMPTS:
             raise _too_many_attempts()  # that was the last try the code allowed
         raise ApiRefusal(
             403,
@@ -196,11 +199,11 @@ def open_session(request: Request, kiosk: Kiosk, body: SessionRequest) -> Sessio
     """A resident session, by an ID card's or a social security card's fields, or by ID
     number and SMS code."""
     db = request.app.state.db
-    sms_id = _claim_sms_attempt(db, body.id_number) if isinstance(body, SessionBySms) else 0
+    claimed = _claim_sms_attempt(db, body.id_number) if isinstance(body, SessionBySms) else (0, 0)
     with db.session() as session:
         if isinstance(body, SessionBySms):
             resident = _resident_by_number(session, body.id_number)
-            _check_sms(session, sms_id, resident, body.code)
+            _check_sms(session, claimed, resident, body.code)
         elif isinstance(body, SessionBySsCard):
             # 社会保障号码 is the holder's ID number (reference/smartcards.md §4)
             resident = _resident_by_number(session, body.social_security_number)

@@ -4,11 +4,13 @@ a gap (issue 12) and must find none now."""
 
 from __future__ import annotations
 
+import logging
 import select
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +20,7 @@ import requests
 
 from central.body_limit import DEFAULT_MAX_BYTES, BodyLimit
 from central.cli import default_db_url
+from central.logs import OUT_OF_RESOURCES, OncePerInterval
 from central.routes.sessions import SMS_MAX_ATTEMPTS
 from central.routes.verify import REQUESTS_PER_MINUTE, RateLimit
 from kiosk.api.client import CentralClient, CentralError
@@ -221,3 +224,88 @@ def test_parallel_wrong_codes_take_no_more_tries_than_the_limit(
     with pytest.raises(CentralError) as right_too_late:
         client.open_session(SessionBySms(method="sms", id_number=id_number, code=code))
     assert right_too_late.value.code == "sms_code_attempts"
+
+
+@pytest.fixture(scope="module")
+def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServer]:
+    """A centre on a small machine: 256 open files at most, requests timed out after 1 s."""
+    server = start_central(
+        tmp_path_factory.mktemp("small"), extra=("--request-timeout", "1"), max_open_files=256
+    )
+    yield server
+    server.stop()
+
+
+def half_open(url: str, count: int) -> list[socket.socket]:
+    """Connections that send half a request head and then nothing."""
+    parts = urlsplit(url)
+    held = []
+    for _ in range(count):
+        conn = socket.create_connection((parts.hostname, parts.port), timeout=5)
+        conn.sendall(b"GET /health HTTP/1.1\r\nHost: probe\r\n")
+        held.append(conn)
+    return held
+
+
+def test_half_open_connections_cannot_exhaust_the_server(small_server: CentralServer) -> None:
+    log_size = small_server.log_path.stat().st_size
+    held = half_open(small_server.url, 400)  # more than the server has file descriptors
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                assert small_server.client(read_timeout_s=2).catalog().services
+                break
+            except CentralError:
+                assert time.monotonic() < deadline, "signed requests never got through"
+    finally:
+        for conn in held:
+            conn.close()
+    log = small_server.log_path.read_text(encoding="utf-8")[log_size:]
+    assert log.count("out of system resource") <= 1
+    assert len(log) < 50_000, "the log grew with every refused accept"
+
+
+def test_the_first_half_open_connections_are_closed_after_the_request_timeout(
+    small_server: CentralServer,
+) -> None:
+    held = half_open(small_server.url, 5)
+    try:
+        time.sleep(1.5)
+        for conn in held:
+            conn.settimeout(2)
+            assert conn.recv(100) == b"", "the server kept a connection without a whole head"
+    finally:
+        for conn in held:
+            conn.close()
+
+
+def test_a_body_that_stops_arriving_is_answered_408(small_server: CentralServer) -> None:
+    parts = urlsplit(small_server.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as conn:
+        conn.sendall(
+            b"POST /v1/ratings HTTP/1.1\r\nHost: probe\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"score": '
+        )
+        started = time.monotonic()
+        answer = conn.recv(4096).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 408 ")
+    assert time.monotonic() - started < 3
+    assert '"code":"request_timeout"' in answer.replace(" ", "")
+
+
+def test_a_recurring_accept_error_is_logged_once_a_minute() -> None:
+    now = [0.0]
+    once = OncePerInterval(OUT_OF_RESOURCES, interval_s=60, clock=lambda: now[0])
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("asyncio", logging.ERROR, "", 0, message, None, None)
+
+    assert once.filter(record(OUT_OF_RESOURCES))
+    held = [once.filter(record(OUT_OF_RESOURCES)) for _ in range(1000)]
+    assert not any(held)
+    assert once.filter(record("something else"))
+    now[0] = 61.0
+    again = record(OUT_OF_RESOURCES)
+    assert once.filter(again)
+    assert "1000 more since the last one" in again.getMessage()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import resource
 import socket
 import sqlite3
 import subprocess
@@ -123,6 +124,10 @@ class CentralServer:
             self.process.wait()
 
 
+def _limit_open_files(count: int) -> None:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (count, count))
+
+
 def start_central(
     directory: Path,
     *,
@@ -130,11 +135,13 @@ def start_central(
     extra: tuple[str, ...] = (),
     admin_token: str | None = ADMIN_TOKEN,
     demo: bool = True,
+    max_open_files: int | None = None,
 ) -> CentralServer:
     """Start `kiosk-central serve` on a free port and wait until /health answers.
 
     `admin_token` None starts it without one (no admin endpoints); `demo` False without demo
-    data and devices (register kiosks with `extra=("--device", "ID:SECRET")`).
+    data and devices (register kiosks with `extra=("--device", "ID:SECRET")`);
+    `max_open_files` its hard limit of open files (as a small machine's would be).
     """
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -161,6 +168,7 @@ def start_central(
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**env, "PYTHONUNBUFFERED": "1"},
+            preexec_fn=(lambda: _limit_open_files(max_open_files)) if max_open_files else None,
         )
     server = CentralServer(
         f"{scheme}://127.0.0.1:{port}", process, log_path, str(tls.ca_cert) if tls else None
