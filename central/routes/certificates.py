@@ -30,7 +30,8 @@ router = APIRouter(tags=["certificates"], responses=REFUSALS)
 VALIDITY = dt.timedelta(days=90)
 # A printout that failed may be printed again, as the same certificate, within this time.
 REPRINT_WINDOW = dt.timedelta(hours=24)
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+CODE_LENGTH = 12
 
 
 def content_hash(serial_no: str, document: dict[str, object]) -> str:
@@ -202,7 +203,7 @@ def issue_certificate(
                 kiosk_id=caller.kiosk_id,
                 idempotency_key=body.idempotency_key,
                 issued_at=now,
-                verify_code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(12)),
+                verify_code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
                 valid_until=local_today(now) + VALIDITY,
                 document=document.model_dump(mode="json"),
             )

@@ -5,7 +5,10 @@ words for the public, before anything else (revoked > expired > valid)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,14 +23,14 @@ from central.clock import local_time, local_today
 from central.models import Certificate, Resident
 from central.records import masked_name
 from central.revocation import certificate_state, public_reason
-from central.routes.certificates import content_hash
+from central.routes.certificates import CODE_ALPHABET, CODE_LENGTH, content_hash
 
 router = APIRouter(tags=["verification"])
 
 REQUESTS_PER_MINUTE = 20
 WINDOW_S = 60.0
 _VERDICTS = {"valid": "证明有效", "expired": "证明已过核验有效期", "revoked": "证明已撤销"}
-_PAGE = Environment(autoescape=True).from_string("""<!doctype html>
+_PAGE_SOURCE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>证明核验{% if state in verdicts %} - {{ verdicts[state] }}{% endif %}</title>
@@ -90,7 +93,30 @@ button { font-size: 1rem; padding: .4rem 1rem; }
 <form action="/verify" method="get"><label for="code">验证码</label>
 <input id="code" name="code" value="{{ code }}" maxlength="16" autocomplete="off">
 <button>核验</button></form>
-</main></body></html>""")
+</main></body></html>"""
+_PAGE = Environment(autoescape=True).from_string(_PAGE_SOURCE)
+
+
+_STYLE = re.search(r"<style>(.*?)</style>", _PAGE_SOURCE, re.DOTALL)
+assert _STYLE is not None
+_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.group(1).encode()).digest()).decode()
+# The page is one HTML document with its own style block: nothing else may load or run, it
+# may not be framed, and it is never cached (a revocation must show at once).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+_VALID_CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
+
+
+def _normalized(code: str) -> str:
+    """As a person types it: any case, with spaces or hyphens between the groups."""
+    return re.sub(r"[\s-]", "", code).upper()
 
 
 class RateLimit:
@@ -137,14 +163,19 @@ def _page(status: int = 200, **values: object) -> HTMLResponse:
     values.setdefault("code", "")
     values.setdefault("state", "")
     values["verdicts"] = _VERDICTS
-    return HTMLResponse(_PAGE.render(**values), status_code=status)
+    return HTMLResponse(_PAGE.render(**values), status_code=status, headers=SECURITY_HEADERS)
 
 
 @router.get("/verify", response_class=HTMLResponse)
 def verify_form(code: Annotated[str, Query(max_length=32)] = "") -> Response:
-    if code.strip():
-        return RedirectResponse(f"/verify/{code.strip().upper()}", status_code=303)
-    return _page()
+    """The form; a code typed into it goes to its own page, anything else that is not a code
+    is answered here as an unknown code, never put into a URL."""
+    if not code.strip():
+        return _page()
+    typed = _normalized(code)
+    if not _VALID_CODE.fullmatch(typed):
+        return _page(404, state="unknown", code=code.strip()[:16])
+    return RedirectResponse(f"/verify/{typed}", status_code=303, headers=SECURITY_HEADERS)
 
 
 @router.get("/verify/{code}", response_class=HTMLResponse)
@@ -155,7 +186,9 @@ def verify(request: Request, code: str) -> HTMLResponse:
         limited = _page(429, state="limited", code=code[:16])
         limited.headers["Retry-After"] = str(wait_s)
         return limited
-    code = code.strip().upper()[:16]
+    code = _normalized(code)[:16]
+    if not _VALID_CODE.fullmatch(code):
+        return _page(404, state="unknown", code=code)
     with request.app.state.db.session() as session:
         row = session.scalar(select(Certificate).where(Certificate.verify_code == code))
         if row is None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import pytest
 import requests
 
+from central.routes.verify import SECURITY_HEADERS
 from kiosk.api.models import SessionByIdCard
 from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import CentralServer, start_central
@@ -73,3 +75,43 @@ def test_the_content_hash_changes_with_the_document_and_the_serial() -> None:
     # Two certificates of the same content on the same day differ too.
     assert content_hash(serial, document) != content_hash("ZM2026112600000002", document)
     assert len(content_hash(serial, document)) == 19  # XXXX-XXXX-XXXX-XXXX
+
+
+def test_every_verify_answer_carries_the_security_headers(own_central: CentralServer) -> None:
+    code, _, _ = issue(own_central)
+    answers = [
+        requests.get(f"{own_central.url}/verify", timeout=5),
+        requests.get(f"{own_central.url}/verify/{code}", timeout=5),
+        requests.get(f"{own_central.url}/verify/ZZZZZZZZZZZZ", timeout=5),
+        requests.get(
+            f"{own_central.url}/verify", params={"code": code}, timeout=5, allow_redirects=False
+        ),
+    ]
+    for answer in answers:
+        assert {k: answer.headers.get(k) for k in SECURITY_HEADERS} == SECURITY_HEADERS
+    csp = SECURITY_HEADERS["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+
+
+@pytest.mark.parametrize(
+    "typed", ["../../admin/faults", "ABC", "ZZZZZZZZZZZZZ", "<b>x</b>", "AAAA00000000"]
+)
+def test_what_is_not_a_code_is_answered_on_the_form_never_redirected(
+    own_central: CentralServer, typed: str
+) -> None:
+    answer = requests.get(
+        f"{own_central.url}/verify", params={"code": typed}, timeout=5, allow_redirects=False
+    )
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "未找到验证码" in answer.text and "<b>" not in answer.text
+
+
+def test_a_code_typed_in_groups_and_lower_case_finds_its_certificate(
+    own_central: CentralServer,
+) -> None:
+    code, _, _ = issue(own_central)
+    typed = f"{code[:4].lower()} {code[4:8]}-{code[8:]}"
+    answer = requests.get(f"{own_central.url}/verify", params={"code": typed}, timeout=5)
+    assert answer.url.endswith(f"/verify/{code}") and "证明有效" in answer.text

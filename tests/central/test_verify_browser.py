@@ -197,6 +197,8 @@ def test_the_form_leads_to_a_readable_page_on_a_phone_and_a_desktop(
         assert browser.execute_script("return window.innerWidth") == width
         assert sticking_out(browser) == [], f"{state} at {width} px"
         screenshot(browser, shots, f"verify-{state}-{name}")
+    console = [entry["message"] for entry in browser.get_log("browser")]
+    assert [m for m in console if "Content Security Policy" in m] == [], console
 
 
 def test_a_revoked_certificate_is_marked_unlike_a_valid_one(
