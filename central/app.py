@@ -16,7 +16,15 @@ from central.errors import install_handlers
 from central.faults import FaultInjector, FaultRules, FaultSwitch
 from central.models import Device
 from central.notify import RecordingSmsSender
-from central.routes import API_DESCRIPTION, API_TITLE, admin, catalog, include_api, verify
+from central.routes import (
+    API_DESCRIPTION,
+    API_TITLE,
+    admin,
+    catalog,
+    include_api,
+    sessions,
+    verify,
+)
 from central.security import DeviceSecrets
 from central.server import REQUEST_TIMEOUT_S
 
@@ -67,14 +75,23 @@ def prepare_database(settings: Settings) -> Database:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(title=API_TITLE, version=__version__, description=API_DESCRIPTION)
+    # No /docs or /redoc anywhere (their pages load scripts from a CDN); the contract is
+    # kiosk/api/openapi.json, and /openapi.json is served in demo mode only.
+    app = FastAPI(
+        title=API_TITLE,
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.demo else None,
+    )
     app.state.settings = settings
     app.state.db = prepare_database(settings)
     app.state.demo_sms_codes = {}
     app.state.faults = FaultSwitch(settings.faults)
     app.state.catalog_cache = catalog.CatalogCache()
     app.state.device_secrets = DeviceSecrets()
-    app.state.sms = RecordingSmsSender()
+    app.state.sms = RecordingSmsSender(keep=sessions.SMS_LIFETIME)
     app.state.verify_limit = verify.RateLimit()
     install_handlers(app)
     include_api(app)

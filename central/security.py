@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import re
 import threading
 import time
@@ -23,11 +24,14 @@ from central.errors import ApiRefusal
 from central.models import SEEN_NONCE_MAX_CHARS, Device, Resident, ResidentSession, SeenNonce
 from kiosk.api import signing
 
+log = logging.getLogger(__name__)
+
 AUTH_MESSAGE = "终端认证失败，请联系工作人员"
 AUTH_MESSAGE_EN = "This kiosk could not be authenticated; please ask the staff"
 NONCE_PRUNE_EVERY_S = 30
 DEVICE_SECRET_TTL_S = 30.0
 # ≥ 16 random bytes in hex (the contract), and no longer than the column that keeps it.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds, digits only
 _NONCE = re.compile(f"[0-9a-fA-F]{{{2 * signing.NONCE_BYTES},{SEEN_NONCE_MAX_CHARS}}}")
 
 
@@ -87,11 +91,13 @@ def _authenticate(db: Database, secrets: DeviceSecrets, signed: _Signed) -> None
     with db.session() as session:
         secret = secrets.get(session, signed.kiosk_id)
         if secret is None:
-            raise _refuse("auth_unknown_kiosk")
-        try:
-            timestamp = int(signed.timestamp_text)
-        except ValueError:
-            raise _refuse("auth_bad_timestamp") from None
+            # Outside, the same answer as a wrong signature: which kiosk ids exist is not
+            # for a stranger to find out. The technician reads the difference here.
+            log.warning("signed request from an unknown kiosk id %r", signed.kiosk_id[:64])
+            raise _refuse("auth_bad_signature")
+        if not _TIMESTAMP.fullmatch(signed.timestamp_text):  # int() takes +1, 1_000, ١٢٣
+            raise _refuse("auth_bad_timestamp")
+        timestamp = int(signed.timestamp_text)
         if not _NONCE.fullmatch(signed.nonce):
             raise _refuse("auth_bad_nonce")
         canonical = signing.canonical_string(

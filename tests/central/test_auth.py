@@ -1,4 +1,5 @@
-"""Device authentication: each way a request can fail it has its own 401 code."""
+"""Device authentication: each way a request can fail has its own 401 code, except that an
+unknown kiosk id looks from outside like a wrong signature (the log tells them apart)."""
 
 from __future__ import annotations
 
@@ -54,10 +55,22 @@ def test_each_missing_header_is_refused(central: CentralServer, missing: str) ->
     )
 
 
-def test_an_unknown_kiosk_is_refused(central: CentralServer) -> None:
+def test_an_unknown_kiosk_is_refused_like_a_wrong_signature(central: CentralServer) -> None:
     headers = signed(kiosk_id="stranger-01")
     assert code_of(requests.get(central.url + PATH, headers=headers, timeout=5)) == (
-        "auth_unknown_kiosk"
+        "auth_bad_signature"
+    )
+    time.sleep(0.2)
+    assert "unknown kiosk id 'stranger-01'" in central.log_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("stamp", ["+{now}", "{now}.0", "{now_}", "-{now}"])
+def test_a_timestamp_is_digits_only(central: CentralServer, stamp: str) -> None:
+    now = int(time.time())
+    headers = signed()
+    headers[signing.HEADER_TIMESTAMP] = stamp.format(now=now, now_=f"{now:_}")
+    assert code_of(requests.get(central.url + PATH, headers=headers, timeout=5)) == (
+        "auth_bad_timestamp"
     )
 
 
