@@ -3,11 +3,16 @@ injection, or write secrets and personal data to its log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
 import requests
+from sqlalchemy import select
 
+from central.db import Database, migrate
+from central.models import SmsMessage
+from central.notify import RecordingSmsSender
 from kiosk.api import signing
 from kiosk.api.models import SessionByIdCard
 from tests.central.test_api import ELDER_CARD
@@ -44,6 +49,8 @@ def test_a_production_centre_has_no_fault_injection_but_can_revoke(tmp_path: Pat
             headers=admin,
         )
         assert revocation.json()["code"] == "certificate_not_found", "the route is there"
+        for page in ("/docs", "/redoc", "/openapi.json"):
+            assert requests.get(server.url + page, timeout=5).status_code == 404, page
     finally:
         server.stop()
 
@@ -68,3 +75,17 @@ def test_the_log_keeps_no_session_token_and_no_card_data(central: CentralServer)
     assert answer.token not in log
     assert "511321194602030029" not in log and "李秀英" not in log
     assert "('missing', 'body.idcard.card.gender')" in log  # where and what, not the input
+
+
+def test_a_text_message_is_kept_only_while_its_code_can_be_used(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sms.sqlite3'}"
+    migrate(url)
+    db = Database(url)
+    sender = RecordingSmsSender(keep=dt.timedelta(minutes=5))
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=6)
+    with db.session() as session:
+        session.add(SmsMessage(phone="13800000001", text="验证码 123456", created_at=old))
+    with db.session() as session:
+        sender.send(session, "13800000002", "验证码 654321")
+    with db.session() as session:
+        assert session.scalars(select(SmsMessage.phone)).all() == ["13800000002"]
