@@ -16,6 +16,7 @@ from central.errors import install_handlers
 from central.faults import FaultInjector, FaultRules, FaultSwitch
 from central.models import Device
 from central.notify import RecordingSmsSender
+from central.rate_limit import RateLimit
 from central.routes import (
     API_DESCRIPTION,
     API_TITLE,
@@ -25,7 +26,7 @@ from central.routes import (
     sessions,
     verify,
 )
-from central.security import DeviceSecrets
+from central.security import ADMIN_FAILURES_PER_MINUTE, DeviceSecrets
 from central.server import REQUEST_TIMEOUT_S
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.catalog_cache = catalog.CatalogCache()
     app.state.device_secrets = DeviceSecrets()
     app.state.sms = RecordingSmsSender(keep=sessions.SMS_LIFETIME)
-    app.state.verify_limit = verify.RateLimit()
+    app.state.verify_limit = RateLimit(per_minute=verify.REQUESTS_PER_MINUTE)
+    app.state.admin_failures = RateLimit(per_minute=ADMIN_FAILURES_PER_MINUTE)
     install_handlers(app)
     include_api(app)
     app.include_router(verify.router)

@@ -26,11 +26,13 @@ def default_db_url(*, demo: bool = False) -> str:
     return f"sqlite:///{Path(base) / name}"
 
 
-def _device(text: str) -> tuple[str, str]:
-    kiosk_id, sep, secret = text.partition(":")
-    if not sep or not kiosk_id or len(secret) < 16:
-        raise argparse.ArgumentTypeError("expected ID:SECRET with a secret of 16+ characters")
-    return kiosk_id, secret
+class _SecretOnCommandLine(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        parser.error(
+            f"{self.option_strings[0]} is gone: a secret on the command line shows in `ps`. "
+            "Use --devices-file FILE (lines ID:SECRET) and $CENTRAL_ADMIN_TOKEN or "
+            "--admin-token-file FILE"
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,20 +58,21 @@ def _parser() -> argparse.ArgumentParser:
         help="seed demo residents and accept the demo device demo-0001",
     )
     serve.add_argument(
-        "--device",
-        type=_device,
-        action="append",
-        default=[],
-        metavar="ID:SECRET",
-        help="accept this kiosk (repeatable)",
+        "--devices-file",
+        type=Path,
+        metavar="FILE",
+        help="accept these kiosks: one ID:SECRET a line, the file readable by its owner only",
     )
+    for secret_flag in ("--device", "--admin-token"):  # once took a secret: say what instead
+        serve.add_argument(secret_flag, action=_SecretOnCommandLine, help=argparse.SUPPRESS)
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate chain for HTTPS")
     serve.add_argument("--tls-key", type=Path, help="PEM private key for HTTPS")
     serve.add_argument(
-        "--admin-token",
-        default=os.environ.get("CENTRAL_ADMIN_TOKEN", ""),
-        help="enables /admin/* with `Authorization: Bearer TOKEN` "
-        "(default: $CENTRAL_ADMIN_TOKEN; none: no admin endpoints)",
+        "--admin-token-file",
+        type=Path,
+        metavar="FILE",
+        help="enables /admin/* with `Authorization: Bearer TOKEN`, the token (32+ characters) "
+        "on the file's first line (default: $CENTRAL_ADMIN_TOKEN; neither: no admin endpoints)",
     )
     serve.add_argument(
         "--fault",
@@ -216,6 +219,7 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
 
     configure_logging()
 
+    from central import secret_files
     from central.app import DemoDataInProductionError, Settings, create_app
     from central.faults import FaultRules
     from central.server import serve
@@ -223,14 +227,20 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
     if bool(args.tls_cert) != bool(args.tls_key):
         print("kiosk-central: --tls-cert and --tls-key go together", file=sys.stderr)
         return 2
+    try:
+        admin_token = secret_files.admin_token(args.admin_token_file, os.environ)
+        devices = secret_files.devices(args.devices_file)
+    except secret_files.SecretError as problem:
+        print(f"kiosk-central: {problem}", file=sys.stderr)
+        return 2
     scheme = "https" if args.tls_cert else "http"
     settings = Settings(
         db_url=db_url,
         demo=args.demo,
         fault_injection=args.fault_injection,
-        admin_token=args.admin_token,
+        admin_token=admin_token,
         public_url=args.public_url or f"{scheme}://{args.host}:{args.port}",
-        devices=dict(args.device),
+        devices=devices,
         faults=FaultRules(rules=dict(args.fault)),
         request_timeout_s=args.request_timeout,
     )

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 AUTH_MESSAGE = "终端认证失败，请联系工作人员"
 AUTH_MESSAGE_EN = "This kiosk could not be authenticated; please ask the staff"
 NONCE_PRUNE_EVERY_S = 30
+ADMIN_FAILURES_PER_MINUTE = 10  # per client address; then 429 until the minute has passed
 DEVICE_SECRET_TTL_S = 30.0
 # ≥ 16 random bytes in hex (the contract), and no longer than the column that keeps it.
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds, digits only
@@ -197,11 +198,26 @@ Caller = Annotated[ResidentCaller, Depends(resident_session)]
 
 async def admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
     """`Authorization: Bearer <admin token>`. No token configured: no admin at all —
-    never trust the caller's address (behind a reverse proxy everyone is loopback)."""
+    never trust the caller's address (behind a reverse proxy everyone is loopback). A caller
+    that failed `ADMIN_FAILURES_PER_MINUTE` times in a minute is refused before its token is
+    even compared."""
     expected = request.app.state.settings.admin_token
+    failures = request.app.state.admin_failures
+    client = request.client.host if request.client else "unknown"
+    if failures.blocked_s(client) is not None:
+        log.warning("admin request from %s refused: too many failed tokens", client)
+        raise ApiRefusal(
+            429,
+            "admin_throttled",
+            "尝试次数过多，请稍后再试",
+            "Too many attempts; please try again later",
+            retryable=True,
+        )
     scheme, _, token = (authorization or "").partition(" ")
     matches = hmac.compare_digest(token.encode("latin-1"), expected.encode())  # bytes: any text
     if not expected or scheme != "Bearer" or not matches:
+        if scheme == "Bearer" and token:  # a guess at the token, not a missing one
+            failures.count(client)
         raise ApiRefusal(403, "admin_forbidden", "无权访问", "Not allowed")
 
 

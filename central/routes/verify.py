@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import math
 import re
-import threading
-import time
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -28,7 +24,6 @@ from central.routes.certificates import CODE_ALPHABET, CODE_LENGTH, content_hash
 router = APIRouter(tags=["verification"])
 
 REQUESTS_PER_MINUTE = 20
-WINDOW_S = 60.0
 _VERDICTS = {"valid": "证明有效", "expired": "证明已过核验有效期", "revoked": "证明已撤销"}
 _PAGE_SOURCE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -117,46 +112,6 @@ _VALID_CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 def _normalized(code: str) -> str:
     """As a person types it: any case, with spaces or hyphens between the groups."""
     return re.sub(r"[\s-]", "", code).upper()
-
-
-class RateLimit:
-    """At most `per_minute` lookups per client address in any minute (guessing codes).
-
-    The address is the peer's, or the one a trusted proxy forwarded (`kiosk-central serve
-    --trusted-proxy`; none by default, so a forged X-Forwarded-For changes nothing). Addresses
-    not seen for a minute are forgotten, so memory holds only the last minute's callers.
-    """
-
-    def __init__(
-        self, per_minute: int = REQUESTS_PER_MINUTE, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._per_minute = per_minute
-        self._clock = clock
-        self._seen: dict[str, list[float]] = {}
-        self._swept_at = clock()
-        self._lock = threading.Lock()
-
-    def retry_after_s(self, client: str) -> int | None:
-        """None: allowed now (and counted). Otherwise the whole seconds until it would be."""
-        now = self._clock()
-        with self._lock:
-            if now - self._swept_at >= WINDOW_S:
-                self._sweep(now)
-            recent = [t for t in self._seen.get(client, []) if now - t < WINDOW_S]
-            if len(recent) < self._per_minute:
-                recent.append(now)
-                self._seen[client] = recent
-                return None
-            self._seen[client] = recent
-            return max(1, math.ceil(recent[0] + WINDOW_S - now))
-
-    @property
-    def clients(self) -> int:
-        return len(self._seen)
-
-    def _sweep(self, now: float) -> None:
-        self._seen = {c: ts for c, ts in self._seen.items() if ts and now - ts[-1] < WINDOW_S}
-        self._swept_at = now
 
 
 def _page(status: int = 200, **values: object) -> HTMLResponse:

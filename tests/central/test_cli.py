@@ -49,12 +49,8 @@ def registered(tmp_path_factory: pytest.TempPathFactory) -> Registered:
 
 @pytest.fixture(scope="module")
 def production_central(registered: Registered) -> Iterator[CentralServer]:
-    """Not --demo: only the kiosks registered by `device add` and by --device are known."""
-    server = start_central(
-        registered.directory,
-        demo=False,
-        extra=("--device", ":".join(FLAG_KIOSK)),
-    )
+    """Not --demo: only the kiosks registered by `device add` and in --devices-file."""
+    server = start_central(registered.directory, demo=False, devices=dict([FLAG_KIOSK]))
     yield server
     server.stop()
 
@@ -113,8 +109,38 @@ def test_a_tls_certificate_without_its_key_is_refused(tmp_path: Path) -> None:
     assert "--tls-key" in done.stderr
 
 
-@pytest.mark.parametrize("device", ["no-colon", "kiosk-1:short", ":a-secret-of-enough-length"])
-def test_a_malformed_device_option_is_refused(tmp_path: Path, device: str) -> None:
-    done = kiosk_central("serve", "--device", device, "--db", db_url(tmp_path))
+@pytest.mark.parametrize("line", ["no-colon", "kiosk-1:short", ":a-secret-of-enough-length"])
+def test_a_malformed_devices_file_is_refused(tmp_path: Path, line: str) -> None:
+    devices = tmp_path / "devices"
+    devices.write_text(f"# kiosks of the county\n{line}\n")
+    devices.chmod(0o600)
+    done = kiosk_central("serve", "--devices-file", str(devices), "--db", db_url(tmp_path))
     assert done.returncode == 2
-    assert "ID:SECRET" in done.stderr
+    assert f"{devices} line 2: expected ID:SECRET" in done.stderr
+
+
+def test_a_devices_file_others_may_read_is_refused(tmp_path: Path) -> None:
+    devices = tmp_path / "devices"
+    devices.write_text("kiosk-1:a-secret-of-enough-length\n")
+    devices.chmod(0o644)
+    done = kiosk_central("serve", "--devices-file", str(devices), "--db", db_url(tmp_path))
+    assert done.returncode == 2
+    assert f"chmod 600 {devices}" in done.stderr
+
+
+@pytest.mark.parametrize("flag", ["--device", "--admin-token"])
+def test_a_secret_on_the_command_line_is_refused_with_the_way_to_give_it(
+    tmp_path: Path, flag: str
+) -> None:
+    done = kiosk_central("serve", flag, "kiosk-1:a-secret-of-enough-length")
+    assert done.returncode == 2
+    assert "shows in `ps`" in done.stderr and "--devices-file" in done.stderr
+
+
+def test_a_short_admin_token_is_refused(tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text("a\n")
+    token.chmod(0o600)
+    done = kiosk_central("serve", "--admin-token-file", str(token), "--db", db_url(tmp_path))
+    assert done.returncode == 2
+    assert "the admin token has 1 characters; it needs 32 or more" in done.stderr

@@ -35,7 +35,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(central: CentralServer) 
 
 
 def test_a_production_centre_has_no_fault_injection_but_can_revoke(tmp_path: Path) -> None:
-    server = start_central(tmp_path, demo=False, extra=("--device", "k-01:0123456789abcdef"))
+    server = start_central(tmp_path, demo=False, devices={"k-01": "0123456789abcdef"})
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     try:
         response = requests.put(

@@ -21,11 +21,13 @@ import requests
 from central.body_limit import DEFAULT_MAX_BYTES, BodyLimit
 from central.cli import default_db_url
 from central.logs import OUT_OF_RESOURCES, OncePerInterval
+from central.rate_limit import RateLimit
 from central.routes.sessions import SMS_MAX_ATTEMPTS
-from central.routes.verify import REQUESTS_PER_MINUTE, RateLimit
+from central.routes.verify import REQUESTS_PER_MINUTE
+from central.security import ADMIN_FAILURES_PER_MINUTE
 from kiosk.api.client import CentralClient, CentralError
 from kiosk.api.models import SessionBySms
-from tests.rigs.central import CentralServer, free_port, start_central
+from tests.rigs.central import ADMIN_TOKEN, CentralServer, free_port, start_central
 
 MB = 1024 * 1024
 CHUNK = MB
@@ -175,8 +177,6 @@ def test_a_demo_database_is_refused_by_a_production_start(tmp_path: Path) -> Non
         str(free_port()),
         "--db",
         f"sqlite:///{tmp_path / 'central.sqlite3'}",
-        "--device",
-        "k-01:0123456789abcdef",
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stderr
@@ -288,7 +288,10 @@ def test_a_body_that_stops_arriving_is_answered_408(small_server: CentralServer)
             b'Content-Length: 100\r\n\r\n{"score": '
         )
         started = time.monotonic()
-        answer = conn.recv(4096).decode("latin-1")
+        received = b""
+        while chunk := conn.recv(4096):  # until the server closes: head and body
+            received += chunk
+        answer = received.decode("utf-8")
     assert answer.startswith("HTTP/1.1 408 ")
     assert time.monotonic() - started < 3
     assert '"code":"request_timeout"' in answer.replace(" ", "")
@@ -309,3 +312,19 @@ def test_a_recurring_accept_error_is_logged_once_a_minute() -> None:
     again = record(OUT_OF_RESOURCES)
     assert once.filter(again)
     assert "1000 more since the last one" in again.getMessage()
+
+
+def test_guessing_the_admin_token_is_throttled(tmp_path: Path) -> None:
+    server = start_central(tmp_path)
+    try:
+        url = f"{server.url}/admin/faults"
+        guesses = [
+            requests.get(url, headers={"Authorization": f"Bearer guess-{n}"}, timeout=5)
+            for n in range(ADMIN_FAILURES_PER_MINUTE + 1)
+        ]
+        assert [g.status_code for g in guesses] == [403] * ADMIN_FAILURES_PER_MINUTE + [429]
+        right = requests.get(url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=5)
+        assert right.status_code == 429, "a guesser's address waits out the minute"
+        assert right.json()["code"] == "admin_throttled"
+    finally:
+        server.stop()

@@ -21,7 +21,7 @@ from kiosk.api.client import CentralClient, ClientSettings
 from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 from tests.rigs.tls import TlsFiles
 
-ADMIN_TOKEN = "test-admin-token-0123456789"
+ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123"  # 32+ characters
 START_TIMEOUT_S = 60.0
 
 
@@ -136,11 +136,12 @@ def start_central(
     admin_token: str | None = ADMIN_TOKEN,
     demo: bool = True,
     max_open_files: int | None = None,
+    devices: dict[str, str] | None = None,
 ) -> CentralServer:
     """Start `kiosk-central serve` on a free port and wait until /health answers.
 
     `admin_token` None starts it without one (no admin endpoints); `demo` False without demo
-    data and devices (register kiosks with `extra=("--device", "ID:SECRET")`);
+    data and devices (accept kiosks with `devices={ID: SECRET}`, written to a devices file);
     `max_open_files` its hard limit of open files (as a small machine's would be).
     """
     directory.mkdir(parents=True, exist_ok=True)
@@ -154,14 +155,20 @@ def start_central(
         str(port),
         "--db",
         f"sqlite:///{directory / 'central.sqlite3'}",
-        *(["--admin-token", admin_token] if admin_token is not None else []),
         *extra,
     ]
+    if devices:
+        devices_file = directory / "devices"
+        devices_file.write_text("".join(f"{k}:{v}\n" for k, v in devices.items()))
+        devices_file.chmod(0o600)
+        command += ["--devices-file", str(devices_file)]
     if tls:
         command += ["--tls-cert", str(tls.server_cert), "--tls-key", str(tls.server_key)]
     log_path = directory / "central.log"
-    # The token comes from the arguments only, never from the environment of the test run.
+    # The token comes from the argument only, never from the environment of the test run.
     env = {k: v for k, v in os.environ.items() if k != "CENTRAL_ADMIN_TOKEN"}
+    if admin_token is not None:
+        env["CENTRAL_ADMIN_TOKEN"] = admin_token
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
