@@ -12,15 +12,25 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from urllib.parse import unquote
 
 _ID_NUMBER = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?![\dXx])")
 _TOKEN_IN_PATH = re.compile(r"(/v1/sessions/)[^\s\"?]+")
 _FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
+def _decoded(text: str) -> str:
+    """%-decoded, as often as it was encoded (a path may hide an ID number as %35%31…)."""
+    for _ in range(3):
+        if "%" not in text:
+            break
+        text = unquote(text)
+    return text
+
+
 class MaskFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        text = _ID_NUMBER.sub("[ID]", record.getMessage())
+        text = _ID_NUMBER.sub("[ID]", _decoded(record.getMessage()))
         record.msg = _TOKEN_IN_PATH.sub(r"\1[token]", text)
         record.args = None
         return True

@@ -328,3 +328,16 @@ def test_guessing_the_admin_token_is_throttled(tmp_path: Path) -> None:
         assert right.json()["code"] == "admin_throttled"
     finally:
         server.stop()
+
+
+def test_an_id_number_hidden_in_percent_encoding_is_masked_in_the_log(
+    prober_target: CentralServer,
+) -> None:
+    number = "511321194602030029"
+    once = "".join(f"%{ord(c):02X}" for c in number)
+    twice = once.replace("%", "%25")
+    for path in (f"/v1/records/{once}", f"/x/{twice}?id={twice}", f"/verify/{once}"):
+        requests.get(prober_target.url + path, timeout=5)
+    time.sleep(0.3)
+    log = prober_target.log_path.read_text(encoding="utf-8")
+    assert number not in log and once[:12] not in log and twice[:15] not in log
