@@ -31,6 +31,8 @@ from central.server import REQUEST_TIMEOUT_S
 
 log = logging.getLogger(__name__)
 
+CERTIFICATES_PER_DAY = 5
+
 
 @dataclass
 class Settings:
@@ -42,6 +44,7 @@ class Settings:
     faults: FaultRules = field(default_factory=FaultRules)
     fault_injection: bool = False  # the middleware and /admin/faults: tests and demos only
     request_timeout_s: float = REQUEST_TIMEOUT_S  # a request's head, and each part of its body
+    certificates_per_day: int = CERTIFICATES_PER_DAY  # per resident and service, a local day
 
 
 class DemoDataInProductionError(RuntimeError):

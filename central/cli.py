@@ -105,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="answer 503 beyond N connections at once (default: %(default)s)",
     )
+    serve.add_argument(
+        "--certificates-per-day",
+        type=int,
+        default=5,
+        metavar="N",
+        help="new certificates of one service a resident may get in a local day (default: 5)",
+    )
     serve.add_argument("--public-url", help="base URL printed on certificates for verification")
     serve.add_argument(
         "--exit-with-parent",
@@ -243,6 +250,7 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
         devices=devices,
         faults=FaultRules(rules=dict(args.fault)),
         request_timeout_s=args.request_timeout,
+        certificates_per_day=args.certificates_per_day,
     )
     try:
         app = create_app(settings)

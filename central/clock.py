@@ -21,3 +21,9 @@ def local_today(now: dt.datetime | None = None) -> dt.date:
 
 def local_time(instant: dt.datetime) -> dt.datetime:
     return instant.astimezone(LOCAL)
+
+
+def local_day_start(now: dt.datetime) -> dt.datetime:
+    """The instant the local day of `now` began, as an aware UTC time (for queries)."""
+    midnight = dt.datetime.combine(local_today(now), dt.time(), tzinfo=LOCAL)
+    return midnight.astimezone(dt.UTC)

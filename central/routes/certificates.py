@@ -3,14 +3,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import secrets
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central.clock import local_today
+from central.clock import local_day_start, local_today
 from central.errors import REFUSALS, ApiRefusal
 from central.models import Certificate, ReceivedEvent, Reprint, Resident, Service
 from central.records import certificate_document
@@ -25,6 +26,7 @@ from kiosk.api.models import (
     Verification,
 )
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["certificates"], responses=REFUSALS)
 
 VALIDITY = dt.timedelta(days=90)
@@ -138,6 +140,32 @@ def _certificate_service(session: Session, service_id: str) -> Service:
     return service
 
 
+def _refuse_past_daily_limit(
+    request: Request, session: Session, caller: ResidentCaller, service_id: str, now: dt.datetime
+) -> None:
+    """A new certificate of a service, at most `certificates_per_day` a local day per resident:
+    any number of idempotency keys must not mean any number of certificates in circulation."""
+    limit = request.app.state.settings.certificates_per_day
+    issued = session.scalar(
+        select(func.count())
+        .select_from(Certificate)
+        .where(
+            Certificate.resident_id == caller.resident_id,
+            Certificate.service_id == service_id,
+            Certificate.issued_at >= local_day_start(now),
+        )
+    )
+    if (issued or 0) >= limit:
+        log.info("certificate %s refused: %d issued today, the limit", service_id, issued)
+        raise ApiRefusal(
+            403,
+            "certificate_daily_limit",
+            f"此项证明今天已开具{issued}份，如需更多请到窗口办理",
+            f"This certificate was issued {issued} times today; for more, please ask at "
+            "the counter",
+        )
+
+
 @router.post("/certificates/preview", response_model=CertificatePreview)
 def preview_certificate(
     request: Request, caller: Caller, body: CertificatePreviewRequest
@@ -155,6 +183,7 @@ def preview_certificate(
             document = Document.model_validate(again.document)
             valid_until = again.valid_until
         else:
+            _refuse_past_daily_limit(request, session, caller, body.service_id, now)
             resident = session.get(Resident, caller.resident_id)
             assert resident is not None
             document = certificate_document(session, body.service_id, resident, local_today(now))
@@ -192,6 +221,7 @@ def issue_certificate(
                     )
                 )
                 return _answer(request, again, reprint=True)
+            _refuse_past_daily_limit(request, session, caller, body.service_id, now)
             resident = session.get(Resident, caller.resident_id)
             assert resident is not None
             document = certificate_document(session, body.service_id, resident, local_today(now))

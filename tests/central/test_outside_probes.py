@@ -5,6 +5,7 @@ a gap (issue 12) and must find none now."""
 from __future__ import annotations
 
 import logging
+import secrets
 import select
 import socket
 import subprocess
@@ -26,7 +27,8 @@ from central.routes.sessions import SMS_MAX_ATTEMPTS
 from central.routes.verify import REQUESTS_PER_MINUTE
 from central.security import ADMIN_FAILURES_PER_MINUTE
 from kiosk.api.client import CentralClient, CentralError
-from kiosk.api.models import SessionBySms
+from kiosk.api.models import SessionByIdCard, SessionBySms
+from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import ADMIN_TOKEN, CentralServer, free_port, start_central
 
 MB = 1024 * 1024
@@ -341,3 +343,27 @@ def test_an_id_number_hidden_in_percent_encoding_is_masked_in_the_log(
     time.sleep(0.3)
     log = prober_target.log_path.read_text(encoding="utf-8")
     assert number not in log and once[:12] not in log and twice[:15] not in log
+
+
+def test_new_keys_do_not_mean_new_certificates_without_end(tmp_path: Path) -> None:
+    server = start_central(tmp_path, certificates_per_day=2)
+    try:
+        client = server.client()
+        card = SessionByIdCard(method="idcard", card=ELDER_CARD, sam_id="s")
+        token = client.open_session(card).token
+        serials = {
+            client.issue_certificate(token, "si-cert", secrets.token_hex(12)).serial_no
+            for _ in range(2)
+        }
+        assert len(serials) == 2
+        with pytest.raises(CentralError) as refused:
+            client.preview_certificate(token, "si-cert")
+        assert refused.value.code == "certificate_daily_limit"
+        with pytest.raises(CentralError) as refused:
+            client.issue_certificate(token, "si-cert", secrets.token_hex(12))
+        assert refused.value.code == "certificate_daily_limit"
+        assert refused.value.resident_text == "此项证明今天已开具2份，如需更多请到窗口办理"  # type: ignore[attr-defined]
+        other = client.issue_certificate(token, "residence-cert", secrets.token_hex(12))
+        assert other.serial_no not in serials  # another service has its own count
+    finally:
+        server.stop()

@@ -137,12 +137,14 @@ def start_central(
     demo: bool = True,
     max_open_files: int | None = None,
     devices: dict[str, str] | None = None,
+    certificates_per_day: int = 1000,
 ) -> CentralServer:
     """Start `kiosk-central serve` on a free port and wait until /health answers.
 
     `admin_token` None starts it without one (no admin endpoints); `demo` False without demo
     data and devices (accept kiosks with `devices={ID: SECRET}`, written to a devices file);
-    `max_open_files` its hard limit of open files (as a small machine's would be).
+    `max_open_files` its hard limit of open files (as a small machine's would be);
+    `certificates_per_day` high, since the suite prints the same certificates all day long.
     """
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -155,6 +157,8 @@ def start_central(
         str(port),
         "--db",
         f"sqlite:///{directory / 'central.sqlite3'}",
+        "--certificates-per-day",
+        str(certificates_per_day),
         *extra,
     ]
     if devices:

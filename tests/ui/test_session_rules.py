@@ -152,9 +152,9 @@ def test_a_new_look_reaches_the_screen_at_once_and_every_other_part_soon(
     qtbot: QtBot, window: KioskWindow
 ) -> None:
     pages = [window.stack.widget(index) for index in range(window.stack.count())]
+    parts = [*pages, window.journey.swap_question, window.journey.overlay]
     window.core.session.set_preferences(Preferences(elder_mode=True))
     assert window.header.styleSheet() and window.attract.styleSheet()  # on screen: at once
-    qtbot.waitUntil(lambda: all(page.styleSheet() for page in pages), timeout=3000)
-    assert window.journey.swap_question.styleSheet() and window.journey.overlay.styleSheet()
+    qtbot.waitUntil(lambda: all(part.styleSheet() for part in parts), timeout=3000)
     window.core.session.set_preferences(Preferences(elder_mode=False))  # the start's look
-    qtbot.waitUntil(lambda: not any(page.styleSheet() for page in pages), timeout=3000)
+    qtbot.waitUntil(lambda: not any(part.styleSheet() for part in parts), timeout=3000)
