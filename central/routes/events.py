@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from central.db import Database
 from central.errors import REFUSALS, ApiRefusal
-from central.models import Certificate, ReceivedEvent, Reprint
+from central.models import Certificate, ReceivedEvent, Reprint, Service
 from central.security import Kiosk, SignedKiosk
 from kiosk.api.models import Accepted, Heartbeat, HeartbeatAnswer, PrintResult, Rating
 
@@ -70,8 +70,12 @@ def print_result(
 
 @router.post("/ratings", response_model=Accepted)
 def rating(request: Request, kiosk: Kiosk, body: Rating) -> Accepted:
-    """好差评: a resident's rating of one service."""
-    new = store(request.app.state.db, kiosk, "rating", body.service_id, body)
+    """好差评: a resident's rating of one service, one the catalog has."""
+    db = request.app.state.db
+    with db.session() as session:
+        if session.get(Service, body.service_id) is None:
+            raise ApiRefusal(404, "service_not_found", "该服务不存在", "No such service")
+    new = store(db, kiosk, "rating", body.service_id, body)
     return Accepted(event_id=body.event_id, duplicate=not new)
 
 

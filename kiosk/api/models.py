@@ -16,6 +16,15 @@ API_PREFIX = "/v1"
 KNOWN_SERVICE_KINDS = ("certificate", "records")
 
 
+# Every string a kiosk sends is bounded, and shaped where it has a shape: the centre stores
+# events as they come, and a 100,000-character "printer" is nobody's printer.
+ServiceId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+SessionId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$")]
+DeviceName = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_.-]+$")]
+REASON_MAX_CHARS = 500
+Reason = Annotated[str, Field(max_length=REASON_MAX_CHARS)]
+
+
 class Answer(BaseModel):
     """A model the server sends: unknown fields are ignored, so old kiosks keep working."""
 
@@ -104,12 +113,12 @@ class DemoSmsCode(Answer):
 
 class IdCardFields(Request):
     name: Annotated[str, Field(min_length=1, max_length=60)]
-    gender: str
-    ethnicity: str
+    gender: Annotated[str, Field(max_length=4)]
+    ethnicity: Annotated[str, Field(max_length=20)]
     birth_date: dt.date
     address: Annotated[str, Field(max_length=200)]
     id_number: Annotated[str, Field(min_length=15, max_length=18)]
-    issuer: str
+    issuer: Annotated[str, Field(max_length=60)]
     valid_from: dt.date
     valid_until: dt.date | None = Field(description="null: 长期 (no end date)")
 
@@ -185,7 +194,7 @@ class RecordsAnswer(Answer):
 
 
 class CertificateRequest(Request):
-    service_id: str
+    service_id: ServiceId
     idempotency_key: Annotated[
         str, Field(min_length=16, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")
     ]
@@ -230,7 +239,7 @@ class Verification(Answer):
 
 
 class CertificatePreviewRequest(Request):
-    service_id: str
+    service_id: ServiceId
 
 
 class CertificatePreview(Answer):
@@ -266,27 +275,27 @@ class Event(Request):
 class PrintResult(Event):
     status: Literal["printed", "failed"]
     pages: Annotated[int, Field(ge=0, le=500)]
-    printer: str
-    error: str | None = None
+    printer: Annotated[str, Field(max_length=128)]
+    error: Reason | None = None
 
 
 class Rating(Event):
-    session_id: str
-    service_id: str
+    session_id: SessionId
+    service_id: ServiceId
     score: Annotated[int, Field(ge=1, le=5)]
     tags: list[Annotated[str, Field(max_length=40)]] = Field(max_length=10)
 
 
 class DeviceReport(Request):
-    device: str
+    device: DeviceName
     level: Literal["ok", "degraded", "offline"]
-    reason: str = ""
+    reason: Reason = ""
 
 
 class Heartbeat(Event):
-    app_version: str
+    app_version: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z.+_-]+$")]
     uptime_s: Annotated[float, Field(ge=0)]
-    devices: list[DeviceReport]
+    devices: list[DeviceReport] = Field(max_length=32)
     outbox_depth: Annotated[int, Field(ge=0)]
 
 

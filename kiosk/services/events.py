@@ -17,7 +17,14 @@ from pydantic import ValidationError
 from kiosk import __version__
 from kiosk.api.client import CentralClient
 from kiosk.api.errors import CentralError, CentralRefusedError, KioskNotAuthorizedError
-from kiosk.api.models import DeviceReport, Heartbeat, HeartbeatAnswer, PrintResult, Rating
+from kiosk.api.models import (
+    REASON_MAX_CHARS,
+    DeviceReport,
+    Heartbeat,
+    HeartbeatAnswer,
+    PrintResult,
+    Rating,
+)
 from kiosk.devices.status import DeviceStatus
 from kiosk.outbox import DeliveryError, Outbox, OutboxEvent
 
@@ -82,7 +89,9 @@ class HeartbeatService:
 
     def beat(self) -> str:
         devices = [
-            DeviceReport(device=s.device, level=s.level.value, reason=s.reason).model_dump()
+            DeviceReport(
+                device=s.device, level=s.level.value, reason=s.reason[:REASON_MAX_CHARS]
+            ).model_dump()
             for s in self._statuses()
         ]
         return self._outbox.enqueue(

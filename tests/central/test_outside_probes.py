@@ -4,6 +4,7 @@ a gap (issue 12) and must find none now."""
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import select
@@ -26,7 +27,9 @@ from central.rate_limit import RateLimit
 from central.routes.sessions import SMS_MAX_ATTEMPTS
 from central.routes.verify import REQUESTS_PER_MINUTE
 from central.security import ADMIN_FAILURES_PER_MINUTE
+from kiosk.api import signing
 from kiosk.api.client import CentralClient, CentralError
+from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 from kiosk.api.models import SessionByIdCard, SessionBySms
 from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import ADMIN_TOKEN, CentralServer, free_port, start_central
@@ -367,3 +370,53 @@ def test_new_keys_do_not_mean_new_certificates_without_end(tmp_path: Path) -> No
         assert other.serial_no not in serials  # another service has its own count
     finally:
         server.stop()
+
+
+def signed_post(server: CentralServer, path: str, payload: object) -> requests.Response:
+    body = json.dumps(payload).encode()
+    headers = signing.signed_headers(
+        DEMO_DEVICE_ID, DEMO_DEVICE_SECRET, "POST", path, body, int(time.time())
+    )
+    return requests.post(
+        server.url + path,
+        data=body,
+        headers={**headers, "Content-Type": "application/json"},
+        timeout=10,
+    )
+
+
+def test_an_event_with_huge_strings_or_an_unknown_service_is_refused(
+    prober_target: CentralServer,
+) -> None:
+    huge = "x" * 100_000
+    rating = {
+        "event_id": secrets.token_hex(16),
+        "session_id": "0123456789abcdef",
+        "service_id": "si-cert",
+        "score": 5,
+        "tags": [],
+    }
+    heartbeat = {
+        "event_id": secrets.token_hex(16),
+        "app_version": "0.1.0",
+        "uptime_s": 1.0,
+        "devices": [{"device": "printer", "level": "ok", "reason": ""}],
+        "outbox_depth": 0,
+    }
+    refusals = [
+        signed_post(prober_target, "/v1/ratings", {**rating, "session_id": huge}),
+        signed_post(prober_target, "/v1/ratings", {**rating, "service_id": huge[:41]}),
+        signed_post(prober_target, "/v1/heartbeat", {**heartbeat, "app_version": huge}),
+        signed_post(
+            prober_target,
+            "/v1/heartbeat",
+            {**heartbeat, "devices": [{"device": "printer", "level": "ok", "reason": huge}]},
+        ),
+        signed_post(
+            prober_target, "/v1/heartbeat", {**heartbeat, "devices": heartbeat["devices"] * 33}
+        ),
+    ]
+    assert [r.json()["code"] for r in refusals] == ["validation_error"] * 5
+    unknown = signed_post(prober_target, "/v1/ratings", {**rating, "service_id": "no-such"})
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "service_not_found")
+    assert signed_post(prober_target, "/v1/ratings", rating).status_code == 200
