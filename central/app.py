@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from central import __version__, demo_data
 from central.body_limit import BodyLimit
-from central.db import Database, migrate
+from central.db import Database, keep_private, migrate
 from central.errors import install_handlers
 from central.faults import FaultInjector, FaultRules, FaultSwitch
 from central.models import Device
@@ -57,6 +57,8 @@ def prepare_database(settings: Settings) -> Database:
     Outside demo mode, refuse a database that holds demo data: its demo device signs with a
     secret everyone knows."""
     migrate(settings.db_url)
+    for path in keep_private(settings.db_url):
+        log.warning("%s was readable by others: now by its owner only", path)
     db = Database(settings.db_url)
     with db.session() as session:
         found = [] if settings.demo else demo_data.found_in(session)

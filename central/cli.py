@@ -150,6 +150,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Files the centre makes (its SQLite database, the WAL beside it) hold device secrets and
+    # residents' data: readable by this user only.
+    os.umask(0o077)
     if args.command == "openapi":
         from central.openapi import openapi_document
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -38,6 +41,22 @@ def alembic_config(url: str) -> AlembicConfig:
 def migrate(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (creating it when empty)."""
     command.upgrade(alembic_config(url), revision)
+
+
+def keep_private(url: str) -> list[Path]:
+    """An SQLite database holds the device secrets and residents' data: its files (and the
+    WAL beside it) readable by their owner only, as the process's umask makes new ones. The
+    files changed. (PostgreSQL: the server's own access rules.)"""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return []
+    changed = []
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(parsed.database + suffix)
+        if path.exists() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+            changed.append(path)
+    return changed
 
 
 class Database:

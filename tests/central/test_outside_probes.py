@@ -420,3 +420,16 @@ def test_an_event_with_huge_strings_or_an_unknown_service_is_refused(
     unknown = signed_post(prober_target, "/v1/ratings", {**rating, "service_id": "no-such"})
     assert (unknown.status_code, unknown.json()["code"]) == (404, "service_not_found")
     assert signed_post(prober_target, "/v1/ratings", rating).status_code == 200
+
+
+def test_the_database_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    database = tmp_path / "central.sqlite3"
+    start_central(tmp_path).stop()
+    database.chmod(0o644)  # as an older centre left it
+    server = start_central(tmp_path)
+    try:
+        for path in (database, database.with_name(database.name + "-wal")):
+            assert path.stat().st_mode & 0o777 == 0o600, path
+        assert "was readable by others" in server.log_path.read_text(encoding="utf-8")
+    finally:
+        server.stop()
