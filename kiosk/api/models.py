@@ -19,7 +19,7 @@ KNOWN_SERVICE_KINDS = ("certificate", "records")
 # Every string a kiosk sends is bounded, and shaped where it has a shape: the centre stores
 # events as they come, and a 100,000-character "printer" is nobody's printer.
 ServiceId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
-SessionId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$")]
+SessionId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
 DeviceName = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_.-]+$")]
 REASON_MAX_CHARS = 500
 Reason = Annotated[str, Field(max_length=REASON_MAX_CHARS)]
