@@ -23,6 +23,12 @@ SessionId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Z
 DeviceName = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_.-]+$")]
 REASON_MAX_CHARS = 500
 Reason = Annotated[str, Field(max_length=REASON_MAX_CHARS)]
+# And every string the centre answers: a malformed or hostile answer is refused as malformed
+# (a clear message at the kiosk), not laid out on screen or paper.
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_.:-]+$")]
+Line = Annotated[str, Field(max_length=200)]  # a title, a label, a name
+Passage = Annotated[str, Field(max_length=4000)]  # a paragraph, a message, a table cell
+Url = Annotated[str, Field(min_length=1, max_length=2048)]
 
 
 class Answer(BaseModel):
@@ -40,15 +46,15 @@ class Request(BaseModel):
 class Text(Answer):
     """A text in the product's two languages."""
 
-    zh_CN: str  # noqa: N815 - the locale name, as on the wire
-    en: str
+    zh_CN: Passage  # noqa: N815 - the locale name, as on the wire
+    en: Passage
 
 
 class ErrorAnswer(Answer):
     """Every refusal: HTTP status plus this body."""
 
-    code: str = Field(description="stable machine code, e.g. auth_bad_signature")
-    message: str = Field(description="for the resident, in zh_CN")
+    code: Code = Field(description="stable machine code, e.g. auth_bad_signature")
+    message: Passage = Field(description="for the resident, in zh_CN")
     text: Text | None = Field(
         None, description="the message for the resident in both languages; older centres omit it"
     )
@@ -59,14 +65,14 @@ class ErrorAnswer(Answer):
 
 
 class CatalogService(Answer):
-    id: str
-    kind: str = Field(
+    id: ServiceId
+    kind: Code = Field(
         description="certificate | records; later kinds are skipped by kiosks that do not know them"
     )
     title: Text
     description: Text
-    icon: str
-    identification: str = Field(
+    icon: Code
+    identification: Code = Field(
         description="idcard | idcard_or_sms (a str: a newer centre may add ways)"
     )
     enabled: bool
@@ -74,23 +80,23 @@ class CatalogService(Answer):
 
 
 class Announcement(Answer):
-    id: str
+    id: Code
     text: Text
     valid_until: dt.datetime | None = None
 
 
 class Alert(Answer):
-    id: str
-    level: str = Field(description="info | warning | critical; kiosks read others as info")
+    id: Code
+    level: Code = Field(description="info | warning | critical; kiosks read others as info")
     text: Text
     valid_until: dt.datetime | None = None
 
 
 class Catalog(Answer):
     config_version: int
-    services: list[CatalogService]
-    announcements: list[Announcement]
-    alerts: list[Alert]
+    services: list[CatalogService] = Field(max_length=200)
+    announcements: list[Announcement] = Field(max_length=50)
+    alerts: list[Alert] = Field(max_length=50)
 
 
 # --- resident sessions -----------------------------------------------------------------
@@ -101,7 +107,9 @@ class SmsCodeRequest(Request):
 
 
 class SmsCodeAnswer(Answer):
-    sent_to: str = Field(description="the phone number on file, masked: 138****5678")
+    sent_to: Annotated[str, Field(max_length=20)] = Field(
+        description="the phone number on file, masked: 138****5678"
+    )
     expires_in_s: int
 
 
@@ -152,15 +160,19 @@ SessionRequest = Annotated[
 
 
 class ResidentSummary(Answer):
-    display_name: str = Field(description="for the greeting, masked: 张*伟")
-    masked_id: str = Field(description="first 6 and last 4 characters kept")
+    display_name: Line = Field(description="for the greeting, masked: 张*伟")
+    masked_id: Annotated[str, Field(max_length=20)] = Field(
+        description="first 6 and last 4 characters kept"
+    )
     age: int
-    flags: list[str] = Field(description="e.g. elderly, dibao")
+    flags: list[Code] = Field(max_length=32, description="e.g. elderly, dibao")
 
 
 class SessionAnswer(Answer):
-    token: str = Field(description="secret: `Authorization: Session <token>`")
-    session_id: str = Field(description="public reference for ratings and logs")
+    token: Annotated[str, Field(min_length=16, max_length=512, pattern=r"^[0-9A-Za-z_-]+$")] = (
+        Field(description="secret: `Authorization: Session <token>`")
+    )
+    session_id: SessionId = Field(description="public reference for ratings and logs")
     expires_at: dt.datetime
     resident: ResidentSummary
 
@@ -169,25 +181,25 @@ class SessionAnswer(Answer):
 
 
 class Column(Answer):
-    key: str
+    key: Code
     title: Text
-    kind: str = Field(
+    kind: Code = Field(
         description="text | money (yuan as a decimal string, '1234.50') | date (ISO "
         "'2024-03-15', or '2024-03' for a month) | number; kiosks show other kinds as text"
     )
 
 
-Cell = str | int | float | None
+Cell = Annotated[str, Field(max_length=1000)] | int | float | None
 
 
 class RecordsAnswer(Answer):
     title: Text
-    columns: list[Column]
-    rows: list[dict[str, Cell]]
+    columns: list[Column] = Field(max_length=50)
+    rows: list[dict[str, Cell]] = Field(max_length=1000)
     total: int
     page: int
     page_size: int
-    summary: list[Text]
+    summary: list[Text] = Field(max_length=20)
 
 
 # --- certificates ------------------------------------------------------------------------
@@ -201,37 +213,37 @@ class CertificateRequest(Request):
 
 
 class KeyValue(Answer):
-    label: str
-    value: str
+    label: Line
+    value: Passage
 
 
 class DocumentTable(Answer):
-    title: str | None = None
-    columns: list[str]
-    rows: list[list[str]]
+    title: Line | None = None
+    columns: list[Line] = Field(max_length=50)
+    rows: list[list[Passage]] = Field(max_length=5000)
 
 
 class Document(Answer):
     """A certificate as the printing issue renders it; all strings are plain text."""
 
-    title: str
-    subtitle: str | None = None
-    recipient: list[KeyValue]
-    paragraphs: list[str]
-    fields: list[KeyValue]
-    tables: list[DocumentTable]
-    notes: list[str]
-    issuer: str
+    title: Line
+    subtitle: Line | None = None
+    recipient: list[KeyValue] = Field(max_length=50)
+    paragraphs: list[Passage] = Field(max_length=200)
+    fields: list[KeyValue] = Field(max_length=200)
+    tables: list[DocumentTable] = Field(max_length=20)
+    notes: list[Passage] = Field(max_length=50)
+    issuer: Line
     issue_date: dt.date
-    seal_text: str
+    seal_text: Line
     pages_hint: int
 
 
 class Verification(Answer):
-    url: str
-    code: str
+    url: Url
+    code: Annotated[str, Field(min_length=1, max_length=64)]  # a preview shows a placeholder
     valid_until: dt.date
-    content_hash: str = Field(
+    content_hash: Annotated[str, Field(max_length=128)] = Field(
         "",
         description="short hash of the document; printed on the page and shown when "
         "verifying, so an altered printout is caught",
@@ -249,12 +261,12 @@ class CertificatePreview(Answer):
 
     document: Document
     valid_until: dt.date = Field(description="how long the certificate would verify")
-    verify_base_url: str = Field(description="where it would verify: {base}/verify/{code}")
+    verify_base_url: Url = Field(description="where it would verify: {base}/verify/{code}")
 
 
 class CertificateAnswer(Answer):
-    certificate_id: str
-    serial_no: str
+    certificate_id: Code
+    serial_no: Annotated[str, Field(min_length=1, max_length=64)]
     issued_at: dt.datetime
     verify: Verification
     document: Document
@@ -302,7 +314,7 @@ class Heartbeat(Event):
 class Accepted(Answer):
     """An event stored (or already stored: the same event id twice is one event)."""
 
-    event_id: str
+    event_id: Annotated[str, Field(max_length=64)]
     duplicate: bool
 
 
