@@ -63,7 +63,9 @@ class BodyLimit:
         limit = self.limit_for(scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            _log_refusal(scope, f"Content-Length {declared}", limit)
+            _log_refusal(
+                scope, f"body of Content-Length {declared} over the limit of {limit} bytes"
+            )
             await _send(send, 413, _TOO_LARGE)
             return
         received = 0
@@ -78,14 +80,8 @@ class BodyLimit:
                 message = await asyncio.wait_for(receive(), self.idle_timeout_s)
             except TimeoutError:
                 refused = True
-                log.warning(
-                    "%s %s from %s refused: its body stopped after %d bytes for %.0f s",
-                    scope.get("method", ""),
-                    _path_head(scope.get("path", "")),
-                    _client(scope),
-                    received,
-                    self.idle_timeout_s,
-                )
+                stalled = f"its body stopped after {received} bytes for {self.idle_timeout_s:.0f} s"
+                _log_refusal(scope, stalled)
                 await _send(send, 408, _TOO_SLOW)
                 return {"type": "http.disconnect"}
             if message["type"] == "http.request":
@@ -95,7 +91,7 @@ class BodyLimit:
                     # Answer now, while the application still waits for its body; what it
                     # sends after it has seen the disconnect goes nowhere.
                     refused = True
-                    _log_refusal(scope, f"more than {received} bytes, chunked", limit)
+                    _log_refusal(scope, f"chunked body past the limit of {limit} bytes")
                     await _send(send, 413, _TOO_LARGE)
                     return {"type": "http.disconnect"}
             return message
@@ -121,15 +117,9 @@ def _client(scope: Scope) -> str:
     return str(client[0])
 
 
-def _log_refusal(scope: Scope, what: str, limit: int) -> None:
-    log.warning(
-        "%s %s from %s refused: body of %s over the limit of %d bytes",
-        scope.get("method", ""),
-        _path_head(scope.get("path", "")),
-        _client(scope),
-        what,
-        limit,
-    )
+def _log_refusal(scope: Scope, why: str) -> None:
+    method, path = scope.get("method", ""), _path_head(scope.get("path", ""))
+    log.warning("%s %s from %s refused: %s", method, path, _client(scope), why)
 
 
 def _path_head(path: str) -> str:
