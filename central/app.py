@@ -14,6 +14,7 @@ from central.body_limit import BodyLimit
 from central.db import Database, keep_private, migrate
 from central.errors import install_handlers
 from central.faults import FaultInjector, FaultRules, FaultSwitch
+from central.limits import CERTIFICATES_PER_DAY, REQUEST_TIMEOUT_S
 from central.models import Device
 from central.notify import RecordingSmsSender
 from central.rate_limit import RateLimit
@@ -27,11 +28,8 @@ from central.routes import (
     verify,
 )
 from central.security import ADMIN_FAILURES_PER_MINUTE, DeviceSecrets
-from central.server import REQUEST_TIMEOUT_S
 
 log = logging.getLogger(__name__)
-
-CERTIFICATES_PER_DAY = 5
 
 
 @dataclass

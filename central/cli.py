@@ -37,8 +37,8 @@ class _SecretOnCommandLine(argparse.Action):
 
 def _parser() -> argparse.ArgumentParser:
     from central.faults import parse_fault_option
+    from central.limits import CERTIFICATES_PER_DAY, MAX_CONNECTIONS, REQUEST_TIMEOUT_S
     from central.revocation import REVOCATION_REASONS
-    from central.server import MAX_CONNECTIONS, REQUEST_TIMEOUT_S
 
     parser = argparse.ArgumentParser(
         prog="kiosk-central",
@@ -108,9 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--certificates-per-day",
         type=int,
-        default=5,
+        default=CERTIFICATES_PER_DAY,
         metavar="N",
-        help="new certificates of one service a resident may get in a local day (default: 5)",
+        help="new certificates of one service a resident may get in a local day "
+        "(default: %(default)s)",
     )
     serve.add_argument("--public-url", help="base URL printed on certificates for verification")
     serve.add_argument(

@@ -20,11 +20,11 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from central.limits import MAX_CONNECTIONS, REQUEST_TIMEOUT_S
+
 log = logging.getLogger(__name__)
 
-REQUEST_TIMEOUT_S = 10.0
 KEEP_ALIVE_S = 5
-MAX_CONNECTIONS = 1000
 WANTED_OPEN_FILES = 65536
 
 
