@@ -21,6 +21,8 @@ from kiosk.config import Config, ConfigError, example_toml, load, redacted
 from kiosk.pin import hash_pin
 from kiosk.print_diag import COMMANDS as PRINT_COMMANDS
 from kiosk.print_diag import add_commands as add_print_commands
+from kiosk.speech_diag import COMMAND as SPEAK_COMMAND
+from kiosk.speech_diag import add_command as add_speak_command
 
 EXIT_OK = 0
 EXIT_DEVICE_PROBLEM = 1
@@ -71,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     smartcard.add_argument("--reader", help="PC/SC reader name (default: the first with a card)")
     add_print_commands(commands)
+    add_speak_command(commands)
     commands.add_parser("config", help="validate the configuration and show it, secrets hidden")
     commands.add_parser("hash-pin", help="read a technician PIN and print its hash for the config")
     commands.add_parser("example-config", help="print a config file documenting every key")
@@ -113,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         return _smartcard(args)
     if args.command in PRINT_COMMANDS:
         return _print(args, config)
+    if args.command == SPEAK_COMMAND:
+        from kiosk.speech_diag import run as speak
+
+        status, report, text = speak(args)
+        _emit(report, args.json, text)
+        return status
     if args.command == "network":
         return _network(config, args.demo, args.json)
     core = build_core(config, demo=args.demo)

@@ -1,0 +1,114 @@
+"""Speech through the real engine: pyttsx3 on espeak-ng writing WAV files, checked with sox;
+the player stopped mid-sentence (a stand-in plays in real time: this machine has no sound
+card, and aplay to ALSA's null device does not keep time)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from drivers.speech import (
+    Player,
+    PlayerUnavailableError,
+    SpeechUnavailableError,
+    Synthesizer,
+    Utterance,
+    phonemes,
+    wav_duration_s,
+)
+
+PROMPT = "请将身份证放在感应区"
+
+
+@pytest.fixture(scope="module")
+def synthesizer() -> Iterator[Synthesizer]:
+    engine = Synthesizer()
+    yield engine
+    engine.close()
+
+
+def rms_amplitude(path: Path) -> float:
+    """sox's own measure of the file's loudness (0: silence)."""
+    stat = subprocess.run(["sox", str(path), "-n", "stat"], capture_output=True, text=True)
+    found = re.search(r"RMS\s+amplitude:\s+([0-9.]+)", stat.stderr)
+    assert found, stat.stderr
+    return float(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh_CN", PROMPT), ("en", "Please place your ID card on the reader")]
+)
+def test_a_prompt_becomes_a_wav_that_holds_speech(
+    synthesizer: Synthesizer, tmp_path: Path, language: str, text: str
+) -> None:
+    path = synthesizer.synthesize(Utterance(text, language), tmp_path / "prompt.wav")
+    assert 0.8 < wav_duration_s(path) < 10
+    assert rms_amplitude(path) > 0.02
+
+
+def test_mandarin_is_read_as_mandarin_not_as_english_pinyin() -> None:
+    assert "(en)" not in phonemes(Utterance(PROMPT, "zh_CN"))
+    # espeak-ng's plain `cmn` voice, which the kiosk does not use, reads the same as English:
+    plain = subprocess.run(
+        ["espeak-ng", "-q", "-x", "-v", "cmn", PROMPT], capture_output=True, text=True
+    )
+    assert "(en)" in plain.stdout
+
+
+def test_volume_and_rate_change_the_audio(synthesizer: Synthesizer, tmp_path: Path) -> None:
+    loud = synthesizer.synthesize(Utterance(PROMPT), tmp_path / "loud.wav")
+    quiet = synthesizer.synthesize(Utterance(PROMPT, volume=0.3), tmp_path / "quiet.wav")
+    slow = synthesizer.synthesize(Utterance(PROMPT, rate=100), tmp_path / "slow.wav")
+    assert rms_amplitude(quiet) < 0.6 * rms_amplitude(loud)
+    assert wav_duration_s(slow) > 1.2 * wav_duration_s(loud)
+
+
+def test_nothing_to_say_is_an_error_not_a_silent_file(
+    synthesizer: Synthesizer, tmp_path: Path
+) -> None:
+    with pytest.raises(SpeechUnavailableError):
+        synthesizer.synthesize(Utterance("  "), tmp_path / "empty.wav")
+    assert not (tmp_path / "empty.wav").exists()
+
+
+def test_the_player_stops_within_200_ms(tmp_path: Path) -> None:
+    wav = tmp_path / "long.wav"
+    wav.write_bytes(b"")
+    player = Player((sys.executable, "-c", "import time; time.sleep(30)"))  # "plays" 30 s
+    player.play(wav)
+    assert player.playing
+    started = time.monotonic()
+    player.stop()
+    assert time.monotonic() - started < 0.2
+    assert not player.playing
+
+
+def test_a_new_prompt_interrupts_the_one_playing(tmp_path: Path) -> None:
+    player = Player((sys.executable, "-c", "import time; time.sleep(30)"))
+    player.play(tmp_path / "first.wav")
+    first = player._process
+    started = time.monotonic()
+    player.play(tmp_path / "second.wav")
+    assert time.monotonic() - started < 0.2
+    assert first is not None and first.poll() is not None
+    assert player.playing
+    player.stop()
+
+
+def test_without_a_player_program_speech_is_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(PlayerUnavailableError, match="no no-such-player"):
+        Player(("no-such-player",)).play(tmp_path / "x.wav")
+
+
+def test_a_player_that_cannot_open_a_device_says_why(tmp_path: Path) -> None:
+    failing = (sys.executable, "-c", "import sys; sys.exit('cannot find card 0')")
+    player = Player(failing)
+    player.play(tmp_path / "x.wav")
+    with pytest.raises(PlayerUnavailableError, match="cannot find card 0"):
+        player.wait(5)
