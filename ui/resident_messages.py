@@ -43,6 +43,7 @@ RESIDENT_MESSAGES = (
     QT_TRANSLATE_NOOP("ResidentMessages", "回执打印机缺纸，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "回执打印机盖未关好，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "回执打印机故障，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "语音播报不可用"),
     QT_TRANSLATE_NOOP("ResidentMessages", "打印机暂时无法使用，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "打印机缺纸，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "打印机舱门未关好，请联系工作人员"),

@@ -692,6 +692,10 @@ To go on, place your ID card again.</translation>
         <translation>The receipt printer has a fault. Please ask the staff for help.</translation>
     </message>
     <message>
+        <source>语音播报不可用</source>
+        <translation>Voice guidance is not available</translation>
+    </message>
+    <message>
         <source>打印机暂时无法使用，请联系工作人员</source>
         <translation>The printer is not available at the moment; please ask the staff</translation>
     </message>

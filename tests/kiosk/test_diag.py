@@ -135,7 +135,7 @@ def test_network_names_a_centre_that_refuses_the_kiosk(
 SUBCOMMANDS = sorted(
     next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
 )
-REQUIRED = {"render-sample": ["--out", "sample.pdf"]}
+REQUIRED = {"render-sample": ["--out", "sample.pdf"], "speak": ["您好"]}
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
