@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -256,10 +257,30 @@ def _table(rows: list[list[str]], styles: dict[str, ParagraphStyle], header: boo
         ("GRID", (0, 0), (-1, -1), 0.5, colors.Color(0.6, 0.6, 0.6)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
-    if header:
+    if header:  # a table of records: amounts and counts set right, so digits line up
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.11, 0.31, 0.61)))
+        for index in _numeric_columns(rows[1:]):
+            commands.append(("ALIGN", (index, 1), (index, -1), "RIGHT"))
     table.setStyle(TableStyle(commands))
     return table
+
+
+# An amount or a count as the documents write it: ¥1,234.50, -12.00, 1,200, 36 元.
+_NUMBER = re.compile(r"-?[¥￥]?-?\d[\d,]*(\.\d+)?\s*(元|个月|月|人|次)?")
+
+
+def _numeric_columns(body: list[list[str]]) -> list[int]:
+    """The columns whose every filled cell is a number."""
+    columns: dict[int, list[str]] = {}
+    for row in body:
+        for index, text in enumerate(row):
+            if text.strip():
+                columns.setdefault(index, []).append(text.strip())
+    return [
+        index
+        for index, cells in sorted(columns.items())
+        if all(_NUMBER.fullmatch(cell) for cell in cells)
+    ]
 
 
 def _content(document: Document, styles: dict[str, ParagraphStyle]) -> list[Flowable]:

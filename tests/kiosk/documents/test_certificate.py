@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.api.models import CertificateAnswer, SessionByIdCard
+from kiosk.api.models import CertificateAnswer, DocumentTable, SessionByIdCard
 from kiosk.documents.certificate import render_certificate
 from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import CentralServer
@@ -151,3 +152,37 @@ def test_a_cell_too_long_for_its_column_wraps_inside_it(
     assert all(address not in line for line in lines)  # not one line running off the column
     wrapped = "".join(lines).replace(last.label, "")
     assert address in wrapped  # every character printed, on consecutive lines
+
+
+def test_amounts_line_up_on_the_right_and_dates_on_the_left(
+    central_server: CentralServer, tmp_path: Path
+) -> None:
+    answer = issue(central_server, "si-cert")
+    table = DocumentTable(
+        title=None,
+        columns=["月份", "金额", "备注"],
+        rows=[
+            ["2024年03月", "¥1,234.50", "按时缴费"],
+            ["2024年04月", "¥12.00", "补缴"],
+            ["2024年05月", "-¥3.00", "退费"],
+        ],
+    )
+    document = answer.document.model_copy(update={"tables": [table]})
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(render_certificate(answer.model_copy(update={"document": document})))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = {
+        m["word"]: (float(m["x0"]), float(m["x1"]))
+        for m in re.finditer(
+            r'<word xMin="(?P<x0>[\d.]+)" yMin="[\d.]+" xMax="(?P<x1>[\d.]+)" '
+            r'yMax="[\d.]+">(?P<word>[^<]+)</word>',
+            boxes,
+        )
+    }
+    amounts = [words[a] for a in ("¥1,234.50", "¥12.00", "-¥3.00")]
+    assert max(right for _, right in amounts) - min(right for _, right in amounts) < 1.0
+    assert amounts[1][0] > amounts[0][0] + 10  # the short amount starts further right
+    notes = [words[n][0] for n in ("按时缴费", "补缴", "退费")]
+    assert max(notes) - min(notes) < 1.0  # text stays on the left
