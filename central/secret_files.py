@@ -29,12 +29,11 @@ def _private_text(path: Path, what: str) -> str:
 
 def admin_token(path: Path | None, environ: Mapping[str, str]) -> str:
     """From `path` (its first line), else $CENTRAL_ADMIN_TOKEN; "" when neither: no admin."""
-    token = (
-        _private_text(path, "admin token").strip().splitlines()[0:1]
-        if path is not None
-        else [environ.get(ADMIN_TOKEN_ENV, "")]
-    )
-    value = token[0].strip() if token else ""
+    if path is not None:
+        lines = _private_text(path, "admin token").strip().splitlines()
+        value = lines[0].strip() if lines else ""
+    else:
+        value = environ.get(ADMIN_TOKEN_ENV, "").strip()
     if value and len(value) < ADMIN_TOKEN_MIN_CHARS:
         raise SecretError(
             f"the admin token has {len(value)} characters; it needs {ADMIN_TOKEN_MIN_CHARS} "

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -45,15 +45,13 @@ JOURNEY_MODULES = (
 
 
 class FirstPaintProbe(QObject):
-    """For `python -m bench`: print the monotonic times of the first painted frame and of the
-    journey's attachment (a tap is answered from then on), then quit."""
+    """For `python -m bench`: print the monotonic times of the first painted frame (the
+    window's `first_painted`, emitted while it paints) and of the journey's attachment (a tap
+    is answered from then on), then quit."""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            stamp = time.monotonic()
-            QTimer.singleShot(0, lambda: print(f"first-paint {stamp:.6f}", flush=True))
-        return False
+    def painted(self) -> None:
+        stamp = time.monotonic()
+        QTimer.singleShot(0, lambda: print(f"first-paint {stamp:.6f}", flush=True))
 
     def attached(self) -> None:
         print(f"attached {time.monotonic():.6f}", flush=True)
@@ -131,7 +129,7 @@ def run(
     window.first_painted.connect(lambda: QTimer.singleShot(0, starter.start))
     if bench_first_paint:
         probe = FirstPaintProbe(window)
-        window.attract.installEventFilter(probe)
+        window.first_painted.connect(probe.painted)
         starter.attached.connect(probe.attached)
     if tour_dir is not None:
         from ui.tour import Tour

@@ -119,13 +119,11 @@ def test_every_console_script_prints_help(command: str) -> None:
 MODULES_AT_FIRST_PAINT = """
 import sys
 import ui.startup
-from PySide6.QtCore import QEvent
 
 class Report(ui.startup.FirstPaintProbe):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            print("modules", " ".join(sorted(sys.modules)), flush=True)
-        return super().eventFilter(watched, event)
+    def painted(self):
+        print("modules", " ".join(sorted(sys.modules)), flush=True)
+        super().painted()
 
 ui.startup.FirstPaintProbe = Report
 import ui.app
