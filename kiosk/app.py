@@ -49,6 +49,8 @@ from kiosk.services.receipts import EscPosReceipts, FolderReceipts, ReceiptOutpu
 from kiosk.services.records import RecordsQuery
 from kiosk.services.sms_sign_in import SmsSignIn
 from kiosk.session import Session, State
+from kiosk.voice import LANGUAGES, Prompts, PromptsError, VoiceGuide, player_command
+from kiosk.voice import device_status as voice_status
 
 if TYPE_CHECKING:  # loaded by Core.connect(), after the first frame
     from kiosk.api.client import CentralClient
@@ -104,6 +106,7 @@ class Core:
     heartbeat: HeartbeatService | None = None
     printer_monitor: PrinterMonitor | None = None  # the A4 printer's status
     receipts: ReceiptPrinting | None = None  # the 80 mm slip printer, if there is one
+    voice: VoiceGuide | None = None  # voice guidance; None when its prompts cannot be read
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
     centre_texts: CentreTexts = field(default_factory=CentreTexts)  # its refusals in English
     _connected: bool = field(default=False, repr=False)
@@ -174,6 +177,8 @@ class Core:
             ).start()
         if self.receipts is not None:
             self.executor.submit(self.receipts.check, _log_receipt_check)
+        if self.voice is not None:
+            self.voice.warm_up(LANGUAGES)
         if self.printer is not None:
             # reportlab's imports and the CJK font cost ~120 ms once per process: pay them
             # now, on a worker, rather than on the first resident's print.
@@ -199,6 +204,8 @@ class Core:
         self.executor.drain(STOP_DRAIN_S)  # let that close go out before the client closes
         if self.central is not None:
             self.central.close()
+        if self.voice is not None:
+            self.voice.close()
 
     def rate(self, score: int, tags: tuple[str, ...] = ()) -> None:
         """好差评: queue the resident's score for each service used (durably, no personal
@@ -232,6 +239,7 @@ class Core:
                 "no A4 printer configured (devices.a4_printer = none)",
             )
         )
+        statuses.append(voice_status(self.voice))
         return statuses
 
     @property
@@ -255,6 +263,20 @@ def _card_reader(config: Config, demo: bool) -> tuple[IdCardReader | None, SamSi
     if devices.idcard_reader == "sam-serial":
         return SamSerialReader(devices.idcard_port, devices.idcard_baud), None
     return None, None
+
+
+def _voice(config: Config) -> VoiceGuide | None:
+    try:
+        prompts = Prompts.load()
+    except PromptsError as error:
+        log.error("voice guidance is off: %s", error)
+        return None
+    return VoiceGuide(
+        prompts,
+        player_command=player_command(config.voice.player),
+        rate=config.voice.rate,
+        volume=config.voice.volume,
+    )
 
 
 def _warm_up_documents() -> None:
@@ -375,6 +397,9 @@ def build_core(
     )
     output = receipt_output(config, demo)
     receipts = ReceiptPrinting(output, executor, config.kiosk.site_name) if output else None
+    voice = _voice(config)
+    if voice is not None:
+        session.add_wipe_hook(voice.reset)  # a prompt may hold the resident's name
     identification = Identification(session, executor)
     sms = SmsSignIn(session, identification, executor, clock)
     certificates.token = lambda: identification.token
@@ -420,6 +445,7 @@ def build_core(
         smartcard=smartcard,
         printer_monitor=printer_monitor,
         receipts=receipts,
+        voice=voice,
         services=[s for s in (simulator, monitor, smartcard, printer_monitor) if s is not None],
     )
     log.info(

@@ -89,10 +89,19 @@ class SessionSection:
         60, "Seconds without a touch before a session ends", minimum=20, maximum=900
     )
     elder_idle_timeout_s: int = setting(
-        120, "The same in elder mode (长辈模式)", minimum=20, maximum=1800
+        120,
+        "The same in elder mode (长辈模式): at least twice idle_timeout_s",
+        minimum=40,
+        maximum=1800,
     )
     timeout_warning_s: int = setting(
         15, "The countdown shown before a session ends", minimum=5, maximum=60
+    )
+    elder_offer_age: int = setting(
+        60,
+        "Offer elder mode (长辈模式) on the welcome to residents this old or older; 0: never",
+        minimum=0,
+        maximum=120,
     )
     crash_restart_s: int = setting(
         20, "Seconds the crash screen shows before the app restarts", minimum=3, maximum=600
@@ -153,6 +162,21 @@ class DevicesSection:
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceSection:
+    player: str = setting(
+        "aplay -q",
+        "Command that plays a WAV read on its standard input (aplay, pw-play -)",
+        env="KIOSK_VOICE_PLAYER",
+    )
+    rate: int = setting(
+        150, "Speaking rate in words a minute (再听一遍 keeps it)", minimum=80, maximum=260
+    )
+    volume: float = setting(
+        0.8, "Loudness from 0.2 to 1.0; residents change it on screen", minimum=0.2, maximum=1.0
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class CentralSection:
     url: str = setting(
         "",
@@ -202,6 +226,7 @@ class Config:
     screen: ScreenSection = field(default_factory=ScreenSection)
     session: SessionSection = field(default_factory=SessionSection)
     devices: DevicesSection = field(default_factory=DevicesSection)
+    voice: VoiceSection = field(default_factory=VoiceSection)
     central: CentralSection = field(default_factory=CentralSection)
     logging: LoggingSection = field(default_factory=LoggingSection)
     technician: TechnicianSection = field(default_factory=TechnicianSection)
@@ -223,6 +248,7 @@ SECTIONS: dict[str, type[Any]] = {
     "screen": ScreenSection,
     "session": SessionSection,
     "devices": DevicesSection,
+    "voice": VoiceSection,
     "central": CentralSection,
     "logging": LoggingSection,
     "technician": TechnicianSection,
@@ -311,10 +337,11 @@ def _cross_checks(config: Config) -> list[str]:
             "session.timeout_warning_s must be shorter than session.idle_timeout_s, got "
             f"{session.timeout_warning_s} and {session.idle_timeout_s}"
         )
-    if session.elder_idle_timeout_s < session.idle_timeout_s:
+    if session.elder_idle_timeout_s < 2 * session.idle_timeout_s:
         problems.append(
-            "session.elder_idle_timeout_s must be at least session.idle_timeout_s (elders get "
-            f"more time), got {session.elder_idle_timeout_s} and {session.idle_timeout_s}"
+            "session.elder_idle_timeout_s must be at least twice session.idle_timeout_s "
+            f"(elders get more time), got {session.elder_idle_timeout_s} and "
+            f"{session.idle_timeout_s}"
         )
     if central.url and not re.match(r"^https?://[^/\s]+", central.url):
         problems.append(

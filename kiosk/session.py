@@ -99,6 +99,7 @@ class Preferences:
 
     elder_mode: bool = False
     language: str = "zh_CN"
+    voice: bool = False  # voice guidance: on by default in elder mode, one tap in the other
 
 
 StateListener = Callable[[State, State, Event], None]
@@ -124,6 +125,8 @@ class Session:
         self._idle_timeout_s = idle_timeout_s
         self._elder_idle_timeout_s = elder_idle_timeout_s
         self._warning_s = warning_s
+        # Elders get twice the countdown too, where their timeout leaves room for it.
+        self._elder_warning_s = 2 * warning_s if 2 * warning_s < elder_idle_timeout_s else warning_s
         self._default_preferences = Preferences(language=default_language)
         self._clock = clock
         self._lock = threading.RLock()
@@ -155,6 +158,13 @@ class Session:
         if self._preferences.elder_mode:
             return self._elder_idle_timeout_s
         return self._idle_timeout_s
+
+    @property
+    def warning_s(self) -> float:
+        """How long the countdown before a timeout lasts: longer in elder mode."""
+        if self._preferences.elder_mode:
+            return self._elder_warning_s
+        return self._warning_s
 
     def on_state_change(self, listener: StateListener) -> None:
         self._state_listeners.append(listener)
@@ -249,7 +259,7 @@ class Session:
             if left <= 0:
                 log.info("session timed out in state %s after %.0f s", self._state, idle_for)
                 self._fire(Event.TIMEOUT)
-            elif left <= self._warning_s:
+            elif left <= self.warning_s:
                 self._warning_shown = True
                 self._notify_warning(math.ceil(left))
 

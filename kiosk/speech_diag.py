@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -46,20 +45,20 @@ def run(args: argparse.Namespace) -> tuple[int, dict[str, Any], str]:
     synthesizer = Synthesizer()
     report: dict[str, Any] = {"engine": ENGINE, "voice": utterance.voice, "ok": False}
     try:
-        with tempfile.TemporaryDirectory(prefix="kiosk-speak-") as scratch:
-            path = args.out or Path(scratch) / "speak.wav"
-            synthesizer.synthesize(utterance, path)
-            duration = wav_duration_s(path)
-            switches = _SWITCH.findall(phonemes(utterance))
-            report.update(
-                duration_s=round(duration, 2),
-                language_switches=switches,
-                out=str(args.out) if args.out else None,
-            )
-            if args.out is None:
-                player = Player()
-                player.play(path)
-                player.wait(duration + PLAY_MARGIN_S)
+        wav = synthesizer.render(utterance)
+        duration = wav_duration_s(wav)
+        switches = _SWITCH.findall(phonemes(utterance))
+        report.update(
+            duration_s=round(duration, 2),
+            language_switches=switches,
+            out=str(args.out) if args.out else None,
+        )
+        if args.out is not None:
+            write_wav(args.out, wav)
+        else:
+            player = Player()
+            player.play(wav)
+            player.wait(duration + PLAY_MARGIN_S)
     except (SpeechUnavailableError, PlayerUnavailableError) as error:
         report["error"] = error.technician_message
         return EXIT_CANNOT_RUN, report, _text(report, "cannot run / 无法运行")
@@ -69,6 +68,13 @@ def run(args: argparse.Namespace) -> tuple[int, dict[str, Any], str]:
     if switches:
         return EXIT_FAIL, report, _text(report, "FAILED / 失败: the voice switched language")
     return EXIT_OK, report, _text(report, "ok / 正常")
+
+
+def write_wav(path: Path, wav: bytes) -> None:
+    try:
+        path.write_bytes(wav)
+    except OSError as error:
+        raise SpeechUnavailableError(f"cannot write {path}: {error.strerror}") from error
 
 
 def _text(report: dict[str, Any], verdict: str) -> str:

@@ -29,6 +29,7 @@ class CoreBridge(QObject):
     query_print_changed = Signal(object)  # QueryPrintView | None
     sms_changed = Signal(object)  # SmsView | None
     card_swap = Signal(bool)  # another card during a session: ask (True) or stop asking
+    voice_said = Signal(object)  # Said: a prompt started to play
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,3 +59,6 @@ class CoreBridge(QObject):
         if core.card_monitor is not None:
             core.card_monitor.on_card_event(self.card_event.emit)
             core.card_monitor.on_status(self.device_status.emit)
+        if core.voice is not None:
+            core.voice.status.on_status(self.device_status.emit)
+            core.voice.on_said(self.voice_said.emit)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.demo import DemoControls
+from kiosk.voice import Said
 from ui.widgets import Translatable, button, label
 
 
@@ -49,12 +50,25 @@ class DemoPanel(Translatable):
         self.sms_code = label("", wrap=True)
         column.addWidget(self.sms_ids)
         column.addWidget(self.sms_code)
+        column.addSpacing(12)
+        self.said = label("", wrap=True)  # what the voice says, for a demo without speakers
+        column.addWidget(self.said)
+        self._said = ""
         self.sms_code_changed.connect(self._show_sms_code)
         controls.on_sms_code(self.sms_code_changed.emit)
         self.retranslate()
 
     def _show_sms_code(self, code: str, sent_to: str) -> None:
         self._sms = (code, sent_to)
+        self.retranslate()
+
+    def show_said(self, said: Said) -> None:
+        self._said = said.text
+        self.retranslate()
+
+    def forget_said(self) -> None:
+        """The session is over: what was said may have held the resident's name."""
+        self._said = ""
         self.retranslate()
 
     def place_card(self, number: int) -> None:
@@ -90,6 +104,8 @@ class DemoPanel(Translatable):
             if code
             else self.tr("演示中心发出的验证码：尚未发送")
         )
+        self.said.setText(self.tr("语音：%1").replace("%1", self._said) if self._said else "")
+        self.said.setVisible(bool(self._said))
         if self._controls.has_printer:
             self.paper_button.setText(
                 self.tr("打印机取出纸张") if self._controls.paper_present else self.tr("打印机装纸")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.widgets import Translatable, label
 
@@ -16,7 +16,7 @@ class Header(Translatable):
     def __init__(self, site_name: str, demo: bool, parent: QWidget | None = None) -> None:
         super().__init__("header", parent)
         self._site_name = site_name
-        self.site = label("site", wrap=False)
+        self.site = label("site")  # wraps to a second line where the voice buttons need room
         self.badge = label("badge", wrap=False)
         self.clock = label("clock", wrap=False)
         self.date = label("date", wrap=False)
@@ -28,16 +28,24 @@ class Header(Translatable):
         time_column.addWidget(self.date)
         row = QHBoxLayout(self)
         row.setContentsMargins(32, 12, 32, 12)
-        row.addWidget(self.site)
+        # The site's name takes the room left over, on a second line only when it must.
+        self.site.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        row.addWidget(self.site, 1)
         row.addSpacing(24)
         row.addWidget(self.badge)
-        row.addStretch(1)
+        row.addSpacing(24)
         row.addLayout(time_column)
+        self._row = row
         self.badge.setHidden(not demo)  # after parenting: a parentless shown label is a window
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh_clock)
         self._timer.start(CLOCK_TICK_MS)
         self.retranslate()
+
+    def add_controls(self, controls: QWidget) -> None:
+        """Buttons for every screen (the voice's), left of the clock."""
+        self._row.insertWidget(self._row.count() - 1, controls)
+        self._row.insertSpacing(self._row.count() - 1, 32)
 
     def retranslate(self) -> None:
         self.site.setText(self.tr("%1 · 政务服务自助终端").replace("%1", self._site_name))

@@ -11,19 +11,22 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
 
 from kiosk.app import Core
 from kiosk.devices.status import DeviceStatus, Level
 from kiosk.services.certificates import PrintOutcome, Stage
 from kiosk.services.query_print import Holder
 from kiosk.session import Event, Preferences, State
+from kiosk.voice import SPEECH_DEVICE, UNAVAILABLE
 from ui.bridge import CoreBridge
 from ui.demo_panel import DemoPanel
 from ui.i18n import current_language, use_centre_texts
-from ui.overlays import CardSwapOverlay, TimeoutOverlay
+from ui.overlays import CardSwapOverlay, ElderOfferOverlay, TimeoutOverlay
 from ui.screens.certificate import CertificateScreen
 from ui.screens.message import (
     CrashScreen,
@@ -34,9 +37,11 @@ from ui.screens.message import (
 )
 from ui.screens.rating import RatingScreen, ThanksScreen
 from ui.screens.records import RecordsScreen
-from ui.screens.services import MenuScreen, PreviewScreen
+from ui.screens.services import MenuRequest, MenuScreen, PreviewScreen
 from ui.screens.sign_in import SignInScreen
 from ui.theme import tokens_for
+from ui.voice_bar import VoiceBar
+from ui.widgets import Screen
 from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -86,7 +91,12 @@ class Journey(QObject):
             window.add_side_panel(self.demo_panel)
         self.overlay = TimeoutOverlay(window)
         self.swap_question = CardSwapOverlay(window)
-        window.add_styled_parts(self.overlay, self.swap_question)
+        self.elder_offer = ElderOfferOverlay(window)
+        window.add_styled_parts(self.overlay, self.swap_question, self.elder_offer)
+        self.voice = core.voice
+        self.voice_bar = VoiceBar()
+        window.header.add_controls(self.voice_bar)
+        self._spoken: tuple[str, dict[str, object]] = ("", {})  # the page's prompt, last said
 
         self._connect_intents()
         self._connect_core()
@@ -94,17 +104,25 @@ class Journey(QObject):
         self._tick_timer = QTimer(self)
         self._tick_timer.timeout.connect(self._tick)
         self._tick_timer.start(SESSION_TICK_MS)
-        self.attract.set_elder_mode(core.session.preferences.elder_mode)
+        self._set_elder(core.session.preferences.elder_mode)
         self.attract.set_social_card(core.smartcard is not None)
         for status in core.device_statuses():
             self._on_device_status(status)
         self.attract.announcements.set_items(self._announcements())
+        self._show_voice_state()
+        self._speak_page(self.window.stack.currentWidget())
+
+    def _set_elder(self, elder: bool) -> None:
+        """What elder mode changes beyond the look: fewer choices a screen."""
+        self.attract.set_elder_mode(elder)
+        self.done.set_elder(elder)
+        self.rating.set_elder(elder)
 
     def _use_look(self, preferences: Preferences) -> None:
         self.window.apply_look(preferences.elder_mode, preferences.language)
 
     def fit_overlays(self) -> None:
-        for overlay in (self.overlay, self.swap_question):
+        for overlay in (self.overlay, self.swap_question, self.elder_offer):
             if overlay.isVisible():
                 overlay.setGeometry(self.window.rect())
 
@@ -146,6 +164,13 @@ class Journey(QObject):
         self.done.receipt_requested.connect(self._print_receipt)
         self.error.acknowledged.connect(session.acknowledge_error)
         self.overlay.continue_requested.connect(session.touch)
+        self.window.page_shown.connect(self._speak_page)
+        self.voice_bar.toggled.connect(self._toggle_voice)
+        self.voice_bar.repeat_requested.connect(self._repeat_prompt)
+        self.voice_bar.volume_stepped.connect(self._step_volume)
+        self.records.read_requested.connect(self._read_records_page)
+        self.elder_offer.accepted.connect(self._accept_elder_offer)
+        self.elder_offer.declined.connect(self._decline_elder_offer)
         self.swap_question.keep_requested.connect(self.core.identification.cancel_swap)
         self.swap_question.swap_requested.connect(self.core.identification.confirm_swap)
         if self.demo_panel is not None:
@@ -171,6 +196,11 @@ class Journey(QObject):
         self.bridge.query_print_changed.connect(self.records.show_printout)
         self.bridge.card_swap.connect(self._ask_about_card_swap)
         self.bridge.sms_changed.connect(self.sign_in.show_view)
+        self.bridge.sms_changed.connect(lambda _view: self._speak_again(self.sign_in))
+        self.bridge.records_changed.connect(lambda _view: self._speak_again(self.records))
+        if self.demo_panel is not None:
+            self.bridge.voice_said.connect(self.demo_panel.show_said)
+            self.bridge.wiped.connect(self.demo_panel.forget_said)
         for wipe in (
             self.menu.wipe,
             self.sign_in.wipe,
@@ -181,6 +211,7 @@ class Journey(QObject):
             self.rating.wipe,
             self._forget_printed,
             self.overlay.hide,
+            self.elder_offer.hide,
         ):
             self.bridge.wiped.connect(wipe)
 
@@ -195,9 +226,9 @@ class Journey(QObject):
         if new is not State.IDLE:
             self.attract.hide_notice()
         if new is State.IDLE:
-            self.window.show_page(self.attract)
             if event is Event.TIMEOUT:
-                self.attract.show_timed_out()
+                self.attract.show_timed_out()  # first: the page's prompt says why
+            self.window.show_page(self.attract)
         elif new is State.IDENTIFYING and event is Event.SIGN_IN:
             self.window.show_page(self.sign_in)
         elif new is State.IDENTIFYING:
@@ -206,6 +237,8 @@ class Journey(QObject):
             self.menu.show_resident(session.resident)
             self._show_menu_catalog(language)
             self.window.show_page(self.menu)
+            if event is Event.IDENTIFIED:
+                self._offer_elder_mode(session.resident.age)
         elif new is State.IN_SERVICE:
             self._show_service(session.service_id or "", language)
         elif new is State.DONE:
@@ -216,13 +249,13 @@ class Journey(QObject):
 
     def _show_menu_catalog(self, language: str) -> None:
         """The resident's menu; services whose device cannot serve now are shown unavailable."""
-        self.menu.grid.show_catalog(
+        request = MenuRequest(
             self.core.catalog.current,
             language,
-            selectable=True,
             unavailable={"certificate": self.core.printer_problem()},
             refused=lambda service: self.core.identification.refusal_for(service.identification),
         )
+        self.menu.show_catalog(request, elder=self.core.session.preferences.elder_mode)
 
     def _show_service(self, service_id: str, language: str) -> None:
         service = next((s for s in self.core.catalog.current.services if s.id == service_id), None)
@@ -243,11 +276,34 @@ class Journey(QObject):
             self.in_service.show_service(title)
             self.window.show_page(self.in_service)
 
+    def _offer_elder_mode(self, age: int | None) -> None:
+        """是否切换到长辈模式？ for a resident of the configured age or older, in the standard
+        look; their answer holds for this session."""
+        threshold = self.core.config.session.elder_offer_age
+        preferences = self.core.session.preferences
+        if threshold and age is not None and age >= threshold and not preferences.elder_mode:
+            self.window.restyle(self.elder_offer)
+            self.elder_offer.show_over_parent()
+            self._say("elder_offer")
+
+    def _accept_elder_offer(self) -> None:
+        self.elder_offer.hide()
+        current = self.core.session.preferences
+        self.core.session.set_preferences(replace(current, elder_mode=True, voice=True))
+        self._speak_page(self.window.stack.currentWidget())
+
+    def _decline_elder_offer(self) -> None:
+        self.elder_offer.hide()
+        self.core.session.touch()
+        if self.voice is not None:
+            self.voice.stop()
+
     def _ask_about_card_swap(self, ask: bool) -> None:
         if ask and not self.window.crashed:
             self.core.session.touch()
             self.window.restyle(self.swap_question)
             self.swap_question.show_over_parent()
+            self._say("card_swap")
         else:
             self.swap_question.hide()
 
@@ -261,10 +317,12 @@ class Journey(QObject):
             return  # timed out on the way: the session is over, nothing to rate
         look = self.core.session.preferences
         self.core.rate(score, tags)  # ends the session: wiped, preferences back to defaults
-        # The thank-you page still speaks to this resident: in their look and language.
+        # The thank-you page still speaks to this resident: in their look, language and voice.
         self._use_look(look)
+        if self.voice is not None:
+            self.voice.set_enabled(look.voice)
         self.window.show_page(self.thanks)
-        self.thanks.start()
+        self.thanks.start(elder=look.elder_mode)
 
     def _thanks_over(self) -> None:
         if self.window.stack.currentWidget() is self.thanks:
@@ -313,6 +371,7 @@ class Journey(QObject):
     def _on_print_progress(self, stage: Stage) -> None:
         self.core.session.touch()  # a resident watching the printer is not idle
         self.certificate.show_progress(stage)
+        self._speak_again(self.certificate)
 
     def _on_print_finished(self, outcome: PrintOutcome) -> None:
         session = self.core.session
@@ -331,6 +390,7 @@ class Journey(QObject):
             session.complete_service()
         else:
             self.certificate.show_failure(outcome)
+            self._speak_again(self.certificate)
 
     def _print_receipt(self) -> None:
         """A slip with the printed certificate's serial and code; the slip is in Chinese."""
@@ -351,15 +411,21 @@ class Journey(QObject):
         self._printed = None
 
     def _show_preview(self) -> None:
-        self.preview.grid.show_catalog(
-            self.core.catalog.current, current_language(), selectable=False
+        self.preview.show_catalog(
+            self.core.catalog.current,
+            current_language(),
+            elder=self.core.session.preferences.elder_mode,
         )
         self.window.show_page(self.preview)
 
     def show_timeout_warning(self, seconds_left: int | None) -> None:
         if seconds_left is None or self.window.crashed:
+            if self.overlay.isVisible() and self.voice is not None:
+                self.voice.stop()
             self.overlay.hide()
         else:
+            if not self.overlay.isVisible():  # the countdown is said once, as it starts
+                self._say("timeout_warning", seconds=seconds_left)
             self.window.restyle(self.overlay)
             self.overlay.show_countdown(seconds_left)
 
@@ -368,7 +434,9 @@ class Journey(QObject):
             self.core.identification.handle(event)  # type: ignore[arg-type]
 
     def _on_device_status(self, status: DeviceStatus) -> None:
-        if status.device == "idcard":
+        if status.device == SPEECH_DEVICE:
+            self._show_voice_state()
+        elif status.device == "idcard":
             self.attract.set_reader_available(status.level is not Level.OFFLINE)
         elif status.device == "printer":
             page = self.window.stack.currentWidget()
@@ -381,9 +449,16 @@ class Journey(QObject):
 
     def apply_preferences(self, preferences: Preferences) -> None:
         """Swap the theme's tokens and the translation: every widget retranslates, and
-        restyles as `KioskWindow.apply_look` says (the page on screen at once, the rest soon)."""
+        restyles as `KioskWindow.apply_look` says (the page on screen at once, the rest soon).
+        The voice follows: on or off, and the page said again in a new language."""
+        language_changed = preferences.language != current_language()
         self._use_look(preferences)
-        self.attract.set_elder_mode(preferences.elder_mode)
+        if self.voice is not None:
+            if language_changed:
+                self._speak_page(self.window.stack.currentWidget())
+            self.voice.set_enabled(preferences.voice)
+        self._show_voice_state()
+        self._set_elder(preferences.elder_mode)
         self.attract.announcements.set_items(self._announcements())
         if self.core.session.state is State.IDENTIFIED:
             self._show_menu_catalog(preferences.language)
@@ -405,17 +480,78 @@ class Journey(QObject):
         ]
 
     def _toggle_elder_mode(self) -> None:
+        """长辈模式 brings the voice with it; the standard look leaves it off."""
         current = self.core.session.preferences
-        self.core.session.set_preferences(
-            Preferences(elder_mode=not current.elder_mode, language=current.language)
-        )
+        elder = not current.elder_mode
+        self.core.session.set_preferences(replace(current, elder_mode=elder, voice=elder))
 
     def _toggle_language(self) -> None:
         current = self.core.session.preferences
         language = "en" if current.language == "zh_CN" else "zh_CN"
-        self.core.session.set_preferences(
-            Preferences(elder_mode=current.elder_mode, language=language)
-        )
+        self.core.session.set_preferences(replace(current, language=language))
+
+    # --- the voice -----------------------------------------------------------------------
+
+    def _speak_page(self, page: QWidget) -> None:
+        """The page's prompt: said if the voice is on, and kept for 再听一遍 either way."""
+        if isinstance(page, Screen) and self.voice is not None and not self.window.crashed:
+            prompt_id, fields = page.voice_prompt()
+            self._spoken = (prompt_id, fields)
+            if prompt_id:
+                self.voice.say(prompt_id, current_language(), **fields)
+
+    def _speak_again(self, page: Screen) -> None:
+        """The page on screen changed what it says (a page of records arrived, the printer
+        started): say it, unless that is what was said last."""
+        if self.window.stack.currentWidget() is page and page.voice_prompt() != self._spoken:
+            self._speak_page(page)
+
+    def _say(self, prompt_id: str, **fields: object) -> None:
+        if self.voice is not None and not self.window.crashed:
+            self.voice.say(prompt_id, current_language(), **fields)
+
+    def _toggle_voice(self) -> None:
+        current = self.core.session.preferences
+        self.core.session.set_preferences(replace(current, voice=not current.voice))
+
+    def _repeat_prompt(self) -> None:
+        if self.voice is not None:
+            self.core.session.touch()
+            self.voice.repeat()
+
+    def _step_volume(self, step: int) -> None:
+        if self.voice is not None:
+            self.voice.change_volume(step)
+            self._show_voice_state()
+
+    def _read_records_page(self) -> None:
+        """朗读本页: every row of the page on screen, one after the other."""
+        if self.voice is None:
+            return
+        language = current_language()
+        prompts = self.voice.prompts
+        rows = [
+            prompts.text(
+                "records_row",
+                language,
+                {
+                    "number": number,
+                    "cells": ("，" if language == "zh_CN" else ", ").join(
+                        f"{title} {cell}" for title, cell in row
+                    ),
+                },
+            )
+            for number, row in enumerate(self.records.page_rows(), start=1)
+        ]
+        if rows:
+            self.voice.say_text("records_row", " ".join(rows), language)
+
+    def _show_voice_state(self) -> None:
+        voice, preferences = self.voice, self.core.session.preferences
+        problem = "" if voice is not None and voice.available else UNAVAILABLE
+        volume = voice.volume if voice is not None else 0.0
+        self.voice_bar.show_state(preferences.voice, volume, problem)
+        self.records.set_voice(preferences.voice and not problem)
 
     def _toggle_demo_panel(self) -> None:
         if self.demo_panel is not None:

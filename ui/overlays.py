@@ -88,3 +88,25 @@ class CardSwapOverlay(Overlay):
         )
         self.keep_button.setText(self.tr("继续当前业务"))
         self.swap_button.setText(self.tr("结束，办理新证件"))
+
+
+class ElderOfferOverlay(Overlay):
+    """是否切换到长辈模式？ on the welcome, for a resident the centre says is 60 or older; the
+    answer holds for this session only."""
+
+    accepted = Signal()
+    declined = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.decline_button = self.add_button()
+        self.accept_button = self.add_button("primary")
+        self.decline_button.clicked.connect(self.declined)
+        self.accept_button.clicked.connect(self.accepted)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("是否切换到长辈模式？"))
+        self.body.setText(self.tr("字更大，每一步都有语音提示。只在本次办理中有效"))
+        self.decline_button.setText(self.tr("不用了"))
+        self.accept_button.setText(self.tr("切换到长辈模式"))

@@ -28,7 +28,9 @@ class Tokens:
     primary_text: str
     secondary: str
     secondary_text: str
+    secondary_pressed: str  # a button under the finger
     accent: str  # the red of official seals and badges
+    accent_text: str  # text on the accent (the demo badge)
     disabled_text: str  # a service this kiosk cannot offer now: its title …
     unavailable: str  # … and the reason why, in red that reads on the background
     border: str
@@ -43,6 +45,9 @@ class Tokens:
     spacing_mm: float
     radius_mm: float
     touch_mm: float
+    gap_mm: float  # the least space between two touch targets
+    button_width_mm: float  # the narrowest a text button may be
+    button_padding_mm: float  # left and right of a button's text
     table_rows: int  # rows of a records page: what fits the screen without scrolling
 
 
@@ -59,7 +64,9 @@ NORMAL = Tokens(
     primary_text="#FFFFFF",
     secondary="#E3EAF5",
     secondary_text="#123F80",
+    secondary_pressed="#C5CEDC",
     accent="#C8102E",
+    accent_text="#FFFFFF",
     disabled_text="#6B7487",  # 4.7:1 on the page background
     unavailable="#A3122A",  # 7:1
     border="#C5CEDC",
@@ -74,11 +81,16 @@ NORMAL = Tokens(
     spacing_mm=5,
     radius_mm=2.5,
     touch_mm=18,
+    gap_mm=4,
+    button_width_mm=54,
+    button_padding_mm=6,
     table_rows=13,
 )
 
 # 长辈模式: bigger type, bigger targets, light text on black for the highest contrast
-# (white on #000 is 21:1; yellow on #000 is 19.6:1).
+# (white on #000 is 21:1; yellow on #000 is 19.6:1). The rules it meets (适老化: body text at
+# least 1.6 times the standard look's and 36 px at 96 dpi, headings 1.3 times, every text on its
+# background 7:1 or more, targets 24 mm apart by 6 mm) are checked by tests/ui/test_elder_rules.py.
 ELDER = replace(
     NORMAL,
     name="elder",
@@ -93,21 +105,64 @@ ELDER = replace(
     primary_text="#000000",
     secondary="#262626",
     secondary_text="#FFFFFF",
+    secondary_pressed="#4D4D4D",  # 8.5:1 under white text (the border's white would be 1:1)
     border="#FFFFFF",
+    accent="#FF8A80",  # the seal's red, light enough for black text on it: 9.7:1
+    accent_text="#000000",
     disabled_text="#B0B0B0",  # 9.6:1 on black
     unavailable="#FF8A80",  # 9.7:1
     overlay="rgba(0, 0, 0, 215)",
-    body_pt=26,
+    body_pt=28,
     lead_pt=30,
     small_pt=22,
     button_pt=28,
     title_pt=34,
-    display_pt=48,
-    clock_pt=40,
+    display_pt=52,
+    clock_pt=45,
     spacing_mm=6,
     touch_mm=24,
-    table_rows=8,
+    gap_mm=6,
+    button_width_mm=44,
+    button_padding_mm=3,
+    table_rows=7,
 )
+
+HEADING_ROLES = ("display_pt", "title_pt", "lead_pt", "clock_pt")
+
+
+def text_pairs(t: Tokens) -> dict[str, tuple[str, str]]:
+    """Every text colour the style sheet puts on a background colour, by where it is used
+    (the style sheet below takes its colours from these tokens and no others)."""
+    return {
+        "text on page": (t.text, t.background),
+        "text on card": (t.text, t.surface),
+        "muted on page": (t.text_muted, t.background),
+        "muted on card": (t.text_muted, t.surface),
+        "header": (t.header_text, t.header),
+        "primary button": (t.primary_text, t.primary),
+        "primary button pressed": (t.primary_text, t.primary_pressed),
+        "secondary button": (t.secondary_text, t.secondary),
+        "button pressed": (t.secondary_text, t.secondary_pressed),
+        "table heading": (t.secondary_text, t.secondary),
+        "badge": (t.accent_text, t.accent),
+        "disabled on page": (t.disabled_text, t.background),
+        "unavailable on page": (t.unavailable, t.background),
+        "unavailable on card": (t.unavailable, t.surface),
+    }
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of a #RRGGBB colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    lighter, darker = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def px_from_mm(mm: float, dpi: float) -> int:
@@ -148,15 +203,15 @@ QLabel[role="lead"] {{ font-size: {pt(t.lead_pt)}; color: {t.text_muted}; }}
 QLabel[role="muted"] {{ font-size: {pt(t.body_pt)}; color: {t.text_muted}; }}
 QLabel[role="small"] {{ font-size: {pt(t.small_pt)}; color: {t.text_muted}; }}
 QLabel[role="badge"] {{
-    background: {t.accent}; color: #FFFFFF; font-size: {pt(t.small_pt)}; font-weight: bold;
+    background: {t.accent}; color: {t.accent_text}; font-size: {pt(t.small_pt)}; font-weight: bold;
     border-radius: {mm(t.radius_mm)}; padding: {mm(1)} {mm(3)};
 }}
 QPushButton {{
-    min-height: {touch}; min-width: {mm(t.touch_mm * 3)}; font-size: {pt(t.button_pt)};
-    border-radius: {mm(t.radius_mm)}; padding: {mm(2)} {mm(6)};
+    min-height: {touch}; min-width: {mm(t.button_width_mm)}; font-size: {pt(t.button_pt)};
+    border-radius: {mm(t.radius_mm)}; padding: {mm(2)} {mm(t.button_padding_mm)};
     background: {t.secondary}; color: {t.secondary_text}; border: 2px solid {t.border};
 }}
-QPushButton:pressed {{ background: {t.border}; }}
+QPushButton:pressed {{ background: {t.secondary_pressed}; }}
 QPushButton[role="primary"] {{
     background: {t.primary}; color: {t.primary_text}; border: 2px solid {t.primary};
     font-weight: bold;
@@ -177,6 +232,9 @@ QLabel[role="entry"] {{
 }}
 QLabel[role="preview"] {{ color: {t.text_muted}; font-size: {pt(t.lead_pt)}; }}
 QLabel[role="warning"] {{ font-size: {pt(t.lead_pt)}; font-weight: bold; color: {t.unavailable}; }}
+QPushButton[role="voice"] {{
+    min-width: {touch}; font-size: {pt(t.body_pt)}; padding: {mm(1)} {mm(3)};
+}}
 QPushButton[role="rate"] {{ min-width: {touch}; padding: {mm(2)} {mm(2)}; }}
 QPushButton[role="tag"]:checked {{
     background: {t.primary}; color: {t.primary_text}; border: 2px solid {t.primary};

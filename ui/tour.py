@@ -8,6 +8,7 @@ crash screen. A PNG's name says which: `07-records-page2.elder.en.png`.
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -23,6 +24,8 @@ from kiosk.services.records import Phase as RecordsPhase
 from kiosk.services.sms_sign_in import RESEND_AFTER_S as SMS_RESEND_AFTER_S
 from kiosk.services.sms_sign_in import SmsStep
 from kiosk.session import Preferences
+from ui.layout_rules import measure
+from ui.overlays import Overlay
 from ui.screens.certificate import Phase
 from ui.widgets import DELETE_KEY
 from ui.window import KioskWindow
@@ -31,6 +34,7 @@ LANGUAGES = ("zh_CN", "en")
 LANGUAGE_TAGS = {"zh_CN": "zh", "en": "en"}  # in the PNGs' names
 STEP_POLL_MS = 50
 STEP_TIMEOUT_S = 30.0  # the first step waits for the demo central service to start
+LAYOUT_REPORT = "layout.json"
 SETTLE_MS = 150  # let the layout and the style sheet settle before the grab
 
 
@@ -56,6 +60,7 @@ class Tour(QObject):
         self._index = 0
         self._deadline = 0.0
         self._shots = 0
+        self._layout: dict[str, dict[str, object]] = {}  # PNG name → layout_rules findings
         self.succeeded = False
         demo = window.core.demo_controls
         if demo is not None:
@@ -85,7 +90,7 @@ class Tour(QObject):
             return lambda: w.stack.currentWidget() is page
 
         def prefs(elder: bool, language: str = "zh_CN") -> Callable[[], None]:
-            return lambda: session.set_preferences(Preferences(elder, language))
+            return lambda: session.set_preferences(Preferences(elder, language, voice=elder))
 
         # Demo mode starts the reference central service; its catalog fills the screens.
         steps = [Step("", lambda: None, lambda: bool(w.core.catalog.current.services))]
@@ -102,7 +107,7 @@ class Tour(QObject):
                     lambda: demo.place_card(2),
                     on(j.identifying),
                 ),
-                Step(f"menu.{look}", lambda: None, on(j.menu)),
+                *self._welcome_steps(look, elder),
                 Step(
                     f"timeout-warning.{look}",
                     lambda: j.show_timeout_warning(12),
@@ -142,6 +147,31 @@ class Tour(QObject):
         ]
         return steps
 
+    def _welcome_steps(self, look: str, elder: bool) -> list[Step]:
+        """The menu. The standard look first offers elder mode (the demo card's resident is
+        80), declined here; the elder look's menu shows groups, then a group's services."""
+        w = self._window
+        j = w.journey
+        menu = j.menu
+
+        def on_menu() -> bool:
+            return w.stack.currentWidget() is menu and not j.elder_offer.isVisible()
+
+        if not elder:
+            return [
+                Step(f"elder-offer.{look}", lambda: None, j.elder_offer.isVisible),
+                Step(f"menu.{look}", j.elder_offer.decline_button.click, on_menu),
+            ]
+        return [
+            Step(f"menu.{look}", lambda: None, lambda: on_menu() and bool(menu.group_tiles)),
+            Step(
+                f"menu-group.{look}",
+                lambda: menu.group_tiles["certificate"].click(),
+                lambda: menu.group == "certificate" and menu.grid.isVisible(),
+            ),
+            Step("", menu.exit_button.click, lambda: menu.group is None),
+        ]
+
     def _card_swap_steps(self, look: str) -> list[Step]:
         """Another card laid during the session: the question, answered 继续当前业务."""
         w, demo = self._window, self._window.core.demo_controls
@@ -171,6 +201,10 @@ class Tour(QObject):
         j = w.journey
 
         def tap() -> None:
+            for service in w.core.catalog.current.services:
+                if service.kind == kind:
+                    j.menu.reveal(service.id)  # elder mode: its group, as a finger would
+                    break
             next(
                 tile
                 for service in w.core.catalog.current.services
@@ -280,15 +314,24 @@ class Tour(QObject):
 
         def two_reasons() -> None:
             tags["slow"].click()
-            tags["machine_fault"].click()
+            tags["hard_to_see_or_hear"].click()
 
+        more = []
+        if look.startswith("elder"):  # 打印回执 and 办理其他业务 wait behind 更多
+            more = [
+                Step(
+                    f"done-more.{look}", j.done.more_button.click, j.done.another_button.isVisible
+                ),
+                Step("", j.done.more_button.click, lambda: not j.done.another_button.isVisible()),
+            ]
         return [
+            *more,
             Step(
                 "",
                 j.done.rating_buttons[2].click,
                 lambda: w.stack.currentWidget() is j.rating,
             ),
-            Step(f"rating-reasons.{look}", two_reasons, tags["machine_fault"].isChecked),
+            Step(f"rating-reasons.{look}", two_reasons, tags["hard_to_see_or_hear"].isChecked),
             Step(
                 f"thanks.{look}",
                 j.rating.submit_button.click,
@@ -376,9 +419,21 @@ class Tour(QObject):
                 self._finish(False)
                 return
             print(f"tour: {path}")
+            self._layout[path.stem] = self._measure()
         self._index += 1
         self._run_step()
 
+    def _measure(self) -> dict[str, object]:
+        """The layout rules on the screen just photographed (ui/layout_rules.py): the
+        question laid over the page if there is one, else the page."""
+        window = self._window
+        overlays = [o for o in window.findChildren(Overlay) if o.isVisible()]
+        screen = overlays[0] if overlays else window.stack.currentWidget()
+        return measure(screen, [window.header], window, window.config.screen.dpi)
+
     def _finish(self, succeeded: bool) -> None:
+        (self._out_dir / LAYOUT_REPORT).write_text(
+            json.dumps(self._layout, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         self.succeeded = succeeded
         QApplication.quit()

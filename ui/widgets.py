@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+GAP_PX = 24  # between touch targets: 6.4 mm at 96 dpi, the elder look's least (6 mm)
+
 
 def label(role: str, text: str = "", *, wrap: bool = True) -> QLabel:
     widget = QLabel(text)
@@ -47,11 +49,20 @@ class Translatable(QWidget):
         super().changeEvent(event)
 
 
+Prompt = tuple[str, dict[str, object]]  # a prompt id (assets/voice/prompts.toml), its fields
+
+
 class Screen(Translatable):
     """A page of the window's stack."""
 
+    prompt_id = ""  # what the voice says when the screen shows
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("screen", parent)
+
+    def voice_prompt(self) -> Prompt:
+        """What the voice says for the screen as it is now: its prompt id and fields."""
+        return self.prompt_id, {}
 
 
 class Tile(QPushButton):
@@ -144,7 +155,7 @@ class Keypad(QWidget):
         super().__init__(parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(12)
+        grid.setSpacing(GAP_PX)
         self.keys: dict[str, QPushButton] = {}
         for index, key in enumerate(keys):
             if key == " ":  # a gap, so 0 sits under 8 as on a phone

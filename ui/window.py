@@ -30,6 +30,7 @@ _ACTIVITY_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent
 class KioskWindow(QWidget):
     first_painted = Signal()  # once, when the attract screen has been drawn
     activity = Signal()  # a tap or a key anywhere: the resident is still there
+    page_shown = Signal(QWidget)  # a page of the stack came on screen (the voice says it)
 
     def __init__(self, config: Config, font_family: str, *, kiosk_mode: bool, demo: bool) -> None:
         super().__init__()
@@ -129,6 +130,7 @@ class KioskWindow(QWidget):
         if not self.crashed:
             self.restyle(page)
             self.stack.setCurrentWidget(page)
+            self.page_shown.emit(page)
 
     # --- the look ------------------------------------------------------------------------
 

@@ -213,6 +213,10 @@ To go on, place your ID card again.</translation>
         <translation>Code sent by the demo centre: none yet</translation>
     </message>
     <message>
+        <source>语音：%1</source>
+        <translation>Voice: %1</translation>
+    </message>
+    <message>
         <source>打印机装纸</source>
         <translation>Printer: load paper</translation>
     </message>
@@ -242,6 +246,14 @@ To go on, place your ID card again.</translation>
     <message>
         <source>回执已打印，请取走</source>
         <translation>Your receipt has printed; please take it</translation>
+    </message>
+    <message>
+        <source>返回评价</source>
+        <translation>Back to rating</translation>
+    </message>
+    <message>
+        <source>更多</source>
+        <translation>More</translation>
     </message>
     <message>
         <source>正在打印回执</source>
@@ -286,6 +298,29 @@ To go on, place your ID card again.</translation>
     <message>
         <source>不评价，退出</source>
         <translation>Exit without rating</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+</context>
+<context>
+    <name>ElderOfferOverlay</name>
+    <message>
+        <source>是否切换到长辈模式？</source>
+        <translation>Switch to the senior mode?</translation>
+    </message>
+    <message>
+        <source>字更大，每一步都有语音提示。只在本次办理中有效</source>
+        <translation>Larger text, and every step is spoken. For this visit only</translation>
+    </message>
+    <message>
+        <source>不用了</source>
+        <translation>No, thanks</translation>
+    </message>
+    <message>
+        <source>切换到长辈模式</source>
+        <translation>Switch to senior mode</translation>
     </message>
 </context>
 <context>
@@ -384,8 +419,28 @@ To go on, place your ID card again.</translation>
 <context>
     <name>MenuScreen</name>
     <message>
+        <source>%1 等 %2 项</source>
+        <translation>%1 and more: %2 services</translation>
+    </message>
+    <message>
+        <source>证明打印</source>
+        <translation>Print a certificate</translation>
+    </message>
+    <message>
+        <source>信息查询</source>
+        <translation>Look up records</translation>
+    </message>
+    <message>
+        <source>其他业务</source>
+        <translation>Other services</translation>
+    </message>
+    <message>
         <source>您好，%1</source>
         <translation>Hello, %1</translation>
+    </message>
+    <message>
+        <source>%1：请选择要办理的业务</source>
+        <translation>%1: please choose a service</translation>
     </message>
     <message>
         <source>身份证号：%1  请选择要办理的业务</source>
@@ -394,6 +449,18 @@ To go on, place your ID card again.</translation>
     <message>
         <source>退出</source>
         <translation>Exit</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>找人帮忙</source>
+        <translation>Ask for help</translation>
+    </message>
+    <message>
+        <source>更多业务</source>
+        <translation>More services</translation>
     </message>
 </context>
 <context>
@@ -409,6 +476,10 @@ To go on, place your ID card again.</translation>
     <message>
         <source>返回</source>
         <translation>Back</translation>
+    </message>
+    <message>
+        <source>更多业务</source>
+        <translation>More services</translation>
     </message>
 </context>
 <context>
@@ -511,6 +582,10 @@ To go on, place your ID card again.</translation>
     <message>
         <source>重试</source>
         <translation>Try again</translation>
+    </message>
+    <message>
+        <source>朗读本页</source>
+        <translation>Read this page</translation>
     </message>
     <message>
         <source>查询没有完成</source>
@@ -831,6 +906,29 @@ To go on, place your ID card again.</translation>
     <message>
         <source>继续办理</source>
         <translation>Continue</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceBar</name>
+    <message>
+        <source>再听一遍</source>
+        <translation>Say again</translation>
+    </message>
+    <message>
+        <source>音量 −</source>
+        <translation>Volume −</translation>
+    </message>
+    <message>
+        <source>音量 +</source>
+        <translation>Volume +</translation>
+    </message>
+    <message>
+        <source>关闭语音</source>
+        <translation>Voice off</translation>
+    </message>
+    <message>
+        <source>语音播报</source>
+        <translation>Voice guidance</translation>
     </message>
 </context>
 </TS>

@@ -1,10 +1,11 @@
-"""Speech: text to a WAV file through pyttsx3 on espeak-ng, and a player that stops at once.
+"""Speech: text to WAV audio through pyttsx3 on espeak-ng, and a player that stops at once.
 
-Why a file and a player process: pyttsx3's `engine.stop()` from another thread deadlocks the
+Why WAV audio and a player process: pyttsx3's `engine.stop()` from another thread deadlocks the
 process (shared/reference/platform.md), so speech is never interrupted inside the engine. A
-prompt is synthesized to a WAV (10-25 ms for a sentence), then played by `aplay`, a process
-that `Player.stop()` ends within milliseconds. libespeak-ng keeps global state and its calls
-block: it is driven from one thread of its own (`Synthesizer`).
+prompt is synthesized to WAV bytes in memory (10-25 ms for a sentence), then fed to `aplay` on
+its standard input, a process that `Player.stop()` ends within milliseconds. Nothing spoken
+touches the disk: a prompt may hold a resident's name or amounts. libespeak-ng keeps global
+state and its calls block: it is driven from one thread of its own (`Synthesizer`).
 
 Mandarin is espeak-ng's `cmn-latn-pinyin`: its `cmn` reads hanzi as English pinyin ("nin two
 hao three") and still produces loud audio; `phonemes()` shows the difference (no `(en)`).
@@ -13,12 +14,15 @@ hao three") and still produces loud audio; `phonemes()` shows the difference (no
 from __future__ import annotations
 
 import ctypes
+import io
 import logging
 import queue
 import shutil
+import signal
 import subprocess
 import threading
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +37,8 @@ ENGINE = "pyttsx3 on espeak-ng"
 DEFAULT_RATE = 150  # espeak-ng's words a minute; slower suits the elder look
 DEFAULT_VOLUME = 1.0
 SYNTHESIS_TIMEOUT_S = 10.0
-PLAYER = ("aplay", "-q")  # alsa-utils; the device is ALSA's default
+STOP_GRACE_S = 1.0  # a stopped player still alive after this is killed
+PLAYER = ("aplay", "-q")  # alsa-utils; reads the WAV from stdin; the device is ALSA's default
 
 
 class SpeechUnavailableError(DeviceError):
@@ -63,8 +68,8 @@ class Utterance:
 @dataclass
 class _Job:
     utterance: Utterance
-    path: Path
     done: threading.Event
+    wav: bytes = b""
     error: str = ""
 
 
@@ -82,17 +87,26 @@ class Synthesizer:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def synthesize(self, utterance: Utterance, path: Path) -> Path:
-        """Write `utterance` to `path` (16-bit mono WAV); raises SpeechUnavailableError."""
+    def render(self, utterance: Utterance) -> bytes:
+        """`utterance` as a 16-bit mono WAV, in memory; raises SpeechUnavailableError."""
         if not utterance.text.strip():
             raise SpeechUnavailableError("nothing to say: the text is empty")
         self._ensure_thread()
-        job = _Job(utterance, path, threading.Event())
+        job = _Job(utterance, threading.Event())
         self._jobs.put(job)
         if not job.done.wait(SYNTHESIS_TIMEOUT_S):
             raise SpeechUnavailableError(f"espeak-ng took over {SYNTHESIS_TIMEOUT_S:.0f} s")
         if job.error:
             raise SpeechUnavailableError(job.error)
+        return job.wav
+
+    def synthesize(self, utterance: Utterance, path: Path) -> Path:
+        """Write `utterance` to the WAV file `path` (for kiosk-diag and tests)."""
+        wav = self.render(utterance)
+        try:
+            path.write_bytes(wav)
+        except OSError as error:
+            raise SpeechUnavailableError(f"cannot write {path}: {error.strerror}") from error
         return path
 
     def close(self) -> None:
@@ -119,7 +133,7 @@ class Synthesizer:
                 job.error = broken
             else:
                 try:
-                    espeak.write(job.utterance, job.path)
+                    job.wav = espeak.render(job.utterance)
                 except SpeechUnavailableError as error:
                     job.error = error.technician_message
             job.done.set()
@@ -151,7 +165,7 @@ class _Espeak:
             self._samples += ctypes.string_at(wav, count * ctypes.sizeof(ctypes.c_short))
         return 0  # go on
 
-    def write(self, utterance: Utterance, path: Path) -> None:
+    def render(self, utterance: Utterance) -> bytes:
         lib = self._lib
         self._samples = bytearray()
         if lib.SetVoiceByName(utterance.voice.encode()) != lib.EE_OK:
@@ -162,20 +176,21 @@ class _Espeak:
             raise SpeechUnavailableError("espeak-ng could not synthesize the text")
         lib.Synchronize()
         if not self._samples:
-            raise SpeechUnavailableError(f"espeak-ng wrote no audio for {path.name}")
-        try:
-            with wave.open(str(path), "wb") as wav:
-                wav.setnchannels(1)
-                wav.setsampwidth(2)
-                wav.setframerate(self.sample_rate)
-                wav.writeframes(bytes(self._samples))
-        except OSError as error:
-            raise SpeechUnavailableError(f"cannot write {path}: {error.strerror}") from error
+            raise SpeechUnavailableError("espeak-ng wrote no audio for the text")
+        out = io.BytesIO()
+        with wave.open(out, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(self.sample_rate)
+            wav.writeframes(bytes(self._samples))
+        return out.getvalue()
 
 
-def wav_duration_s(path: Path) -> float:
+def wav_duration_s(wav_or_path: bytes | Path) -> float:
+    """How long the WAV plays; 0 for anything that is not a readable WAV."""
+    source = io.BytesIO(wav_or_path) if isinstance(wav_or_path, bytes) else str(wav_or_path)
     try:
-        with wave.open(str(path), "rb") as wav:
+        with wave.open(source, "rb") as wav:
             return wav.getnframes() / float(wav.getframerate())
     except (OSError, EOFError, wave.Error):
         return 0.0
@@ -195,44 +210,86 @@ def phonemes(utterance: Utterance) -> str:
     return done.stdout.strip()
 
 
-class Player:
-    """Plays one WAV at a time with a player process; `stop()` ends it at once."""
+PlayerFailure = Callable[[str], None]
 
-    def __init__(self, command: tuple[str, ...] = PLAYER) -> None:
-        self._command = command
+
+class Player:
+    """Plays one WAV at a time, fed to a player process on its standard input; `stop()` ends
+    it at once. A player that exits with an error (no audio device, say) is reported to
+    `on_failure` with the player's own first line, from the feeding thread."""
+
+    def __init__(
+        self, command: tuple[str, ...] = PLAYER, on_failure: PlayerFailure | None = None
+    ) -> None:
+        self.command = command
+        self._on_failure = on_failure
         self._process: subprocess.Popen[bytes] | None = None
+        self._feeder: threading.Thread | None = None
+        self._failure = ""
         self._lock = threading.Lock()
 
-    def play(self, path: Path) -> None:
-        """Start playing `path`, stopping whatever played before; returns at once."""
-        if shutil.which(self._command[0]) is None:
+    def play(self, wav: bytes) -> None:
+        """Start playing `wav`, stopping whatever played before; returns at once."""
+        if shutil.which(self.command[0]) is None:
             raise PlayerUnavailableError(
-                f"no {self._command[0]} to play speech (apt-get install alsa-utils)"
+                f"no {self.command[0]} to play speech (apt-get install alsa-utils)"
             )
         with self._lock:
             self._stop_locked()
-            self._process = subprocess.Popen(
-                [*self._command, str(path)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
+            self._failure = ""
+            try:
+                process = subprocess.Popen(
+                    self.command,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+            except OSError as error:
+                raise PlayerUnavailableError(f"cannot start {self.command[0]}: {error}") from error
+            self._process = process
+            self._feeder = threading.Thread(
+                target=self._feed, args=(process, wav), name="speech-player", daemon=True
             )
+            self._feeder.start()
+
+    def _feed(self, process: subprocess.Popen[bytes], wav: bytes) -> None:
+        """Write the WAV (more than a pipe holds: this blocks while it plays), then wait for
+        the player to end; one stopped but still alive after a second is killed."""
+        assert process.stdin is not None
+        try:
+            process.stdin.write(wav)
+            process.stdin.close()
+        except (BrokenPipeError, ValueError, OSError):
+            pass  # stopped, or the player gave up: its exit status says which
+        while True:
+            try:
+                code = process.wait(STOP_GRACE_S)
+                break
+            except subprocess.TimeoutExpired:
+                with self._lock:
+                    stopped = process is not self._process
+                if stopped:
+                    process.kill()
+        if code in (0, -signal.SIGTERM, -signal.SIGKILL):  # ended, or stopped by us
+            return
+        said = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        first = (said.strip().splitlines() or ["no message"])[0]
+        failure = f"{self.command[0]} exited {code}: {first[:200]}"
+        with self._lock:
+            self._failure = failure
+        if self._on_failure is not None:
+            self._on_failure(failure)
 
     def wait(self, timeout_s: float) -> None:
         """Until the current WAV has played; raises PlayerUnavailableError if the player
         failed (no audio device, say)."""
         with self._lock:
-            process = self._process
-        if process is None:
-            return
-        try:
-            code = process.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            return
-        if code not in (0, -15):  # -15: stopped by us
-            said = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            first = (said.strip().splitlines() or ["no message"])[0]
-            raise PlayerUnavailableError(f"{self._command[0]} exited {code}: {first[:200]}")
+            feeder = self._feeder
+        if feeder is not None:
+            feeder.join(timeout_s)
+        with self._lock:
+            if self._failure:
+                raise PlayerUnavailableError(self._failure)
 
     @property
     def playing(self) -> bool:
@@ -244,11 +301,7 @@ class Player:
             self._stop_locked()
 
     def _stop_locked(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(1)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
+        """Signal the player and return: its feeding thread reaps it (or kills it)."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()

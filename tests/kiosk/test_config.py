@@ -32,7 +32,10 @@ def test_the_example_file_documents_every_key_with_its_default() -> None:
 
 def test_a_file_overrides_defaults(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
-    path.write_text("[session]\nidle_timeout_s = 90\n[screen]\ndpi = 120\n", encoding="utf-8")
+    path.write_text(
+        "[session]\nidle_timeout_s = 90\nelder_idle_timeout_s = 180\n[screen]\ndpi = 120\n",
+        encoding="utf-8",
+    )
     config = load(path, environ={})
     assert config.session.idle_timeout_s == 90
     assert config.screen.dpi == 120.0
@@ -67,12 +70,12 @@ def test_a_file_overrides_defaults(tmp_path: Path) -> None:
         (
             {"session": {"idle_timout_s": 60}},
             "unknown key session.idle_timout_s; keys of [session]: idle_timeout_s, "
-            "elder_idle_timeout_s, timeout_warning_s, crash_restart_s",
+            "elder_idle_timeout_s, timeout_warning_s, elder_offer_age, crash_restart_s",
         ),
         (
             {"printer": {}},
             "unknown section [printer]; known sections: kiosk, screen, session, "
-            "devices, central, logging, technician",
+            "devices, voice, central, logging, technician",
         ),
         ({"session": 3}, "[session] must be a table of keys, got 3"),
         (
@@ -159,8 +162,10 @@ def test_central_settings_are_checked_before_the_first_request(
     assert expected in problems_of({"central": central})
 
 
-def test_elders_never_get_less_time_than_others() -> None:
-    assert problems_of({"session": {"idle_timeout_s": 90, "elder_idle_timeout_s": 60}}) == [
-        "session.elder_idle_timeout_s must be at least session.idle_timeout_s (elders get more "
-        "time), got 60 and 90"
+def test_elders_get_at_least_twice_the_time_of_others() -> None:
+    assert problems_of({"session": {"idle_timeout_s": 90, "elder_idle_timeout_s": 120}}) == [
+        "session.elder_idle_timeout_s must be at least twice session.idle_timeout_s (elders get "
+        "more time), got 120 and 90"
     ]
+    config = from_mapping({"session": {"idle_timeout_s": 90, "elder_idle_timeout_s": 180}})
+    assert config.session.elder_idle_timeout_s == 180

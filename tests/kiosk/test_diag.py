@@ -33,6 +33,7 @@ def test_status_in_demo_mode_lists_the_reader_as_ok(tmp_path: Path) -> None:
         {"device": "idcard", "level": "ok", "reason": ""},
         {"device": "receipt", "level": "ok", "reason": ""},
         {"device": "printer", "level": "ok", "reason": ""},
+        {"device": "speech", "level": "ok", "reason": ""},
     ]
 
 

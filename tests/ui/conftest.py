@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -34,3 +38,21 @@ def window(qtbot: QtBot, core: Core) -> Iterator[KioskWindow]:
     qtbot.waitUntil(lambda: bool(core.catalog.current.services), timeout=10_000)
     yield window
     core.stop()
+
+
+@pytest.fixture(scope="session")
+def tour(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`kiosk --demo --tour` run once, as a reviewer runs it: its folder of PNGs, with the
+    layout findings of every screen (layout.json). About 50 s: shared by the tests that read
+    the screens."""
+    base = tmp_path_factory.mktemp("tour")
+    shots = base / "shots"
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.app", "--demo", "--tour", str(shots)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "KIOSK_STATE_DIR": str(base / "state")},
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return shots

@@ -80,3 +80,29 @@ def tap(qtbot: QtBot, button: QPushButton) -> None:
     """A finger: press and release in the middle of the button."""
     assert button.isVisible() and button.isEnabled(), f"{button.text()!r} cannot be tapped"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def service_tile(qtbot: QtBot, window: QWidget, service_id: str) -> QPushButton:
+    """The menu's tile for a service, reached as a finger would: in elder mode through its
+    group (证明打印, 信息查询) and 更多业务, four services at a time."""
+    menu = window.journey.menu  # type: ignore[attr-defined]
+    services = window.core.catalog.current.services  # type: ignore[attr-defined]
+
+    def shown() -> bool:  # tiles added to a shown grid appear on the next turn of the loop
+        tile = menu.grid.tiles.get(service_id)
+        return tile is not None and tile.isVisible()
+
+    if service_id in menu.grid.tiles:
+        qtbot.waitUntil(shown)
+        return menu.grid.tiles[service_id]
+    if menu.group is not None:
+        tap(qtbot, menu.exit_button)  # 返回: to the groups
+    kind = next(s.kind for s in services if s.id == service_id)
+    qtbot.waitUntil(lambda: menu.group_tiles[kind].isVisible())
+    tap(qtbot, menu.group_tiles[kind])
+    for _ in range(len(services)):
+        if service_id in menu.grid.tiles:
+            break
+        tap(qtbot, menu.more_button)
+    qtbot.waitUntil(shown)
+    return menu.grid.tiles[service_id]

@@ -144,4 +144,5 @@ def test_with_a_pcsc_reader_the_attract_screen_mentions_the_social_security_card
         "smartcard",
         "receipt",
         "printer",
+        "speech",
     ]

@@ -12,7 +12,14 @@ from pytestqt.qtbot import QtBot
 from kiosk.session import Preferences, State
 from tests.conftest import FakeClock
 from tests.rigs.central import CentralServer
-from tests.ui.helpers import clipped_buttons, clipped_labels, small_buttons, tap, visible_texts
+from tests.ui.helpers import (
+    clipped_buttons,
+    clipped_labels,
+    service_tile,
+    small_buttons,
+    tap,
+    visible_texts,
+)
 from tests.ui.test_session_screens import CARD, assert_no_trace_of_the_resident, identify
 from ui.screens.certificate import Phase
 from ui.theme import px_from_mm
@@ -34,8 +41,8 @@ def open_certificate_service(
     qtbot: QtBot, window: KioskWindow, title: str = "社会保险参保证明"
 ) -> None:
     identify(qtbot, window)
-    qtbot.waitUntil(window.journey.menu.grid.tiles[SERVICE].isEnabled, timeout=5000)
-    tap(qtbot, window.journey.menu.grid.tiles[SERVICE])
+    qtbot.waitUntil(lambda: service_tile(qtbot, window, SERVICE).isEnabled(), timeout=5000)
+    tap(qtbot, service_tile(qtbot, window, SERVICE))
     assert window.stack.currentWidget() is window.journey.certificate
     assert window.journey.certificate.phase is Phase.CONFIRM
     assert window.journey.certificate.heading.text() == title
@@ -190,7 +197,9 @@ def test_the_certificate_pages_fit_in_the_elder_look_in_english(
     qtbot.waitUntil(window.journey.certificate.print_button.isEnabled, timeout=5000)
     tap(qtbot, window.journey.certificate.print_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.done, timeout=15_000)
-    tap(qtbot, window.journey.done.receipt_button)
     done = window.journey.done
+    assert not done.receipt_button.isVisible()  # elder mode: behind 更多, six choices at most
+    tap(qtbot, done.more_button)
+    tap(qtbot, done.receipt_button)
     qtbot.waitUntil(lambda: "receipt has printed" in done.detail.text(), timeout=10_000)
     qtbot.waitUntil(lambda: clipped_labels(window) == [] and clipped_buttons(window) == [])

@@ -19,7 +19,14 @@ from kiosk.services.records import (
     RecordsView,
 )
 from kiosk.session import Preferences
-from tests.ui.helpers import clipped_buttons, clipped_labels, small_buttons, tap, visible_texts
+from tests.ui.helpers import (
+    clipped_buttons,
+    clipped_labels,
+    service_tile,
+    small_buttons,
+    tap,
+    visible_texts,
+)
 from tests.ui.test_session_screens import assert_no_trace_of_the_resident, identify
 from ui.screens.records import LOADING_SHOWN_AFTER_MS, RecordsScreen
 from ui.theme import px_from_mm, tokens_for
@@ -28,7 +35,7 @@ from ui.window import KioskWindow
 
 def open_records(qtbot: QtBot, window: KioskWindow, service_id: str = "si-contrib") -> None:
     identify(qtbot, window)
-    tap(qtbot, window.journey.menu.grid.tiles[service_id])
+    tap(qtbot, service_tile(qtbot, window, service_id))
     assert window.stack.currentWidget() is window.journey.records
     qtbot.waitUntil(lambda: shown_page(window.journey.records) == 1, timeout=10_000)
 

@@ -10,7 +10,14 @@ from drivers.idcard.demo import DEMO_CARDS
 from kiosk.services.sms_sign_in import SmsStep
 from kiosk.session import Preferences, State
 from tests.rigs.central import CentralServer
-from tests.ui.helpers import clipped_buttons, clipped_labels, small_buttons, tap, visible_texts
+from tests.ui.helpers import (
+    clipped_buttons,
+    clipped_labels,
+    service_tile,
+    small_buttons,
+    tap,
+    visible_texts,
+)
 from ui.theme import px_from_mm, tokens_for
 from ui.widgets import DELETE_KEY, Keypad
 from ui.window import KioskWindow
@@ -91,16 +98,17 @@ def test_sign_in_by_sms_code_with_taps(
     type_on(qtbot, screen.code_keypad, code)  # no 确认 needed after the sixth digit
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.menu)
     assert window.core.identification.method == "sms"
-    tiles = window.journey.menu.grid.tiles
     for service in window.core.catalog.current.services:
-        tile = tiles[service.id]
+        tile = service_tile(qtbot, window, service.id)
         assert tile.isEnabled() == (service.identification != "idcard"), service.id
     idcard_only = next(
         s for s in window.core.catalog.current.services if s.identification == "idcard"
     )
     reason = "此项业务需刷身份证办理" if language == "zh_CN" else "ID card"
-    assert reason in tiles[idcard_only.id].description.text()
+    assert reason in service_tile(qtbot, window, idcard_only.id).description.text()
 
+    if window.journey.menu.group is not None:
+        tap(qtbot, window.journey.menu.exit_button)  # 返回: from a group to the groups
     tap(qtbot, window.journey.menu.exit_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract)
     assert screen.typed == "" and window.core.sms.view is None

@@ -7,7 +7,7 @@ from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 import assets
-from ui.widgets import Screen, Translatable, button, label
+from ui.widgets import Prompt, Screen, Translatable, button, label
 
 ANNOUNCEMENT_ROTATE_MS = 8000
 NOTICE_SHOWN_MS = 20_000
@@ -59,6 +59,8 @@ class AnnouncementStrip(Translatable):
 
 
 class AttractScreen(Screen):
+    prompt_id = "attract"
+
     elder_mode_toggled = Signal()
     language_toggled = Signal()
     preview_requested = Signal()
@@ -130,6 +132,9 @@ class AttractScreen(Screen):
         self.notice.show()
         self._notice_timer.start(NOTICE_SHOWN_MS)
         self.retranslate()
+
+    def voice_prompt(self) -> Prompt:
+        return ("attract_timed_out" if self.notice.isVisibleTo(self) else "attract"), {}
 
     def hide_notice(self) -> None:
         self._notice_timer.stop()

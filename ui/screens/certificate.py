@@ -20,7 +20,7 @@ from kiosk.services.certificates import REPRINT_HOURS, FailureKind, PrintOutcome
 from kiosk.services.preview import PreviewPhase, PreviewView
 from ui.i18n import resident_text
 from ui.screens.message import DOTS_TICK_MS, MessageScreen
-from ui.widgets import PageImage
+from ui.widgets import PageImage, Prompt
 
 
 class Phase(Enum):
@@ -59,6 +59,13 @@ class CertificateScreen(MessageScreen):
         self.retranslate()
 
     # --- what the window tells it --------------------------------------------------------
+
+    def voice_prompt(self) -> Prompt:
+        if self.phase is Phase.FAILED:
+            return "certificate_failed", {}
+        if self.phase is Phase.PRINTING:
+            return "certificate_printing", {}
+        return "certificate", {}
 
     def show_service(self, title: str, description: str, printer_problem: str) -> None:
         self._title, self._description = title, description

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.services.certificates import PrintOutcome
 from ui.i18n import resident_text
-from ui.widgets import Screen, Translatable, button, label
+from ui.widgets import GAP_PX, Prompt, Screen, Translatable, button, label
 
 DOTS_TICK_MS = 400
 
@@ -27,7 +27,7 @@ class MessageScreen(Screen):
         card = Translatable("card")
         inner = QVBoxLayout(card)
         inner.setContentsMargins(64, 48, 64, 48)
-        inner.setSpacing(20)
+        inner.setSpacing(GAP_PX)
         inner.addWidget(self.heading)
         inner.addWidget(self.body)
         inner.addWidget(self.note)
@@ -65,6 +65,8 @@ class MessageScreen(Screen):
 class IdentifyingScreen(MessageScreen):
     """Shown while the card is read (about a second)."""
 
+    prompt_id = "identifying"
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._dots = 0
@@ -85,6 +87,8 @@ class IdentifyingScreen(MessageScreen):
 
 class InServiceScreen(MessageScreen):
     """The chosen service. Its own pages arrive with the records and certificates issues."""
+
+    prompt_id = "in_service"
 
     back_requested = Signal()
     exit_requested = Signal()
@@ -110,8 +114,16 @@ class InServiceScreen(MessageScreen):
         self.exit_button.setText(self.tr("退出"))
 
 
+ELDER_SCORES = (5, 3, 2)  # 非常满意, 基本满意, 不满意: three choices in elder mode
+
+
 class DoneScreen(MessageScreen):
-    """办理完成, with 好差评: five scores (5 = 非常满意), then the resident leaves."""
+    """办理完成, with 好差评: five scores (5 = 非常满意), then the resident leaves.
+
+    In elder mode the screen keeps to six choices: three scores and 不评价，退出, with 打印回执
+    and 办理其他业务 behind 更多."""
+
+    prompt_id = "done"
 
     another_requested = Signal()
     rated = Signal(int)  # score 1–5; the resident leaves
@@ -131,8 +143,10 @@ class DoneScreen(MessageScreen):
         self.rating_prompt = label("title")
         self.rating_prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.rating_buttons: dict[int, QPushButton] = {}
+        self._elder = False
+        self._more_open = False
         row = QHBoxLayout()
-        row.setSpacing(16)
+        row.setSpacing(GAP_PX)
         for score in (5, 4, 3, 2, 1):
             rate = button("rate")  # all alike: a survey must not nudge
             rate.clicked.connect(lambda _=False, s=score: self.rated.emit(s))
@@ -141,6 +155,8 @@ class DoneScreen(MessageScreen):
         self.receipt_button = self.add_button()
         self.another_button = self.add_button()
         self.finish_button = self.add_button()
+        self.more_button = self.add_button()
+        self.more_button.clicked.connect(self._toggle_more)
         self.receipt_button.clicked.connect(self._ask_for_receipt)
         self.another_button.clicked.connect(self.another_requested)
         self.finish_button.clicked.connect(self.finish_requested)
@@ -159,6 +175,14 @@ class DoneScreen(MessageScreen):
         self._receipt_state = ""
         self.retranslate()
 
+    def set_elder(self, elder: bool) -> None:
+        self._elder, self._more_open = elder, False
+        self.retranslate()
+
+    def _toggle_more(self) -> None:
+        self._more_open = not self._more_open
+        self.retranslate()
+
     def show_receipt_result(self, resident_message: str) -> None:
         self._receipt_state = resident_message or "printed"
         self.retranslate()
@@ -173,6 +197,7 @@ class DoneScreen(MessageScreen):
         self._certificate = None
         self._receipts = False
         self._receipt_state = ""
+        self._more_open = False
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -195,7 +220,15 @@ class DoneScreen(MessageScreen):
                 lines.append(resident_text(self._receipt_state))
             self.detail.setText("\n".join(lines))
             self.detail.show()
-        self.receipt_button.setVisible(outcome is not None and self._receipts)
+        rating = not (self._elder and self._more_open)
+        others = not self._elder or self._more_open
+        self.rating_prompt.setVisible(rating)
+        for score, rate in self.rating_buttons.items():
+            rate.setVisible(rating and (not self._elder or score in ELDER_SCORES))
+        self.another_button.setVisible(others)
+        self.more_button.setVisible(self._elder)
+        self.more_button.setText(self.tr("返回评价") if self._more_open else self.tr("更多"))
+        self.receipt_button.setVisible(others and outcome is not None and self._receipts)
         self.receipt_button.setEnabled(self._receipt_state != "printing")
         self.receipt_button.setText(
             self.tr("正在打印回执") if self._receipt_state == "printing" else self.tr("打印回执")
@@ -212,11 +245,14 @@ class DoneScreen(MessageScreen):
         for score, rate in self.rating_buttons.items():
             rate.setText(names[score])
         self.another_button.setText(self.tr("办理其他业务"))
-        self.finish_button.setText(self.tr("不评价，退出"))
+        # Elder mode: the rating stands apart above, so a plain 退出 says enough.
+        self.finish_button.setText(self.tr("退出") if self._elder else self.tr("不评价，退出"))
 
 
 class ErrorScreen(MessageScreen):
     """Something the resident can act on went wrong (a card that cannot be read …)."""
+
+    prompt_id = "error"
 
     acknowledged = Signal()
 
@@ -231,6 +267,9 @@ class ErrorScreen(MessageScreen):
         self._message = resident_message
         self.retranslate()
 
+    def voice_prompt(self) -> Prompt:
+        return self.prompt_id, {"message": resident_text(self._message) if self._message else ""}
+
     def wipe(self) -> None:
         self._message = ""
         self.retranslate()
@@ -244,6 +283,8 @@ class ErrorScreen(MessageScreen):
 
 class CrashScreen(MessageScreen):
     """The calm page after an unhandled exception; stays until the app restarts."""
+
+    prompt_id = "crash"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -14,13 +14,17 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
 from kiosk.services.rating import RATING_TAGS, REASONS_BELOW_SCORE
 from ui.screens.message import MessageScreen
-from ui.widgets import button, label
+from ui.widgets import GAP_PX, button, label
 
 TAG_COLUMNS = 3
+ELDER_TAG_COLUMNS = 2
+ELDER_TAGS = ("slow", "complicated", "hard_to_see_or_hear", "other")
 THANKS_SHOWN_MS = 4000
 
 
 class RatingScreen(MessageScreen):
+    prompt_id = "rating"
+
     submitted = Signal(int, tuple)  # score, tags (codes of RATING_TAGS)
     back_requested = Signal()  # 重新选择: to the scores
     exit_requested = Signal()  # leave without rating
@@ -31,8 +35,9 @@ class RatingScreen(MessageScreen):
         self.reasons_prompt = label("title")
         self.reasons_prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.tag_buttons: dict[str, QPushButton] = {}
+        self._elder = False
         grid = QGridLayout()
-        grid.setSpacing(16)
+        grid.setSpacing(GAP_PX)
         for index, tag in enumerate(RATING_TAGS):
             choice = button("tag")
             choice.setCheckable(True)
@@ -56,6 +61,23 @@ class RatingScreen(MessageScreen):
         for choice in self.tag_buttons.values():
             choice.setChecked(False)
         self.retranslate()
+
+    def set_elder(self, elder: bool) -> None:
+        """Elder mode: four reasons, 提交 and 退出: six choices."""
+        self._elder = elder
+        self._place_tags()
+        self.retranslate()
+
+    def _place_tags(self) -> None:
+        grid = self._tags.layout()
+        assert isinstance(grid, QGridLayout)
+        shown = [t for t in RATING_TAGS if not self._elder or t in ELDER_TAGS]
+        for tag, choice in self.tag_buttons.items():
+            grid.removeWidget(choice)
+            choice.setVisible(tag in shown)
+        columns = ELDER_TAG_COLUMNS if self._elder else TAG_COLUMNS
+        for index, tag in enumerate(shown):
+            grid.addWidget(self.tag_buttons[tag], index // columns, index % columns)
 
     def wipe(self) -> None:
         self.show_score(0)
@@ -98,6 +120,7 @@ class RatingScreen(MessageScreen):
             # A tick as well as the colour: chosen reads the same to every eye.
             choice.setText(("✓ " if choice.isChecked() else "") + words[tag])
         self.back_button.setText(self.tr("重新选择"))
+        self.back_button.setVisible(not self._elder)
         self.exit_button.setText(self.tr("不评价，退出"))
         self.submit_button.setText(self.tr("提交评价"))
 
@@ -105,6 +128,8 @@ class RatingScreen(MessageScreen):
 class ThanksScreen(MessageScreen):
     """After the rating: the session has ended and the resident's data is gone. Gives way to
     the attract screen by itself after `THANKS_SHOWN_MS`, or at a tap."""
+
+    prompt_id = "thanks"
 
     finished = Signal()
 
@@ -115,8 +140,9 @@ class ThanksScreen(MessageScreen):
         self._timer.timeout.connect(self.finished)
         self.retranslate()
 
-    def start(self) -> None:
-        self._timer.start(THANKS_SHOWN_MS)
+    def start(self, *, elder: bool) -> None:
+        """Show for a while: twice as long in elder mode."""
+        self._timer.start(THANKS_SHOWN_MS * (2 if elder else 1))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A tap anywhere: on to the attract screen now."""

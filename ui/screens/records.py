@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.services.query_print import QueryPrintStage, QueryPrintView
 from kiosk.services.records import Phase, RecordsPage, RecordsView, right_aligned
 from ui.i18n import current_language, resident_text
-from ui.widgets import Screen, button, label
+from ui.widgets import GAP_PX, Prompt, Screen, button, label
 
 LOADING_SHOWN_AFTER_MS = 300
 ROW_HEIGHT_LINES = 1.4  # a row is this many lines of its font high
@@ -43,6 +43,7 @@ class RecordsScreen(Screen):
     page_requested = Signal(int)
     retry_requested = Signal()
     print_requested = Signal()  # 打印查询结果: every page, on A4
+    read_requested = Signal()  # 朗读本页: the voice reads the page row by row
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +91,9 @@ class RecordsScreen(Screen):
         self.exit_button = button()
         self.print_button = button()
         self.print_button.clicked.connect(self.print_requested)
+        self.read_button = button()
+        self.read_button.clicked.connect(self.read_requested)
+        self._voice = False
         self.print_status = label("lead", wrap=False)
         self.back_button.clicked.connect(self.back_requested)
         self.exit_button.clicked.connect(self.exit_requested)
@@ -101,18 +105,19 @@ class RecordsScreen(Screen):
         top.addWidget(self.heading, 1)
         top.addWidget(self.page_label)
         buttons = QHBoxLayout()
-        buttons.setSpacing(24)
+        buttons.setSpacing(GAP_PX)
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.previous_button)
         buttons.addWidget(self.next_button)
         buttons.addWidget(self.retry_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.read_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.exit_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(64, 24, 64, 24)
-        column.setSpacing(12)
+        column.setSpacing(GAP_PX // 2)
         column.addLayout(top)
         # The printout's state shares the summary's line: a page fits the screen either way.
         summary_row = QHBoxLayout()
@@ -154,6 +159,42 @@ class RecordsScreen(Screen):
             self._printer_problem = printer_problem
             self.retranslate()
 
+    def set_voice(self, on: bool) -> None:
+        """朗读本页 is offered while the voice is on."""
+        self._voice = on
+        self.retranslate()
+
+    def voice_prompt(self) -> Prompt:
+        view = self.view
+        if view is None:
+            return "", {}
+        if view.phase is Phase.FAILED:
+            return "records_failed", {"message": resident_text(view.resident_message)}
+        page = view.page
+        if page is None or view.phase is not Phase.SHOWN:
+            return "", {}  # still loading: said when it arrives
+        language = current_language()
+        title = page.title.text(language)
+        if not page.rows:
+            return "records_empty", {"title": title}
+        summary = "".join(f"{line.text(language).rstrip('。.')}。" for line in page.summary)
+        return "records", {
+            "title": title,
+            "summary": summary,
+            "page": page.page,
+            "pages": page.pages,
+        }
+
+    def page_rows(self) -> list[list[tuple[str, str]]]:
+        """The page on screen, row by row, as (column title, cell) pairs: for 朗读本页."""
+        view = self.view
+        page = view.page if view is not None else None
+        if page is None:
+            return []
+        language = current_language()
+        titles = [column.title.text(language) for column in page.columns]
+        return [list(zip(titles, row, strict=True)) for row in page.cells(language)]
+
     def wipe(self) -> None:
         """Drop every trace of the resident's records (a session wipe hook)."""
         self._title = ""
@@ -181,6 +222,7 @@ class RecordsScreen(Screen):
         self.previous_button.setText(self.tr("上一页"))
         self.next_button.setText(self.tr("下一页"))
         self.retry_button.setText(self.tr("重试"))
+        self.read_button.setText(self.tr("朗读本页"))
         view = self.view
         page = view.page if view is not None else None
         language = current_language()
@@ -212,6 +254,7 @@ class RecordsScreen(Screen):
         self.next_button.setEnabled(idle and page is not None and page.has_next)
         self._retranslate_page_label(page, loading=self._loading_shown and page is not None)
         self._retranslate_printout(idle and page is not None and bool(page.rows))
+        self.read_button.setVisible(self._voice and idle and page is not None and bool(page.rows))
 
     def _retranslate_printout(self, printable: bool) -> None:
         printout = self.printout

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog import Catalog, Service
 from kiosk.session import Resident
 from ui.i18n import resident_text
-from ui.widgets import Screen, Tile, button, label
+from ui.widgets import GAP_PX, Prompt, Screen, Tile, button, label
 
 GRID_COLUMNS = 3
+ELDER_COLUMNS = 2
+ELDER_PAGE = 4  # services a page shows in elder mode: with 返回 and 更多业务, six choices
 
 
 class ServiceGrid(QWidget):
@@ -23,7 +26,7 @@ class ServiceGrid(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._grid = QGridLayout(self)
-        self._grid.setSpacing(24)
+        self._grid.setSpacing(GAP_PX)
         self.tiles: dict[str, Tile] = {}
 
     def show_catalog(
@@ -34,14 +37,18 @@ class ServiceGrid(QWidget):
         selectable: bool,
         unavailable: dict[str, str] | None = None,
         refused: Callable[[Service], str] = lambda _service: "",
+        services: Sequence[Service] | None = None,
+        columns: int = GRID_COLUMNS,
     ) -> None:
         """`unavailable` maps a service kind to why this kiosk cannot serve it now (a
         resident message key, e.g. the printer's 缺纸); an empty reason means available.
-        `refused(service)`: why this resident may not use it (此项业务需刷身份证办理), or ""."""
+        `refused(service)`: why this resident may not use it (此项业务需刷身份证办理), or "".
+        `services`: those of the catalog to show (all of them by default)."""
         for tile in self.tiles.values():
             tile.deleteLater()
         self.tiles = {}
-        for index, service in enumerate(catalog.services):
+        shown = catalog.services if services is None else services
+        for index, service in enumerate(shown):
             description = service.text(service.description, language)
             device_problem = refused(service) or (unavailable or {}).get(service.kind, "")
             if not service.enabled and service.disabled_reason:
@@ -52,7 +59,9 @@ class ServiceGrid(QWidget):
             tile.setEnabled(service.enabled and not device_problem)
             if selectable:
                 tile.clicked.connect(lambda _=False, sid=service.id: self.chosen.emit(sid))
-            self._grid.addWidget(tile, index // GRID_COLUMNS, index % GRID_COLUMNS)
+            else:  # shown, not offered: a finger on it does nothing, so it is no choice
+                tile.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+            self._grid.addWidget(tile, index // columns, index % columns)
             self.tiles[service.id] = tile
 
 
@@ -67,18 +76,23 @@ class GridScreen(Screen):
         self.corner_button = button("primary")
         column = QVBoxLayout(self)
         column.setContentsMargins(64, 32, 64, 32)
+        column.setSpacing(GAP_PX)
         column.addWidget(self.heading)
         column.addWidget(self.subline)
         column.addSpacing(24)
         column.addWidget(self.grid, 1)
         row = QHBoxLayout()
+        row.setSpacing(GAP_PX)
         row.addStretch(1)
         row.addWidget(self.corner_button)
         column.addLayout(row)
+        self._column, self._corner_row = column, row
 
 
 class PreviewScreen(GridScreen):
     """What the kiosk offers, before anyone is identified."""
+
+    prompt_id = "preview"
 
     back_requested = Signal()
 
@@ -86,46 +100,224 @@ class PreviewScreen(GridScreen):
         super().__init__(parent)
         self.back_button = self.corner_button
         self.back_button.clicked.connect(self.back_requested)
+        self.more_button = button()
+        self.more_button.clicked.connect(self._more)
+        self._corner_row.insertWidget(1, self.more_button)
+        self._shown: tuple[Catalog, str, bool] | None = None
+        self._page = 0
         self.retranslate()
+
+    def show_catalog(self, catalog: Catalog, language: str, *, elder: bool) -> None:
+        """Every service, or in elder mode four at a time with 更多业务."""
+        self._shown, self._page = (catalog, language, elder), 0
+        self._render()
+
+    def _more(self) -> None:
+        self._page += 1
+        self._render()
+
+    def _render(self) -> None:
+        if self._shown is None:
+            return
+        catalog, language, elder = self._shown
+        services = catalog.services
+        pages = max(1, -(-len(services) // ELDER_PAGE)) if elder else 1
+        self._page %= pages
+        first = self._page * ELDER_PAGE
+        self.grid.show_catalog(
+            catalog,
+            language,
+            selectable=False,
+            services=services[first : first + ELDER_PAGE] if elder else None,
+            columns=ELDER_COLUMNS if elder else GRID_COLUMNS,
+        )
+        self.more_button.setVisible(pages > 1)
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("可办理的服务"))
         self.subline.setText(self.tr("请将身份证放在感应区，读取后即可办理以下服务"))
         self.back_button.setText(self.tr("返回"))
+        self.more_button.setText(self.tr("更多业务"))
+
+
+@dataclass(frozen=True, slots=True)
+class MenuRequest:
+    """What the menu shows: the journey fills it in from the catalog and the devices."""
+
+    catalog: Catalog
+    language: str
+    unavailable: dict[str, str]
+    refused: Callable[[Service], str]
 
 
 class MenuScreen(GridScreen):
-    """The services of an identified resident."""
+    """The services of an identified resident. In elder mode (长辈模式) at most six choices
+    show at once: first the groups (证明打印, 信息查询), then a group's services four at a
+    time, with 返回 and 更多业务."""
 
     service_chosen = Signal(str)
     exit_requested = Signal()
+    help_requested = Signal()  # 找人帮忙
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._resident: Resident | None = None
+        self._greeted = False
+        self._elder = False
+        self._request: MenuRequest | None = None
+        self.group: str | None = None  # elder mode: the kind whose services show
+        self._group_page = 0
         self.greeting, self.id_line = self.heading, self.subline
         self.grid.chosen.connect(self.service_chosen)
+        self.group_tiles: dict[str, Tile] = {}
+        self.groups = QWidget()
+        self._groups_grid = QGridLayout(self.groups)
+        self._groups_grid.setSpacing(GAP_PX)
+        self._column.insertWidget(self._column.indexOf(self.grid), self.groups, 1)
+        self.groups.hide()
         self.exit_button = self.corner_button
-        self.exit_button.clicked.connect(self.exit_requested)
+        self.exit_button.clicked.connect(self._exit_or_back)
+        self.help_button = button()
+        self.help_button.clicked.connect(self.help_requested)
+        self.more_button = button()
+        self.more_button.clicked.connect(self._more)
+        self._corner_row.insertWidget(0, self.help_button)
+        self._corner_row.insertWidget(2, self.more_button)
+        self.more_button.hide()
         self.retranslate()
 
     def show_resident(self, resident: Resident) -> None:
+        if resident != self._resident:
+            self._greeted = False
         self._resident = resident
         self.retranslate()
+
+    def show_catalog(self, request: MenuRequest, *, elder: bool) -> None:
+        if elder != self._elder:
+            self.group, self._group_page = None, 0
+        self._elder, self._request = elder, request
+        self._render()
+
+    def open_group(self, kind: str | None, page: int = 0) -> None:
+        self.group, self._group_page = kind, page
+        self._render()
+
+    def reveal(self, service_id: str) -> None:
+        """Elder mode: open the group and page that hold `service_id` (for the tour)."""
+        if not self._elder or self._request is None:
+            return
+        for kind, services in self._groups().items():
+            ids = [service.id for service in services]
+            if service_id in ids:
+                self.open_group(kind, ids.index(service_id) // ELDER_PAGE)
+
+    def voice_prompt(self) -> Prompt:
+        """The resident's own greeting, once: the one prompt that says their (masked) name."""
+        name = self._resident.display_name if self._resident else ""
+        if name and not self._greeted:
+            self._greeted = True
+            return "menu", {"name": name}
+        return "menu_group", {}
 
     def wipe(self) -> None:
         """Drop every trace of the resident (a session wipe hook)."""
         self._resident = None
+        self._greeted = False
+        self.group, self._group_page = None, 0
         self.retranslate()
+
+    # --- inside --------------------------------------------------------------------------
+
+    def _groups(self) -> dict[str, list[Service]]:
+        assert self._request is not None
+        groups: dict[str, list[Service]] = {}
+        for service in self._request.catalog.services:
+            groups.setdefault(service.kind, []).append(service)
+        return groups
+
+    def _render(self) -> None:
+        request = self._request
+        if request is None:
+            return
+        groups = self._groups()
+        show_groups = self._elder and self.group is None and len(groups) > 1
+        shown: Sequence[Service] | None = None
+        if self._elder and not show_groups:
+            services = groups.get(self.group or "", []) if self.group else request.catalog.services
+            pages = max(1, -(-len(services) // ELDER_PAGE))
+            self._group_page %= pages
+            first = self._group_page * ELDER_PAGE
+            shown = services[first : first + ELDER_PAGE]
+            self.more_button.setVisible(pages > 1)
+        else:
+            self.more_button.hide()
+        self.grid.show_catalog(
+            request.catalog,
+            request.language,
+            selectable=True,
+            unavailable=request.unavailable,
+            refused=request.refused,
+            services=[] if show_groups else shown,
+            columns=ELDER_COLUMNS if self._elder else GRID_COLUMNS,
+        )
+        self.grid.setVisible(not show_groups)
+        self.groups.setVisible(show_groups)
+        self._show_group_tiles(groups if show_groups else {})
+        self.help_button.setVisible(self.group is None)
+        self.retranslate()
+
+    def _show_group_tiles(self, groups: dict[str, list[Service]]) -> None:
+        for tile in self.group_tiles.values():
+            tile.deleteLater()
+        self.group_tiles = {}
+        assert self._request is not None
+        language = self._request.language
+        for index, (kind, services) in enumerate(groups.items()):
+            names = "、".join(s.text(s.title, language) for s in services[:2])
+            tile = Tile(self._group_title(kind), "")
+            tile.description.setText(
+                self.tr("%1 等 %2 项").replace("%1", names).replace("%2", str(len(services)))
+                if len(services) > 2
+                else names
+            )
+            tile.clicked.connect(lambda _=False, k=kind: self.open_group(k))
+            self._groups_grid.addWidget(tile, index // ELDER_COLUMNS, index % ELDER_COLUMNS)
+            self.group_tiles[kind] = tile
+
+    def _group_title(self, kind: str) -> str:
+        if kind == "certificate":
+            return self.tr("证明打印")
+        if kind == "records":
+            return self.tr("信息查询")
+        return self.tr("其他业务")
+
+    def _exit_or_back(self) -> None:
+        if self._elder and self.group is not None:
+            self.open_group(None)
+        else:
+            self.exit_requested.emit()
+
+    def _more(self) -> None:
+        self.open_group(self.group, self._group_page + 1)
 
     def retranslate(self) -> None:
         resident = self._resident
         self.greeting.setText(
             self.tr("您好，%1").replace("%1", resident.display_name) if resident else ""
         )
-        self.id_line.setText(
-            self.tr("身份证号：%1  请选择要办理的业务").replace("%1", resident.masked_id)
-            if resident
-            else ""
-        )
-        self.exit_button.setText(self.tr("退出"))
+        in_group = self._elder and self.group is not None
+        if in_group:
+            self.id_line.setText(
+                self.tr("%1：请选择要办理的业务").replace("%1", self._group_title(self.group or ""))
+            )
+        else:
+            self.id_line.setText(
+                self.tr("身份证号：%1  请选择要办理的业务").replace("%1", resident.masked_id)
+                if resident
+                else ""
+            )
+        self.exit_button.setText(self.tr("返回") if in_group else self.tr("退出"))
+        self.help_button.setText(self.tr("找人帮忙"))
+        self.more_button.setText(self.tr("更多业务"))
+        for kind, tile in self.group_tiles.items():
+            tile.title.setText(self._group_title(kind))

@@ -20,7 +20,7 @@ from kiosk.services.sms_sign_in import (
     id_number_problem,
 )
 from ui.i18n import resident_text
-from ui.widgets import DELETE_KEY, Keypad, Screen, button, label
+from ui.widgets import DELETE_KEY, GAP_PX, Keypad, Prompt, Screen, button, label
 
 ID_KEYS = "123456789X0" + DELETE_KEY
 CODE_KEYS = "123456789 0" + DELETE_KEY
@@ -73,7 +73,7 @@ class SignInScreen(Screen):
         self.confirm_button.clicked.connect(lambda: self.code_entered.emit(self._typed_code))
 
         left = QVBoxLayout()
-        left.setSpacing(16)
+        left.setSpacing(GAP_PX)
         left.addWidget(self.step_label)
         left.addSpacing(8)
         left.addWidget(self.entry)
@@ -86,7 +86,7 @@ class SignInScreen(Screen):
         body.addWidget(self.id_keypad, 2)
         body.addWidget(self.code_keypad, 2)
         buttons = QHBoxLayout()
-        buttons.setSpacing(24)
+        buttons.setSpacing(GAP_PX)
         buttons.addWidget(self.exit_button)
         buttons.addStretch(1)
         for entry in (self.change_button, self.resend_button, self.send_button):
@@ -94,7 +94,7 @@ class SignInScreen(Screen):
         buttons.addWidget(self.confirm_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(64, 24, 64, 24)
-        column.setSpacing(16)
+        column.setSpacing(GAP_PX)
         column.addWidget(self.heading)
         column.addLayout(body, 1)
         column.addLayout(buttons)
@@ -116,6 +116,9 @@ class SignInScreen(Screen):
             self._typed_code = ""  # a new code, or the last one was refused: type it afresh
         self.view = view
         self.retranslate()
+
+    def voice_prompt(self) -> Prompt:
+        return ("sign_in_id" if self._on_id_step else "sign_in_code"), {}
 
     def wipe(self) -> None:
         self._typed_id = self._typed_code = ""

@@ -77,11 +77,12 @@ def test_nothing_to_say_is_an_error_not_a_silent_file(
     assert not (tmp_path / "empty.wav").exists()
 
 
-def test_the_player_stops_within_200_ms(tmp_path: Path) -> None:
-    wav = tmp_path / "long.wav"
-    wav.write_bytes(b"")
-    player = Player((sys.executable, "-c", "import time; time.sleep(30)"))  # "plays" 30 s
-    player.play(wav)
+SLEEPER = (sys.executable, "-c", "import time; time.sleep(30)")  # "plays" anything for 30 s
+
+
+def test_the_player_stops_within_200_ms() -> None:
+    player = Player(SLEEPER)
+    player.play(b"RIFF")
     assert player.playing
     started = time.monotonic()
     player.stop()
@@ -89,26 +90,43 @@ def test_the_player_stops_within_200_ms(tmp_path: Path) -> None:
     assert not player.playing
 
 
-def test_a_new_prompt_interrupts_the_one_playing(tmp_path: Path) -> None:
-    player = Player((sys.executable, "-c", "import time; time.sleep(30)"))
-    player.play(tmp_path / "first.wav")
+def test_a_new_prompt_interrupts_the_one_playing() -> None:
+    player = Player(SLEEPER)
+    player.play(b"RIFF first")
     first = player._process
     started = time.monotonic()
-    player.play(tmp_path / "second.wav")
-    assert time.monotonic() - started < 0.2
-    assert first is not None and first.poll() is not None
+    player.play(b"RIFF second")
+    assert first is not None
+    while first.poll() is None and time.monotonic() - started < 1:
+        time.sleep(0.005)
+    assert time.monotonic() - started < 0.2, "the first prompt's player is still alive"
     assert player.playing
     player.stop()
 
 
-def test_without_a_player_program_speech_is_unavailable(tmp_path: Path) -> None:
+def test_without_a_player_program_speech_is_unavailable() -> None:
     with pytest.raises(PlayerUnavailableError, match="no no-such-player"):
-        Player(("no-such-player",)).play(tmp_path / "x.wav")
+        Player(("no-such-player",)).play(b"RIFF")
 
 
-def test_a_player_that_cannot_open_a_device_says_why(tmp_path: Path) -> None:
+def test_a_player_that_cannot_open_a_device_says_why() -> None:
     failing = (sys.executable, "-c", "import sys; sys.exit('cannot find card 0')")
-    player = Player(failing)
-    player.play(tmp_path / "x.wav")
+    failures: list[str] = []
+    player = Player(failing, on_failure=failures.append)
+    player.play(b"RIFF")
     with pytest.raises(PlayerUnavailableError, match="cannot find card 0"):
         player.wait(5)
+    assert failures == [f"{failing[0]} exited 1: cannot find card 0"]
+
+
+def test_the_player_gets_the_whole_wav_on_its_input(
+    synthesizer: Synthesizer, tmp_path: Path
+) -> None:
+    """More audio than a pipe holds (64 KiB) reaches the player whole."""
+    wav = synthesizer.render(Utterance(PROMPT * 4))
+    assert len(wav) > 200_000
+    copy = tmp_path / "heard.wav"
+    player = Player(("sh", "-c", f"cat > {copy}"))
+    player.play(wav)
+    player.wait(10)
+    assert copy.read_bytes() == wav
