@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import secrets
@@ -145,6 +146,21 @@ def _parser() -> argparse.ArgumentParser:
         help="shown on the verification page in words for the public",
     )
     revoke.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
+    help_list = (
+        commands.add_parser("help", help="找人帮忙: residents' requests for a helper")
+        .add_subparsers(dest="help_command", required=True)
+        .add_parser("list", help="the requests, newest first, with the phone to call back")
+    )
+    help_list.add_argument("--kiosk", metavar="ID", help="only this kiosk's")
+    help_list.add_argument(
+        "--since", metavar="DATE", type=dt.date.fromisoformat, help="from this day on (YYYY-MM-DD)"
+    )
+    help_list.add_argument("--json", action="store_true", help="one JSON object a line")
+    help_list.add_argument(
+        "--db",
+        help="SQLAlchemy URL (default: SQLite in the state directory; the kiosk's demo centre "
+        "keeps sqlite:///$HOME/.local/state/village-kiosk/central-demo.sqlite3)",
+    )
     commands.add_parser("openapi", help="print the OpenAPI document of the API")
     return parser
 
@@ -170,12 +186,12 @@ def main(argv: list[str] | None = None) -> int:
         return _add_device(db_url, args.kiosk_id)
     if args.command == "certificate":
         return _revoke_certificate(db_url, args.serial_no, args.reason)
+    if args.command == "help":
+        return _list_help_requests(db_url, args.kiosk, args.since, as_json=args.json)
     return _serve(args, db_url)
 
 
 def _add_device(db_url: str, kiosk_id: str) -> int:
-    import datetime as dt
-
     from central.db import Database, migrate
     from central.models import Device
 
@@ -192,8 +208,6 @@ def _add_device(db_url: str, kiosk_id: str) -> int:
 
 
 def _revoke_certificate(db_url: str, serial_no: str, reason: RevocationReason) -> int:
-    import datetime as dt
-
     from central.db import Database, migrate
     from central.errors import ApiRefusal
     from central.revocation import public_reason, revoke
@@ -209,6 +223,62 @@ def _revoke_certificate(db_url: str, serial_no: str, reason: RevocationReason) -
     print(f"certificate {serial} revoked at {revoked_at:%Y-%m-%d %H:%M} UTC")
     print(f"the verification page says: 撤销原因：{public_reason(reason)}")
     return 0
+
+
+def _list_help_requests(
+    db_url: str, kiosk_id: str | None, since: dt.date | None, *, as_json: bool
+) -> int:
+    from sqlalchemy import select
+
+    from central.db import Database, migrate
+    from central.models import HelpRequest
+
+    migrate(db_url)
+    query = select(HelpRequest).order_by(HelpRequest.created_at.desc())
+    if kiosk_id:
+        query = query.where(HelpRequest.kiosk_id == kiosk_id)
+    if since:
+        start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+        query = query.where(HelpRequest.created_at >= start)
+    with Database(db_url).session() as session:
+        rows = [
+            {
+                "time": row.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                "kiosk": row.kiosk_id,
+                "service": row.service_id or "-",
+                "resident": row.masked_name or "-",
+                "call": row.phone or "-",
+                "helper": row.helper_name or "staff",
+                "by": row.call_back_by.astimezone().strftime("%H:%M"),
+            }
+            for row in session.scalars(query)
+        ]
+    if as_json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no help requests")
+        return 0
+    print(_table(rows))
+    return 0
+
+
+def _table(rows: list[dict[str, str]]) -> str:
+    """Aligned columns for a person; CJK characters take two columns on a terminal."""
+
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+    keys = list(rows[0])
+    widths = {k: max(width(k), *(width(r[k]) for r in rows)) for k in keys}
+    lines = [[k for k in keys], *[[r[k] for k in keys] for r in rows]]
+    return "\n".join(
+        "  ".join(
+            cell + " " * (widths[k] - width(cell)) for k, cell in zip(keys, line, strict=True)
+        ).rstrip()
+        for line in lines
+    )
 
 
 def _exit_with_parent() -> None:

@@ -13,7 +13,7 @@ import random
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from central.models import Device, LedgerEntry, Notice, Resident, Service
+from central.models import Device, Helper, LedgerEntry, Notice, Resident, Service
 from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 
 SEED = 20261125
@@ -33,6 +33,7 @@ CARD_RESIDENTS = (
 # A resident without a demo card, reached by 手机验证码 (the kiosk's demo panel names him).
 SMS_RESIDENT = ("王建国", "男", dt.date(1958, 4, 9), "511321195804090016", "石桥村")
 SMS_RESIDENT_PHONE = "13908170000"
+DEMO_HELPER = ("刘桂芳", "13908171111")  # 帮办员 of the demo villages
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
@@ -278,6 +279,7 @@ def seed(session: Session) -> bool:
     """Add the demo data to an empty database; returns False when it is already there."""
     if session.scalar(select(func.count()).select_from(Resident)):
         _add_sms_resident(session)
+        _add_helper(session)
         return False
     rng = random.Random(SEED)
     people = [
@@ -342,4 +344,12 @@ def seed(session: Session) -> bool:
         session.add(
             Device(id=DEMO_DEVICE_ID, secret=DEMO_DEVICE_SECRET, created_at=dt.datetime.now(dt.UTC))
         )
+    _add_helper(session)
     return True
+
+
+def _add_helper(session: Session) -> None:
+    """The demo villages' 帮办员, who calls back within half an hour (databases seeded before
+    help requests existed get her too)."""
+    if session.scalar(select(func.count()).select_from(Helper)) == 0:
+        session.add(Helper(kiosk_id=None, name=DEMO_HELPER[0], phone=DEMO_HELPER[1]))

@@ -207,6 +207,34 @@ class ReceivedEvent(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class Helper(Base):
+    """帮办员: who calls a resident back when they ask for help at a kiosk (data, not code).
+    `kiosk_id` None: the helper of every kiosk without one of its own."""
+
+    __tablename__ = "helpers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kiosk_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str] = mapped_column(String(20))
+    call_back_minutes: Mapped[int] = mapped_column(Integer, default=30)
+
+
+class HelpRequest(Base):
+    """找人帮忙 from a kiosk. The resident's phone is kept only when they agreed on screen;
+    their ID number never is."""
+
+    __tablename__ = "help_requests"
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    service_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
+    masked_name: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    helper_name: Mapped[str] = mapped_column(String(60))  # masked; empty: the staff
+    call_back_by: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -41,6 +41,7 @@ from kiosk.services.certificates import (
     CertificatePrinting,
     PrintJournal,
 )
+from kiosk.services.help import HelpRequests
 from kiosk.services.identification import Identification
 from kiosk.services.preview import CertificatePreviewing
 from kiosk.services.query_print import QueryResultPrinting
@@ -92,6 +93,7 @@ class Core:
     query_print: QueryResultPrinting
     records: RecordsQuery
     ratings: Ratings
+    help: HelpRequests
     crash: CrashReporter
     catalog: CatalogStore
     log_file: Path
@@ -149,11 +151,12 @@ class Core:
         self.records.central = central
         self.outbox = Outbox(
             self.config.state_dir / OUTBOX_FILE,
-            EventSender(central, heard),
+            EventSender(central, heard, self.help.answered),
             max_events=self.config.central.outbox_max_events,
         )
         self.certificates.outbox = self.outbox
         self.ratings.outbox = self.outbox
+        self.help.outbox = self.outbox
         self.heartbeat = HeartbeatService(
             self.outbox, self.config.central.heartbeat_interval_s, self.device_statuses
         )
@@ -427,6 +430,7 @@ def build_core(
         query_print=query_print,
         records=records,
         ratings=Ratings(session, lambda: identification.session_id),
+        help=HelpRequests(session, lambda: identification.session_id, clock),
         crash=CrashReporter(session),
         catalog=CatalogStore(),
         log_file=log_file,

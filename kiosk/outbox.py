@@ -40,7 +40,7 @@ from kiosk.privacy import ID_NUMBER_PATTERN, mask_for_log
 
 log = logging.getLogger(__name__)
 
-KINDS: Final = ("print_result", "rating", "heartbeat", "audit")
+KINDS: Final = ("print_result", "rating", "help_request", "heartbeat", "audit")
 # When the queue is full these go first, in this order; print results and ratings never do:
 # a heartbeat is superseded by the next one, and the audit trail matters less than a
 # resident's certificate or rating.

@@ -25,6 +25,7 @@ from drivers.speech import (
     phonemes,
     wav_duration_s,
 )
+from kiosk.voice import speakable
 
 COMMAND = "speak"
 EXIT_OK, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
@@ -41,9 +42,15 @@ def add_command(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> tuple[int, dict[str, Any], str]:
     """The exit status, the JSON answer and the text for a person."""
-    utterance = Utterance(args.text, args.language)
+    # As the kiosk would say it: numbers, money and dates in words, no ID or phone number.
+    utterance = Utterance(speakable(args.text, args.language), args.language)
     synthesizer = Synthesizer()
-    report: dict[str, Any] = {"engine": ENGINE, "voice": utterance.voice, "ok": False}
+    report: dict[str, Any] = {
+        "engine": ENGINE,
+        "voice": utterance.voice,
+        "said": utterance.text,
+        "ok": False,
+    }
     try:
         wav = synthesizer.render(utterance)
         duration = wav_duration_s(wav)
@@ -81,6 +88,7 @@ def _text(report: dict[str, Any], verdict: str) -> str:
     rows = [
         ("engine", report["engine"]),
         ("voice", report["voice"]),
+        ("said", report["said"]),
         ("duration", f"{report['duration_s']:.2f} s" if "duration_s" in report else "—"),
         ("switches", ", ".join(report.get("language_switches", [])) or "none"),
         ("output", report.get("out") or "played through aplay"),

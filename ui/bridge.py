@@ -30,6 +30,7 @@ class CoreBridge(QObject):
     sms_changed = Signal(object)  # SmsView | None
     card_swap = Signal(bool)  # another card during a session: ask (True) or stop asking
     voice_said = Signal(object)  # Said: a prompt started to play
+    help_changed = Signal(object)  # HelpView | None
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +53,7 @@ class CoreBridge(QObject):
         core.query_print.on_change(self.query_print_changed.emit)
         core.identification.on_card_swap(self.card_swap.emit)
         core.sms.on_change(self.sms_changed.emit)
+        core.help.on_change(self.help_changed.emit)
         if core.printer_monitor is not None:
             core.printer_monitor.on_status(self.device_status.emit)
         if core.receipts is not None:

@@ -28,6 +28,7 @@ from ui.demo_panel import DemoPanel
 from ui.i18n import current_language, use_centre_texts
 from ui.overlays import CardSwapOverlay, ElderOfferOverlay, TimeoutOverlay
 from ui.screens.certificate import CertificateScreen
+from ui.screens.help import HelpScreen
 from ui.screens.message import (
     CrashScreen,
     DoneScreen,
@@ -66,6 +67,8 @@ class Journey(QObject):
         self.in_service = InServiceScreen()
         self.certificate = CertificateScreen()
         self.records = RecordsScreen()
+        self.help = HelpScreen()
+        self._before_help: QWidget = self.attract  # where 返回 on the help screen leads
         self.done = DoneScreen()
         self.rating = RatingScreen()
         self.thanks = ThanksScreen()
@@ -79,6 +82,7 @@ class Journey(QObject):
             self.in_service,
             self.certificate,
             self.records,
+            self.help,
             self.done,
             self.rating,
             self.thanks,
@@ -169,6 +173,10 @@ class Journey(QObject):
         self.voice_bar.repeat_requested.connect(self._repeat_prompt)
         self.voice_bar.volume_stepped.connect(self._step_volume)
         self.records.read_requested.connect(self._read_records_page)
+        self.attract.help_requested.connect(self._open_help)
+        self.menu.help_requested.connect(self._open_help)
+        self.help.back_requested.connect(self._leave_help)
+        self.help.send_requested.connect(self.core.help.send)
         self.elder_offer.accepted.connect(self._accept_elder_offer)
         self.elder_offer.declined.connect(self._decline_elder_offer)
         self.swap_question.keep_requested.connect(self.core.identification.cancel_swap)
@@ -198,6 +206,8 @@ class Journey(QObject):
         self.bridge.sms_changed.connect(self.sign_in.show_view)
         self.bridge.sms_changed.connect(lambda _view: self._speak_again(self.sign_in))
         self.bridge.records_changed.connect(lambda _view: self._speak_again(self.records))
+        self.bridge.help_changed.connect(self.help.show_view)
+        self.bridge.help_changed.connect(lambda _view: self._speak_again(self.help))
         if self.demo_panel is not None:
             self.bridge.voice_said.connect(self.demo_panel.show_said)
             self.bridge.wiped.connect(self.demo_panel.forget_said)
@@ -275,6 +285,19 @@ class Journey(QObject):
         else:
             self.in_service.show_service(title)
             self.window.show_page(self.in_service)
+
+    def _open_help(self) -> None:
+        """找人帮忙, from the attract screen (elder mode) or the menu; 返回 comes back here."""
+        page = self.window.stack.currentWidget()
+        self._before_help = page if page is not None else self.attract
+        self.core.session.touch()
+        self.core.help.open()
+        self.window.show_page(self.help)
+
+    def _leave_help(self) -> None:
+        self.core.help.close()
+        if self.window.stack.currentWidget() is self.help:
+            self.window.show_page(self._before_help)
 
     def _offer_elder_mode(self, age: int | None) -> None:
         """是否切换到长辈模式？ for a resident of the configured age or older, in the standard
@@ -360,6 +383,7 @@ class Journey(QObject):
         ):
             self.core.session.touch()
         self.core.sms.tick()
+        self.core.help.tick()
         self.core.session.tick()
 
     def _print_certificate(self) -> None:

@@ -57,4 +57,5 @@ RESIDENT_MESSAGES = (
     QT_TRANSLATE_NOOP("ResidentMessages", "查询结果暂时无法打印，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "查询结果已打印，请从下方出纸口取走"),
     QT_TRANSLATE_NOOP("ResidentMessages", "证明暂时无法打印，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "暂时无法发出求助，请到村便民服务站找工作人员"),
 )

@@ -194,6 +194,7 @@ def stylesheet(t: Tokens, dpi: float, font_family: str) -> str:
 QWidget#KioskWindow, QStackedWidget, QWidget[role="screen"] {{ background: {t.background}; }}
 QWidget[role="header"] {{ background: {t.header}; }}
 QWidget[role="header"] QLabel {{ color: {t.header_text}; }}
+QWidget[role="header"] QLabel[role="badge"] {{ color: {t.accent_text}; }}
 QLabel[role="site"] {{ font-size: {pt(t.title_pt)}; font-weight: bold; }}
 QLabel[role="clock"] {{ font-size: {pt(t.clock_pt)}; font-weight: bold; }}
 QLabel[role="date"] {{ font-size: {pt(t.small_pt)}; }}

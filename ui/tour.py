@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.services.certificates import Stage
+from kiosk.services.help import HelpPhase
 from kiosk.services.records import Phase as RecordsPhase
 from kiosk.services.sms_sign_in import RESEND_AFTER_S as SMS_RESEND_AFTER_S
 from kiosk.services.sms_sign_in import SmsStep
@@ -170,6 +171,21 @@ class Tour(QObject):
                 lambda: menu.group == "certificate" and menu.grid.isVisible(),
             ),
             Step("", menu.exit_button.click, lambda: menu.group is None),
+            *self._help_steps(look),
+        ]
+
+    def _help_steps(self, look: str) -> list[Step]:
+        """找人帮忙 from the menu: the question of consent, then the centre's answer."""
+        w = self._window
+        j = w.journey
+
+        def phase(wanted: HelpPhase) -> Callable[[], bool]:
+            return lambda: w.core.help.view is not None and w.core.help.view.phase is wanted
+
+        return [
+            Step(f"help.{look}", j.menu.help_button.click, phase(HelpPhase.ASKING)),
+            Step(f"help-sent.{look}", j.help.send_button.click, phase(HelpPhase.SENT)),
+            Step("", j.help.back_button.click, lambda: w.stack.currentWidget() is j.menu),
         ]
 
     def _card_swap_steps(self, look: str) -> list[Step]:

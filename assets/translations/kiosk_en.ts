@@ -68,6 +68,10 @@ To go on, place your ID card again.</translation>
         <source>服务预览</source>
         <translation>Services</translation>
     </message>
+    <message>
+        <source>找人帮忙</source>
+        <translation>Ask for help</translation>
+    </message>
 </context>
 <context>
     <name>CardSwapOverlay</name>
@@ -380,6 +384,77 @@ To go on, place your ID card again.</translation>
         <source>%1年%2月%3日 %4</source>
         <comment>year, month, day, weekday</comment>
         <translation>%4 %3/%2/%1</translation>
+    </message>
+</context>
+<context>
+    <name>HelpScreen</name>
+    <message>
+        <source>帮办员 %1</source>
+        <translation>Helper %1</translation>
+    </message>
+    <message>
+        <source>工作人员</source>
+        <translation>The staff</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>today</translation>
+    </message>
+    <message>
+        <source>明天</source>
+        <translation>tomorrow</translation>
+    </message>
+    <message>
+        <source>找人帮忙</source>
+        <translation>Ask for help</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>请帮办员联系我</source>
+        <translation>Ask the helper to contact me</translation>
+    </message>
+    <message>
+        <source>同意帮办员打我登记的手机</source>
+        <translation>The helper may call my registered phone</translation>
+    </message>
+    <message>
+        <source>村里的帮办员可以帮您办理，也可以上门服务</source>
+        <translation>The village helper can do it with you, or come to your home</translation>
+    </message>
+    <message>
+        <source>帮办员会打电话给您，只用于这次帮忙</source>
+        <translation>The helper will phone you, only about this request</translation>
+    </message>
+    <message>
+        <source>您还没有放身份证：帮办员会到这台终端来找您</source>
+        <translation>You have not placed your ID card: the helper will come to this kiosk</translation>
+    </message>
+    <message>
+        <source>正在通知帮办员…</source>
+        <translation>Telling the helper…</translation>
+    </message>
+    <message>
+        <source>%1 会在 %2 前给您回电话</source>
+        <translation>%1 will call you back by %2</translation>
+    </message>
+    <message>
+        <source>%1 会在 %2 前到这台终端来</source>
+        <translation>%1 will come to this kiosk by %2</translation>
+    </message>
+    <message>
+        <source>也可以直接到村便民服务站找工作人员</source>
+        <translation>You can also ask the staff at the village service desk</translation>
+    </message>
+    <message>
+        <source>求助已记录，联网后会自动发给帮办员</source>
+        <translation>Your request is saved and goes to the helper as soon as the kiosk is online</translation>
+    </message>
+    <message>
+        <source>着急的话，请到村便民服务站找工作人员</source>
+        <translation>If it is urgent, please ask the staff at the village service desk</translation>
     </message>
 </context>
 <context>
@@ -821,6 +896,10 @@ To go on, place your ID card again.</translation>
     <message>
         <source>证明暂时无法打印，请联系工作人员</source>
         <translation>The certificate cannot be printed at the moment; please ask the staff</translation>
+    </message>
+    <message>
+        <source>暂时无法发出求助，请到村便民服务站找工作人员</source>
+        <translation>Your request cannot be sent just now; please ask the staff at the village service desk</translation>
     </message>
 </context>
 <context>

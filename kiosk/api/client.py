@@ -41,6 +41,8 @@ from kiosk.api.models import (
     ErrorAnswer,
     Heartbeat,
     HeartbeatAnswer,
+    HelpAnswer,
+    HelpRequest,
     PrintResult,
     Rating,
     RecordsAnswer,
@@ -155,6 +157,9 @@ class CentralClient:
 
     def send_rating(self, rating: Rating) -> Accepted:
         return self._call("POST", "/ratings", rating, Accepted, idempotent=True)
+
+    def send_help_request(self, request: HelpRequest) -> HelpAnswer:
+        return self._call("POST", "/help-requests", request, HelpAnswer, idempotent=True)
 
     def send_heartbeat(self, heartbeat: Heartbeat) -> HeartbeatAnswer:
         return self._call("POST", "/heartbeat", heartbeat, HeartbeatAnswer, idempotent=True)

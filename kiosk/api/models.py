@@ -298,6 +298,26 @@ class Rating(Event):
     tags: list[Annotated[str, Field(max_length=40)]] = Field(max_length=10)
 
 
+class HelpRequest(Event):
+    """找人帮忙: the kiosk, the service in progress and, if the resident agreed on screen, their
+    session (the centre looks up their masked name and the phone it holds). No personal data
+    travels: the centre has it already."""
+
+    session_id: SessionId | None = None
+    service_id: ServiceId | None = None
+    consent: bool = Field(description="the resident agreed that the helper may call them")
+
+
+class HelpAnswer(Answer):
+    event_id: Annotated[str, Field(max_length=64)]
+    duplicate: bool
+    role: Literal["helper", "staff"] = Field(
+        description="helper: a 帮办员, named; staff: the service point's staff (no helper set up)"
+    )
+    helper: Line = Field(description="the helper's name, masked (刘*芳); empty for staff")
+    call_back_by: dt.datetime = Field(description="when at the latest (UTC)")
+
+
 class DeviceReport(Request):
     device: DeviceName
     level: Literal["ok", "degraded", "offline"]

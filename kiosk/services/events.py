@@ -22,6 +22,8 @@ from kiosk.api.models import (
     DeviceReport,
     Heartbeat,
     HeartbeatAnswer,
+    HelpAnswer,
+    HelpRequest,
     PrintResult,
     Rating,
 )
@@ -33,10 +35,14 @@ log = logging.getLogger(__name__)
 
 class EventSender:
     def __init__(
-        self, client: CentralClient, on_heartbeat_answer: Callable[[HeartbeatAnswer], None]
+        self,
+        client: CentralClient,
+        on_heartbeat_answer: Callable[[HeartbeatAnswer], None],
+        on_help_answer: Callable[[str, HelpAnswer], None] = lambda _id, _answer: None,
     ) -> None:
         self._client = client
         self._on_heartbeat_answer = on_heartbeat_answer
+        self._on_help_answer = on_help_answer
 
     def __call__(self, event: OutboxEvent) -> None:
         payload = dict(event.payload)
@@ -49,6 +55,9 @@ class EventSender:
                 self._client.send_rating(Rating(event_id=event.event_id, **payload))
             elif event.kind == "heartbeat":
                 answer = self._client.send_heartbeat(Heartbeat(event_id=event.event_id, **payload))
+            elif event.kind == "help_request":
+                request = HelpRequest(event_id=event.event_id, **payload)
+                self._on_help_answer(event.event_id, self._client.send_help_request(request))
             else:
                 raise DeliveryError(False, f"the v1 API has no route for {event.kind} events")
         except CentralError as error:

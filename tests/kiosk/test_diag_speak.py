@@ -43,3 +43,13 @@ def test_speak_without_a_sound_card_cannot_run_and_says_what_to_do() -> None:
         return
     assert done.returncode == 2, done.stdout + done.stderr
     assert "aplay exited" in done.stdout and "apt-get install" in done.stdout
+
+
+def test_speak_says_money_and_dates_in_words_and_never_an_id_number(tmp_path: Path) -> None:
+    out = tmp_path / "money.wav"
+    done = diag("speak", "2024年03月 缴费 ¥1,234.50", "--out", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["said"] == "二零二四年三月 缴费 一千二百三十四元五角"
+    only_a_number = diag("speak", "511321198506120030", "--out", str(out), "--json")
+    assert only_a_number.returncode == 2
+    assert "nothing to say" in json.loads(only_a_number.stdout)["error"]

@@ -19,6 +19,8 @@ TOUR_SCREENS = [
     "elder-offer",  # the standard look only: elder mode offered to a resident of 60 or more
     "menu",
     "menu-group",  # the elder look only: a group of services, four at a time
+    "help",  # the elder look only (the standard look's menu has 找人帮忙 too)
+    "help-sent",
     "timeout-warning",
     "card-swap",
     "records-page1",
@@ -49,7 +51,13 @@ def run_kiosk(args: list[str], tmp_path: Path, **env: str) -> subprocess.Complet
     )
 
 
-ONLY_IN = {"elder-offer": "normal", "menu-group": "elder", "done-more": "elder"}
+ONLY_IN = {
+    "elder-offer": "normal",
+    "menu-group": "elder",
+    "help": "elder",
+    "help-sent": "elder",
+    "done-more": "elder",
+}
 
 
 def test_the_tour_writes_one_png_per_screen_in_both_looks_and_languages(tour: Path) -> None:

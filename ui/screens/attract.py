@@ -61,6 +61,7 @@ class AnnouncementStrip(Translatable):
 class AttractScreen(Screen):
     prompt_id = "attract"
 
+    help_requested = Signal()  # 找人帮忙
     elder_mode_toggled = Signal()
     language_toggled = Signal()
     preview_requested = Signal()
@@ -112,10 +113,18 @@ class AttractScreen(Screen):
         self.elder_button.clicked.connect(self.elder_mode_toggled)
         self.language_button.clicked.connect(self.language_toggled)
         self.preview_button.clicked.connect(self.preview_requested)
+        self.help_button = button()  # 找人帮忙: elder mode only (the menu has one for all)
+        self.help_button.clicked.connect(self.help_requested)
+        self.help_button.hide()
         buttons = QHBoxLayout()
         buttons.setContentsMargins(64, 0, 64, 24)
         buttons.setSpacing(32)
-        for entry in (self.elder_button, self.language_button, self.preview_button):
+        for entry in (
+            self.elder_button,
+            self.language_button,
+            self.preview_button,
+            self.help_button,
+        ):
             buttons.addWidget(entry, 1)
 
         self.announcements = AnnouncementStrip()
@@ -142,6 +151,7 @@ class AttractScreen(Screen):
 
     def set_elder_mode(self, on: bool) -> None:
         self._elder_mode = on
+        self.help_button.setVisible(on)
         self.retranslate()
 
     def set_social_card(self, accepted: bool) -> None:
@@ -173,3 +183,4 @@ class AttractScreen(Screen):
         self.elder_button.setText(self.tr("标准模式") if self._elder_mode else self.tr("长辈模式"))
         self.language_button.setText(self.tr("语言 / English"))
         self.preview_button.setText(self.tr("服务预览"))
+        self.help_button.setText(self.tr("找人帮忙"))
