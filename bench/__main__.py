@@ -11,7 +11,7 @@ import sys
 import traceback
 from types import ModuleType
 
-BENCHMARKS = ("startup", "gui_stall", "journey", "central", "idcard", "render", "printing")
+BENCHMARKS = ("startup", "gui_stall", "journey", "voice", "central", "idcard", "render", "printing")
 NAME_WIDTH = 38
 REASON_CHARS = 160
 
@@ -35,7 +35,7 @@ def main() -> int:
             digits = 1 if max(figure, floor) < 100 else 0
             print(
                 f"{row_name:<{NAME_WIDTH}} {figure:>8.{digits}f} {unit:<4} "
-                f"{floor:>8.{digits}f} {unit:<4} {ratio:>6.2f}",
+                f"{floor:>8.{digits}f} {unit:<4} {ratio:>6.{2 if ratio >= 0.01 else 4}f}",
                 flush=True,
             )
     if not_measured:

@@ -247,6 +247,11 @@ class VoiceGuide:
         return self.status.status.level is Level.OK
 
     @property
+    def cached(self) -> int:
+        """How many prompts' audio is in memory (the warm-up's progress)."""
+        return len(self._cache)
+
+    @property
     def current(self) -> Said | None:
         return self._current
 

@@ -101,6 +101,7 @@ class Journey(QObject):
         self.voice_bar = VoiceBar()
         window.header.add_controls(self.voice_bar)
         self._spoken: tuple[str, dict[str, object]] = ("", {})  # the page's prompt, last said
+        self._holding_look = False  # between a rating and its thank-you page
 
         self._connect_intents()
         self._connect_core()
@@ -230,6 +231,8 @@ class Journey(QObject):
     def _render_state(self, old: State, new: State, event: Event) -> None:
         session = self.core.session
         self.overlay.hide()
+        if self._holding_look:
+            return  # rated: the thank-you page comes next, not the attract screen
         if self.window.stack.currentWidget() is self.thanks:  # a new card before the thanks ended
             self.apply_preferences(session.preferences)
         language = current_language()
@@ -339,18 +342,28 @@ class Journey(QObject):
         if self.core.session.state is not State.DONE:
             return  # timed out on the way: the session is over, nothing to rate
         look = self.core.session.preferences
-        self.core.rate(score, tags)  # ends the session: wiped, preferences back to defaults
-        # The thank-you page still speaks to this resident: in their look, language and voice.
-        self._use_look(look)
+        # The session ends (wiped, preferences back to the defaults), but the thank-you page
+        # still speaks to this resident, in their look, language and voice: the look is held
+        # until that page is over, rather than swapped away and back in one turn.
+        self._holding_look = True
+        try:
+            self.core.rate(score, tags)
+        finally:
+            self._holding_look = False
         if self.voice is not None:
             self.voice.set_enabled(look.voice)
         self.window.show_page(self.thanks)
         self.thanks.start(elder=look.elder_mode)
 
     def _thanks_over(self) -> None:
+        """Back to the attract screen in the kiosk's own look: the page first, then the look,
+        so that only the header and the attract screen restyle now (the GUI thread's budget),
+        not the thank-you page on its way out."""
         if self.window.stack.currentWidget() is self.thanks:
-            self.apply_preferences(self.core.session.preferences)
+            if self.voice is not None:
+                self.voice.set_enabled(False)
             self.window.show_page(self.attract)
+            self.apply_preferences(self.core.session.preferences)
 
     def _preview_height(self) -> int:
         """Page 1 as tall as the certificate screen allows: its height less the margins
@@ -475,6 +488,8 @@ class Journey(QObject):
         """Swap the theme's tokens and the translation: every widget retranslates, and
         restyles as `KioskWindow.apply_look` says (the page on screen at once, the rest soon).
         The voice follows: on or off, and the page said again in a new language."""
+        if self._holding_look:
+            return  # the thank-you page's look; the session's comes when it is over
         language_changed = preferences.language != current_language()
         self._use_look(preferences)
         if self.voice is not None:

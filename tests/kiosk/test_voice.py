@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,7 +176,7 @@ def test_warmed_up_prompts_start_within_150_ms(voice: VoiceGuide, speaker: Speak
     voice.warm_up(("zh_CN",))
     deadline = time.monotonic() + 30
     fixed = [p for p in voice.prompts.ids if voice.prompts.is_fixed(p)]
-    while len(voice._cache) < len(fixed):
+    while voice.cached < len(fixed):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     delays = []
@@ -237,6 +238,27 @@ def test_a_recorded_prompt_replaces_the_synthesized_one(speaker: Speaker, tmp_pa
         speaker.wait_for("end", 1)
         played = float(speaker.lines("end")[0][1])
         assert abs(played - wav_duration_s(recorded)) < 0.05  # the recording, not the prompt
+    finally:
+        guide.close()
+
+
+def test_a_recording_in_the_wrong_format_is_logged_and_the_voice_synthesized(
+    speaker: Speaker, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pack = tmp_path / "pack"
+    (pack / "zh_CN").mkdir(parents=True)
+    with wave.open(str(pack / "zh_CN" / "done.wav"), "wb") as eight_bit:
+        eight_bit.setnchannels(1)
+        eight_bit.setsampwidth(1)
+        eight_bit.setframerate(8000)
+        eight_bit.writeframes(bytes(8000))
+    guide = VoiceGuide(Prompts.load(), player_command=speaker.command, pack_dir=pack)
+    try:
+        guide.set_enabled(True)
+        guide.say("done", "zh_CN")
+        speaker.wait_for("first", 1)
+        assert int(speaker.lines("first")[0][1]) == 22050  # espeak-ng's, not the 8 kHz file
+        assert "done.wav is not a 16-bit PCM WAV" in caplog.text
     finally:
         guide.close()
 
