@@ -11,13 +11,14 @@ among a screen's choices.
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import combinations
 from typing import Any
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from ui.theme import px_from_mm
+from ui.theme import contrast_ratio, px_from_mm
 
 
 def _shown(widget: QWidget, top: QWidget) -> bool:
@@ -93,11 +94,40 @@ def measure(screen: QWidget, chrome: list[QWidget], top: QWidget, dpi: float) ->
         "small_targets": small,
         "tight_gaps": tight,
         "clipped": [_name(part) for part in [*labels, *buttons] if clipped(part)],
+        "contrast": {
+            _name(part): round(ratio, 2)
+            for part in labels
+            if _has_text(part) and (ratio := text_contrast(part, top)) is not None
+        },
         "smallest_text_px": min(
             (part.fontInfo().pixelSize() for part in [*labels, *buttons] if _has_text(part)),
             default=0,
         ),
     }
+
+
+def text_contrast(part: QWidget, top: QWidget) -> float | None:
+    """The contrast of the text as drawn: the most common colour of the widget's pixels is
+    its background; the text is the colour, among those that cover a few per cent of the
+    rest, farthest from it. None for a widget with too little text to tell."""
+    image = top.grab(_rect(part, top)).toImage()  # with what lies behind the widget
+    counts: Counter[int] = Counter(
+        image.pixel(x, y) & 0xFFFFFF
+        for y in range(0, image.height(), 2)
+        for x in range(0, image.width(), 2)
+    )
+    if len(counts) < 2:
+        return None
+    (background, _), *rest = counts.most_common()
+    others = sum(n for _, n in rest)
+    solid = [colour for colour, n in rest if n >= 0.03 * others]
+    if not solid:
+        return None
+    return max(contrast_ratio(_hex(colour), _hex(background)) for colour in solid)
+
+
+def _hex(rgb: int) -> str:
+    return f"#{rgb:06X}"
 
 
 def _has_text(part: QWidget) -> bool:

@@ -255,6 +255,7 @@ QPushButton[role="dev"] {{
 }}
 QWidget[role="strip"] {{ background: {t.surface}; border-top: 2px solid {t.border}; }}
 QWidget[role="strip"] QLabel {{ font-size: {pt(t.body_pt)}; color: {t.text}; }}
+QWidget[role="strip"] QLabel[role="badge"] {{ color: {t.accent_text}; }}
 QWidget[role="card"] {{
     background: {t.surface}; border: 2px solid {t.border}; border-radius: {mm(t.radius_mm * 2)};
 }}

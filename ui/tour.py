@@ -428,6 +428,9 @@ class Tour(QObject):
     def _capture(self) -> None:
         step = self._steps[self._index]
         if step.name:
+            # A timer may have changed a text this very turn (the announcement strip rotates):
+            # lay it out before the photograph and the measurements, as the next paint would.
+            QApplication.sendPostedEvents()
             self._shots += 1
             path = self._out_dir / f"{self._shots:02d}-{step.name}.png"
             if not self._window.grab().save(str(path)):
@@ -444,8 +447,11 @@ class Tour(QObject):
         question laid over the page if there is one, else the page."""
         window = self._window
         overlays = [o for o in window.findChildren(Overlay) if o.isVisible()]
-        screen = overlays[0] if overlays else window.stack.currentWidget()
-        return measure(screen, [window.header], window, window.config.screen.dpi)
+        if overlays:  # the header lies dimmed beneath it, out of reach
+            return measure(overlays[0], [], window, window.config.screen.dpi)
+        return measure(
+            window.stack.currentWidget(), [window.header], window, window.config.screen.dpi
+        )
 
     def _finish(self, succeeded: bool) -> None:
         (self._out_dir / LAYOUT_REPORT).write_text(

@@ -109,3 +109,17 @@ def test_elder_screens_draw_their_text_large(layout: dict[str, Any]) -> None:
     smallest = min(f["smallest_text_px"] for f in elder_screens(layout).values())
     assert smallest >= px_from_pt(ELDER.small_pt, DPI) - 1
     assert smallest > px_from_pt(NORMAL.body_pt, DPI)
+
+
+def test_every_text_as_drawn_reads_at_7_to_1_in_elder_mode_and_4_5_in_the_standard(
+    layout: dict[str, Any],
+) -> None:
+    """Measured on the pixels (ui/layout_rules.py: the widget's commonest colour against its
+    text's), so a style rule that overrides another's colour cannot hide."""
+    low = {}
+    for name, findings in layout.items():
+        least = 7.0 if ".elder." in name else 4.5
+        low.update({f"{name} {label}": ratio for label, ratio in findings["contrast"].items()
+                    if ratio < least})  # fmt: skip
+    assert low == {}
+    assert sum(len(f["contrast"]) for f in layout.values()) > 500  # it measured
