@@ -84,3 +84,44 @@ def drive(
         QTimer.singleShot(poll_ms, next_step)
 
     QTimer.singleShot(0, next_step)
+
+
+class StallProbe:
+    """A 2 ms timer on the GUI thread that records the gaps between its ticks once started:
+    the longest is how long the GUI thread stalled."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[float] = []
+        self._measuring = False
+        self._last = time.monotonic()
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(2)
+
+    def start(self) -> None:
+        self._measuring = True
+
+    @property
+    def longest_ms(self) -> float:
+        return max(self.gaps) * 1000
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self._measuring:
+            self.gaps.append(now - self._last)
+        self._last = now
+
+
+def records_page_shown(core: Any, number: int) -> bool:
+    """Page `number` of the records query is on screen, loaded."""
+    from kiosk.services.records import Phase
+
+    view = core.records.view
+    return (
+        view is not None
+        and view.page is not None
+        and view.page.page == number
+        and view.phase is Phase.SHOWN
+    )

@@ -16,36 +16,21 @@ TITLE = "longest GUI stall"
 BUDGET_MS = 50.0
 
 SCRIPT = r"""
-import sys, time
-from PySide6.QtCore import QTimer
-from bench.driven import demo_window, drive
-from kiosk.services.records import Phase
+from bench.driven import StallProbe, demo_window, drive, records_page_shown
 from kiosk.session import State
 
 app, core, window = demo_window()
 journey = window.journey
-gaps, last = [], [time.monotonic()]
-measuring = [False]
-
-def tick():
-    now = time.monotonic()
-    if measuring[0]:
-        gaps.append(now - last[0])
-    last[0] = now
-
-timer = QTimer(); timer.timeout.connect(tick); timer.start(2)
+probe = StallProbe()
 session, demo = core.session, core.demo_controls
 
 
 def records_page(number):
-    view = core.records.view
-    return view is not None and view.page is not None and view.page.page == number and (
-        view.phase is Phase.SHOWN
-    )
+    return records_page_shown(core, number)
 
 steps = [
     (lambda: None, lambda: bool(core.catalog.current.services)),
-    (lambda: measuring.__setitem__(0, True), lambda: True),
+    (probe.start, lambda: True),
     (window.attract.elder_button.click, lambda: session.preferences.elder_mode),
     (window.attract.elder_button.click, lambda: not session.preferences.elder_mode),
     (window.attract.language_button.click, lambda: session.preferences.language == "en"),
@@ -74,7 +59,7 @@ steps = [
 drive(
     app,
     steps,
-    lambda: print(f"max-gap-ms {max(gaps) * 1000:.1f} ticks {len(gaps)}", flush=True),
+    lambda: print(f"max-gap-ms {probe.longest_ms:.1f} ticks {len(probe.gaps)}", flush=True),
     poll_ms=20,
     timeout_s=60,
 )

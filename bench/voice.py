@@ -111,33 +111,18 @@ def _synthesis_per_character() -> tuple[float, float]:
 
 
 STALL_SCRIPT = r"""
-import time
-from PySide6.QtCore import QTimer
-from bench.driven import demo_window, drive
-from kiosk.services.records import Phase
+from bench.driven import StallProbe, demo_window, drive, records_page_shown
 from kiosk.session import State
 
 app, core, window = demo_window()
 journey = window.journey
-gaps, last = [], [time.monotonic()]
-measuring = [False]
+probe = StallProbe()
 said = []
 journey.bridge.voice_said.connect(lambda s: said.append(s.prompt_id))
-
-def tick():
-    now = time.monotonic()
-    if measuring[0]:
-        gaps.append(now - last[0])
-    last[0] = now
-
-timer = QTimer(); timer.timeout.connect(tick); timer.start(2)
 session, demo = core.session, core.demo_controls
 
 def records_page(number):
-    view = core.records.view
-    return view is not None and view.page is not None and view.page.page == number and (
-        view.phase is Phase.SHOWN
-    )
+    return records_page_shown(core, number)
 
 def heard(prompt_id):
     return lambda: said[-1:] == [prompt_id]
@@ -150,7 +135,7 @@ def tile(service_id):
 
 steps = [
     (lambda: None, lambda: bool(core.catalog.current.services)),
-    (lambda: measuring.__setitem__(0, True), lambda: True),
+    (probe.start, lambda: True),
     (window.attract.elder_button.click, heard("attract")),
     (window.attract.preview_button.click, heard("preview")),
     (journey.preview.back_button.click, heard("attract")),
@@ -170,7 +155,7 @@ steps = [
 drive(
     app,
     steps,
-    lambda: print(f"max-gap-ms {max(gaps) * 1000:.1f} said {len(said)}", flush=True),
+    lambda: print(f"max-gap-ms {probe.longest_ms:.1f} said {len(said)}", flush=True),
     poll_ms=20,
     timeout_s=120,
 )
