@@ -161,6 +161,17 @@ def _parser() -> argparse.ArgumentParser:
         help="SQLAlchemy URL (default: SQLite in the state directory; the kiosk's demo centre "
         "keeps sqlite:///$HOME/.local/state/village-kiosk/central-demo.sqlite3)",
     )
+    audit_list = (
+        commands.add_parser("audit", help="the kiosks' audit trail (technicians' actions)")
+        .add_subparsers(dest="audit_command", required=True)
+        .add_parser("list", help="audit events, newest first")
+    )
+    audit_list.add_argument("--kiosk", metavar="ID", help="only this kiosk's")
+    audit_list.add_argument(
+        "--since", metavar="DATE", type=dt.date.fromisoformat, help="from this day on (YYYY-MM-DD)"
+    )
+    audit_list.add_argument("--json", action="store_true", help="one JSON object a line")
+    audit_list.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
     commands.add_parser("openapi", help="print the OpenAPI document of the API")
     return parser
 
@@ -188,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         return _revoke_certificate(db_url, args.serial_no, args.reason)
     if args.command == "help":
         return _list_help_requests(db_url, args.kiosk, args.since, as_json=args.json)
+    if args.command == "audit":
+        return _list_audit_events(db_url, args.kiosk, args.since, as_json=args.json)
     return _serve(args, db_url)
 
 
@@ -261,6 +274,48 @@ def _list_help_requests(
         print("no help requests")
         return 0
     print(_table(rows))
+    return 0
+
+
+def _list_audit_events(
+    db_url: str, kiosk_id: str | None, since: dt.date | None, *, as_json: bool
+) -> int:
+    from sqlalchemy import select
+
+    from central.db import Database, migrate
+    from central.models import ReceivedEvent
+
+    migrate(db_url)
+    query = (
+        select(ReceivedEvent)
+        .where(ReceivedEvent.kind == "audit")
+        .order_by(ReceivedEvent.received_at.desc())
+    )
+    if kiosk_id:
+        query = query.where(ReceivedEvent.kiosk_id == kiosk_id)
+    if since:
+        start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+        query = query.where(ReceivedEvent.received_at >= start)
+    with Database(db_url).session() as session:
+        rows = [
+            {
+                "time": dt.datetime.fromisoformat(str(row.body["at"]))
+                .astimezone()
+                .strftime("%Y-%m-%d %H:%M:%S"),
+                "kiosk": row.kiosk_id,
+                "kind": row.subject or "-",
+                "details": " ".join(
+                    f"{key}={value}" for key, value in dict(row.body.get("details") or {}).items()
+                )
+                or "-",
+            }
+            for row in session.scalars(query)
+        ]
+    if as_json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    else:
+        print(_table(rows) if rows else "no audit events")
     return 0
 
 

@@ -13,8 +13,16 @@ API_DESCRIPTION = (
 
 def include_api(app: FastAPI) -> None:
     """Mount the kiosk API (/v1) on `app`: the server and the OpenAPI document share this."""
-    from central.routes import catalog, certificates, events, help_requests, records, sessions
+    from central.routes import (
+        audit,
+        catalog,
+        certificates,
+        events,
+        help_requests,
+        records,
+        sessions,
+    )
     from kiosk.api.models import API_PREFIX
 
-    for module in (catalog, sessions, records, certificates, events, help_requests):
+    for module in (catalog, sessions, records, certificates, events, help_requests, audit):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -32,6 +32,7 @@ from kiosk.api.errors import (
 from kiosk.api.models import (
     API_PREFIX,
     Accepted,
+    AuditEvent,
     Catalog,
     CertificateAnswer,
     CertificatePreview,
@@ -157,6 +158,9 @@ class CentralClient:
 
     def send_rating(self, rating: Rating) -> Accepted:
         return self._call("POST", "/ratings", rating, Accepted, idempotent=True)
+
+    def send_audit_event(self, event: AuditEvent) -> Accepted:
+        return self._call("POST", "/audit-events", event, Accepted, idempotent=True)
 
     def send_help_request(self, request: HelpRequest) -> HelpAnswer:
         return self._call("POST", "/help-requests", request, HelpAnswer, idempotent=True)

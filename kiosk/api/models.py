@@ -298,6 +298,28 @@ class Rating(Event):
     tags: list[Annotated[str, Field(max_length=40)]] = Field(max_length=10)
 
 
+AuditKind = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_.]*$")]
+AuditKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+AuditValue = Annotated[str, Field(max_length=200)] | int | bool | None
+
+
+class AuditEvent(Event):
+    """Something a technician did or tried at the kiosk (diagnostics.pin_wrong,
+    diagnostics.print_test …), for the county's audit trail. The kiosk is the signer; the
+    details are facts about devices and actions, never a resident's data (the centre refuses
+    details that look like an ID or phone number)."""
+
+    kind: AuditKind
+    at: dt.datetime = Field(description="when it happened, the kiosk's clock, with its zone")
+    details: dict[AuditKey, AuditValue] = Field(
+        default_factory=dict,
+        max_length=20,
+        # Keys only as the pattern says: pydantic writes patternProperties, which alone would
+        # let any other key through in the document (and its fuzzers would send them).
+        json_schema_extra={"additionalProperties": False},
+    )
+
+
 class HelpRequest(Event):
     """找人帮忙: the kiosk, the service in progress and, if the resident agreed on screen, their
     session (the centre looks up their masked name and the phone it holds). No personal data

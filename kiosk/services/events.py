@@ -19,6 +19,7 @@ from kiosk.api.client import CentralClient
 from kiosk.api.errors import CentralError, CentralRefusedError, KioskNotAuthorizedError
 from kiosk.api.models import (
     REASON_MAX_CHARS,
+    AuditEvent,
     DeviceReport,
     Heartbeat,
     HeartbeatAnswer,
@@ -55,6 +56,8 @@ class EventSender:
                 self._client.send_rating(Rating(event_id=event.event_id, **payload))
             elif event.kind == "heartbeat":
                 answer = self._client.send_heartbeat(Heartbeat(event_id=event.event_id, **payload))
+            elif event.kind == "audit":
+                self._client.send_audit_event(AuditEvent(event_id=event.event_id, **payload))
             elif event.kind == "help_request":
                 request = HelpRequest(event_id=event.event_id, **payload)
                 self._on_help_answer(event.event_id, self._client.send_help_request(request))
