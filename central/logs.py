@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import unquote
 
-_ID_NUMBER = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?![\dXx])")
+ID_NUMBER = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?![\dXx])")
 _TOKEN_IN_PATH = re.compile(r"(/v1/sessions/)[^\s\"?]+")
 _FORMAT = "%(levelname)s %(name)s: %(message)s"
 
@@ -30,7 +30,7 @@ def _decoded(text: str) -> str:
 
 class MaskFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        text = _ID_NUMBER.sub("[ID]", _decoded(record.getMessage()))
+        text = ID_NUMBER.sub("[ID]", _decoded(record.getMessage()))
         record.msg = _TOKEN_IN_PATH.sub(r"\1[token]", text)
         record.args = None
         return True

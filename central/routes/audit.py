@@ -9,10 +9,10 @@ import re
 from fastapi import APIRouter, Request
 
 from central.errors import REFUSALS, ApiRefusal
+from central.logs import ID_NUMBER
 from central.routes.events import store
 from central.security import Kiosk
 from kiosk.api.models import Accepted, AuditEvent
-from kiosk.privacy import ID_NUMBER_PATTERN
 
 router = APIRouter(tags=["events"], responses=REFUSALS)
 
@@ -24,7 +24,7 @@ def audit_event(request: Request, kiosk: Kiosk, body: AuditEvent) -> Accepted:
     """One event of a kiosk's audit trail."""
     for key, value in body.details.items():
         text = str(value)
-        if ID_NUMBER_PATTERN.search(text) or MOBILE_NUMBER.search(text):
+        if ID_NUMBER.search(text) or MOBILE_NUMBER.search(text):
             raise ApiRefusal(
                 422,
                 "audit_personal_data",
