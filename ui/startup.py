@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
 from ui.fonts import FontMissingError, chinese_font_family
+from ui.watchdog import SystemdNotifier
 from ui.window import KioskWindow
 
 if TYPE_CHECKING:
@@ -125,8 +126,10 @@ def run(
     window = KioskWindow(config, family, kiosk_mode=not windowed, demo=demo)
     window.resize(config.screen.width_px, config.screen.height_px)
     starter = JourneyStarter(window, config, demo=demo)
+    notifier = SystemdNotifier(window)  # READY=1 and the watchdog's pings, under systemd
     # After the frame is on screen, not in the middle of painting it.
     window.first_painted.connect(lambda: QTimer.singleShot(0, starter.start))
+    window.first_painted.connect(notifier.ready)
     if bench_first_paint:
         probe = FirstPaintProbe(window)
         window.first_painted.connect(probe.painted)
@@ -156,6 +159,7 @@ def run(
         signal.signal(stop_signal, lambda number, frame: QApplication.exit(0))
     status = app.exec()
     log.info("kiosk stopping")
+    notifier.stopping()
     if starter.core is not None:
         starter.core.stop()
     if tour_dir is not None:
