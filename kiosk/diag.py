@@ -18,6 +18,8 @@ from kiosk.api.client import CentralClient, Probe
 from kiosk.api.errors import CentralError, CentralUnreachableError
 from kiosk.app import build_core
 from kiosk.config import Config, ConfigError, example_toml, load, redacted
+from kiosk.outbox_diag import COMMAND as OUTBOX_COMMAND
+from kiosk.outbox_diag import add_command as add_outbox_command
 from kiosk.pin import hash_pin
 from kiosk.print_diag import COMMANDS as PRINT_COMMANDS
 from kiosk.print_diag import add_commands as add_print_commands
@@ -74,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     smartcard.add_argument("--reader", help="PC/SC reader name (default: the first with a card)")
     add_print_commands(commands)
     add_speak_command(commands)
+    add_outbox_command(commands)
     commands.add_parser("config", help="validate the configuration and show it, secrets hidden")
     commands.add_parser("hash-pin", help="read a technician PIN and print its hash for the config")
     commands.add_parser("example-config", help="print a config file documenting every key")
@@ -124,6 +127,12 @@ def main(argv: list[str] | None = None) -> int:
         return status
     if args.command == "network":
         return _network(config, args.demo, args.json)
+    if args.command == OUTBOX_COMMAND:
+        from kiosk.outbox_diag import run as outbox
+
+        status, report, text = outbox(args, config)
+        _emit(report, args.json, text)
+        return status
     core = build_core(config, demo=args.demo)
     # The devices only: no connection to the centre, no outbox worker or heartbeat beside
     # those of a kiosk that may be running on this machine.

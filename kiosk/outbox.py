@@ -96,6 +96,16 @@ class OutboxEvent:
     attempts: int  # failed deliveries so far
 
 
+@dataclass(frozen=True, slots=True)
+class KindSummary:
+    kind: str
+    waiting: int
+    set_aside: int  # refused for good by the centre
+    oldest: float  # created_at of the oldest event of the kind (wall clock, seconds)
+    attempts: int  # the most any of them was tried
+    last_error: str | None
+
+
 class Outbox:
     """A durable, bounded, per-kind FIFO queue with one delivery thread.
 
@@ -388,6 +398,22 @@ class Outbox:
         with self._intake_lock:
             self._check_open()
             return _count(self._intake, dead=True)
+
+    def summary(self) -> list[KindSummary]:
+        """Per kind: what waits, what was set aside, since when, and the last error (for
+        `kiosk-diag outbox` and the diagnostics screen)."""
+        with self._intake_lock:
+            self._check_open()
+            rows = self._intake.execute(
+                "SELECT kind, SUM(dead = 0), SUM(dead = 1), MIN(created_at), MAX(attempts),"
+                " (SELECT last_error FROM events AS e WHERE e.kind = events.kind"
+                "  AND e.last_error IS NOT NULL ORDER BY e.seq DESC LIMIT 1)"
+                " FROM events GROUP BY kind ORDER BY kind"
+            ).fetchall()
+        return [
+            KindSummary(kind, int(waiting), int(set_aside), float(oldest), int(attempts), error)
+            for kind, waiting, set_aside, oldest, attempts, error in rows
+        ]
 
     def flush(self, timeout_s: float) -> bool:
         """Wait until nothing is pending; False on timeout. Needs the worker running."""

@@ -1,6 +1,7 @@
 """Measure a screen as it is drawn against the rules the looks promise: no text clipped or
-elided (both looks), and in elder mode touch targets of at least 24 mm, 6 mm apart, and at most
-six choices on a screen (适老化). The tour measures every screen it photographs and writes the
+elided and every text's contrast on its background, taken from the pixels (both looks), and in
+elder mode touch targets of at least 24 mm, 6 mm apart, and at most six choices on a screen
+(适老化). The tour measures every screen it photographs and writes the
 findings beside the PNGs (`layout.json`); tests/ui/test_elder_rules.py reads them.
 
 What counts as a choice: an enabled, visible button of the screen (or of the question laid over
