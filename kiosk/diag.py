@@ -17,6 +17,8 @@ from typing import Any
 from kiosk.api.client import CentralClient, Probe
 from kiosk.api.errors import CentralError, CentralUnreachableError
 from kiosk.app import build_core
+from kiosk.bundle_diag import COMMAND as BUNDLE_COMMAND
+from kiosk.bundle_diag import add_command as add_bundle_command
 from kiosk.config import Config, ConfigError, example_toml, load, redacted
 from kiosk.outbox_diag import COMMAND as OUTBOX_COMMAND
 from kiosk.outbox_diag import add_command as add_outbox_command
@@ -58,7 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_common_options(parser, subcommand=False)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("status", help="list every device and its status; exit 1 if one is not ok")
+    commands.add_parser(
+        "devices",
+        aliases=["status"],
+        help="every device and its status, checked now; exit 1 if one is not ok",
+    )
     commands.add_parser(
         "network", help="reach the central service with a signed request; check the clock"
     )
@@ -77,10 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     add_print_commands(commands)
     add_speak_command(commands)
     add_outbox_command(commands)
+    add_bundle_command(commands)
     commands.add_parser("config", help="validate the configuration and show it, secrets hidden")
     commands.add_parser("hash-pin", help="read a technician PIN and print its hash for the config")
     commands.add_parser("example-config", help="print a config file documenting every key")
-    for subcommand in commands.choices.values():
+    for subcommand in {id(p): p for p in commands.choices.values()}.values():  # aliases once
         _add_common_options(subcommand, subcommand=True)
     return parser
 
@@ -133,7 +140,21 @@ def main(argv: list[str] | None = None) -> int:
         status, report, text = outbox(args, config)
         _emit(report, args.json, text)
         return status
-    core = build_core(config, demo=args.demo)
+    rows = _device_rows(config, args.demo)
+    if args.command == BUNDLE_COMMAND:
+        from kiosk.bundle_diag import run as bundle
+
+        status, report, text = bundle(args, config, rows)
+        _emit(report, args.json, text)
+        return status
+    text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)
+    _emit(rows, args.json, text)
+    return EXIT_OK if all(r["level"] == "ok" for r in rows) else EXIT_DEVICE_PROBLEM
+
+
+def _device_rows(config: Config, demo: bool) -> list[dict[str, str]]:
+    """Every device and its status, checked now."""
+    core = build_core(config, demo=demo)
     # The devices only: no connection to the centre, no outbox worker or heartbeat beside
     # those of a kiosk that may be running on this machine.
     if core.card_monitor is not None:
@@ -149,10 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     if core.receipts is not None:
         core.receipts.check()
     statuses = core.device_statuses()
-    rows = [{"device": s.device, "level": str(s.level), "reason": s.reason} for s in statuses]
-    text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)
-    _emit(rows, args.json, text)
-    return EXIT_OK if all(s.level == "ok" for s in statuses) else EXIT_DEVICE_PROBLEM
+    if core.voice is not None:
+        core.voice.close()
+    return [{"device": s.device, "level": str(s.level), "reason": s.reason} for s in statuses]
 
 
 def _idcard(args: argparse.Namespace, config: Config) -> int:

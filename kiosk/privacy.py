@@ -13,11 +13,19 @@ import re
 # run of digits (a 20-digit serial) is not an ID number and stays readable.
 ID_NUMBER_PATTERN = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?![\dXx])")
 LOG_MASK = "[ID]"
+MOBILE_NUMBER_PATTERN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")  # mainland mobile
+PHONE_MASK = "[PHONE]"
 
 
 def mask_for_log(text: str) -> str:
     """Replace every ID-number-shaped run in `text`; logs keep no digit of an ID number."""
     return ID_NUMBER_PATTERN.sub(LOG_MASK, text)
+
+
+def mask_for_bundle(text: str) -> str:
+    """What leaves the kiosk for a technician (`kiosk-diag bundle`): no ID number and no phone
+    number, whatever a log line or a driver message held."""
+    return MOBILE_NUMBER_PATTERN.sub(PHONE_MASK, mask_for_log(text))
 
 
 def masked_id_number(id_number: str) -> str:

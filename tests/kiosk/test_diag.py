@@ -26,8 +26,9 @@ def run_diag(
     )
 
 
-def test_status_in_demo_mode_lists_the_reader_as_ok(tmp_path: Path) -> None:
-    done = run_diag(["--demo", "--json", "status"], tmp_path)
+@pytest.mark.parametrize("command", ["devices", "status"])
+def test_status_in_demo_mode_lists_the_reader_as_ok(tmp_path: Path, command: str) -> None:
+    done = run_diag(["--demo", "--json", command], tmp_path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [
         {"device": "idcard", "level": "ok", "reason": ""},
@@ -136,7 +137,11 @@ def test_network_names_a_centre_that_refuses_the_kiosk(
 SUBCOMMANDS = sorted(
     next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
 )
-REQUIRED = {"render-sample": ["--out", "sample.pdf"], "speak": ["您好"]}
+REQUIRED = {
+    "render-sample": ["--out", "sample.pdf"],
+    "speak": ["您好"],
+    "bundle": ["--out", "support.zip"],
+}
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
