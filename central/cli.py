@@ -146,32 +146,25 @@ def _parser() -> argparse.ArgumentParser:
         help="shown on the verification page in words for the public",
     )
     revoke.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
-    help_list = (
-        commands.add_parser("help", help="找人帮忙: residents' requests for a helper")
-        .add_subparsers(dest="help_command", required=True)
-        .add_parser("list", help="the requests, newest first, with the phone to call back")
-    )
-    help_list.add_argument("--kiosk", metavar="ID", help="only this kiosk's")
-    help_list.add_argument(
-        "--since", metavar="DATE", type=dt.date.fromisoformat, help="from this day on (YYYY-MM-DD)"
-    )
-    help_list.add_argument("--json", action="store_true", help="one JSON object a line")
-    help_list.add_argument(
-        "--db",
-        help="SQLAlchemy URL (default: SQLite in the state directory; the kiosk's demo centre "
-        "keeps sqlite:///$HOME/.local/state/village-kiosk/central-demo.sqlite3)",
-    )
-    audit_list = (
-        commands.add_parser("audit", help="the kiosks' audit trail (technicians' actions)")
-        .add_subparsers(dest="audit_command", required=True)
-        .add_parser("list", help="audit events, newest first")
-    )
-    audit_list.add_argument("--kiosk", metavar="ID", help="only this kiosk's")
-    audit_list.add_argument(
-        "--since", metavar="DATE", type=dt.date.fromisoformat, help="from this day on (YYYY-MM-DD)"
-    )
-    audit_list.add_argument("--json", action="store_true", help="one JSON object a line")
-    audit_list.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
+    for command, what, listing in (
+        ("help", "找人帮忙: residents' requests for a helper", "newest first, with the phone"),
+        ("audit", "the kiosks' audit trail (technicians' actions)", "newest first"),
+    ):
+        listed = (
+            commands.add_parser(command, help=what)
+            .add_subparsers(dest=f"{command}_command", required=True)
+            .add_parser("list", help=listing)
+        )
+        listed.add_argument("--kiosk", metavar="ID", help="only this kiosk's")
+        listed.add_argument(
+            "--since", metavar="DATE", type=dt.date.fromisoformat, help="from this day on"
+        )
+        listed.add_argument("--json", action="store_true", help="one JSON object a line")
+        listed.add_argument(
+            "--db",
+            help="SQLAlchemy URL (default: SQLite in the state directory; the kiosk's demo "
+            "centre keeps sqlite:///$HOME/.local/state/village-kiosk/central-demo.sqlite3)",
+        )
     commands.add_parser("openapi", help="print the OpenAPI document of the API")
     return parser
 
@@ -266,14 +259,7 @@ def _list_help_requests(
             }
             for row in session.scalars(query)
         ]
-    if as_json:
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
-        return 0
-    if not rows:
-        print("no help requests")
-        return 0
-    print(_table(rows))
+    _print_rows(rows, as_json, "no help requests")
     return 0
 
 
@@ -311,12 +297,17 @@ def _list_audit_events(
             }
             for row in session.scalars(query)
         ]
+    _print_rows(rows, as_json, "no audit events")
+    return 0
+
+
+def _print_rows(rows: list[dict[str, str]], as_json: bool, none: str) -> None:
+    """One JSON object a line, or an aligned table for a person."""
     if as_json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
     else:
-        print(_table(rows) if rows else "no audit events")
-    return 0
+        print(_table(rows) if rows else none)
 
 
 def _table(rows: list[dict[str, str]]) -> str:
