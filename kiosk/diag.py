@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kiosk.all_diag import COMMAND as ALL_COMMAND
+from kiosk.all_diag import add_command as add_all_command
 from kiosk.api.client import CentralClient, Probe
 from kiosk.api.errors import CentralError, CentralUnreachableError
 from kiosk.app import build_core
@@ -84,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     add_speak_command(commands)
     add_outbox_command(commands)
     add_bundle_command(commands)
+    add_all_command(commands)
     commands.add_parser("config", help="validate the configuration and show it, secrets hidden")
     commands.add_parser("hash-pin", help="read a technician PIN and print its hash for the config")
     commands.add_parser("example-config", help="print a config file documenting every key")
@@ -145,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.bundle_diag import run as bundle
 
         status, report, text = bundle(args, config, rows)
+        _emit(report, args.json, text)
+        return status
+    if args.command == ALL_COMMAND:
+        from kiosk.all_diag import run as run_all
+
+        status, report, text = run_all(config, rows, lambda: network_check(config, args.demo))
         _emit(report, args.json, text)
         return status
     text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)
@@ -236,11 +245,18 @@ def _print(args: argparse.Namespace, config: Config) -> int:
 
 def _network(config: Config, demo: bool, as_json: bool) -> int:
     """Exit 0 when the centre answers a signed request and the clocks agree within 60 s."""
+    ok, row, text = network_check(config, demo)
+    _emit(row, as_json, text)
+    return EXIT_OK if ok else EXIT_DEVICE_PROBLEM
+
+
+def network_check(config: Config, demo: bool) -> tuple[bool, dict[str, Any], str]:
+    """A signed, timed request to the centre and the clocks compared: (ok, row, text)."""
     core = build_core(config, demo=demo)
     core.connect()
     if core.central is None:
-        _emit({"central": "none"}, as_json, "central    not configured (central.url is empty)")
-        return EXIT_DEVICE_PROBLEM
+        core.stop()
+        return False, {"central": "none"}, "central    not configured (central.url is empty)"
     if core.demo_central is not None:  # only the demo centre: no devices, no outbox
         core.demo_central.start()
     url = core.central.settings.base_url
@@ -248,8 +264,7 @@ def _network(config: Config, demo: bool, as_json: bool) -> int:
         probe = _probe_until_up(core.central, wait_s=20 if demo else 0)
     except CentralError as error:
         row = {"central": url, "ok": False, "error": error.technician_message}
-        _emit(row, as_json, f"central    FAILED  {url}\n           {error.technician_message}")
-        return EXIT_DEVICE_PROBLEM
+        return False, row, f"central    FAILED  {url}\n           {error.technician_message}"
     finally:
         core.stop()
     offset = probe.clock_offset_s
@@ -269,8 +284,7 @@ def _network(config: Config, demo: bool, as_json: bool) -> int:
         f"clock      {'ok' if clock_ok else 'WRONG':<7} offset to the centre "
         f"{'unknown' if offset is None else f'{offset:+.1f} s'}"
     )
-    _emit(row, as_json, text)
-    return EXIT_OK if clock_ok else EXIT_DEVICE_PROBLEM
+    return clock_ok, row, text
 
 
 def _probe_until_up(client: CentralClient, wait_s: float) -> Probe:
