@@ -11,7 +11,17 @@ import sys
 import traceback
 from types import ModuleType
 
-BENCHMARKS = ("startup", "gui_stall", "journey", "voice", "central", "idcard", "render", "printing")
+BENCHMARKS = (
+    "startup",
+    "gui_stall",
+    "journey",
+    "voice",
+    "central",
+    "idcard",
+    "render",
+    "printing",
+    "diag",
+)
 NAME_WIDTH = 38
 REASON_CHARS = 160
 
