@@ -8,8 +8,9 @@ import json
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from central.revocation import RevocationReason
@@ -236,29 +237,23 @@ def _list_help_requests(
 ) -> int:
     from sqlalchemy import select
 
-    from central.db import Database, migrate
     from central.models import HelpRequest
 
-    migrate(db_url)
-    query = select(HelpRequest).order_by(HelpRequest.created_at.desc())
-    if kiosk_id:
-        query = query.where(HelpRequest.kiosk_id == kiosk_id)
-    if since:
-        start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
-        query = query.where(HelpRequest.created_at >= start)
-    with Database(db_url).session() as session:
-        rows = [
-            {
-                "time": row.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                "kiosk": row.kiosk_id,
-                "service": row.service_id or "-",
-                "resident": row.masked_name or "-",
-                "call": row.phone or "-",
-                "helper": row.helper_name or "staff",
-                "by": row.call_back_by.astimezone().strftime("%H:%M"),
-            }
-            for row in session.scalars(query)
-        ]
+    def to_row(row: HelpRequest) -> dict[str, str]:
+        return {
+            "time": row.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            "kiosk": row.kiosk_id,
+            "service": row.service_id or "-",
+            "resident": row.masked_name or "-",
+            "call": row.phone or "-",
+            "helper": row.helper_name or "staff",
+            "by": row.call_back_by.astimezone().strftime("%H:%M"),
+        }
+
+    query = select(HelpRequest)
+    rows = _newest_first(
+        db_url, query, HelpRequest, HelpRequest.created_at, kiosk_id, since, to_row
+    )
     _print_rows(rows, as_json, "no help requests")
     return 0
 
@@ -268,37 +263,48 @@ def _list_audit_events(
 ) -> int:
     from sqlalchemy import select
 
-    from central.db import Database, migrate
     from central.models import ReceivedEvent
 
-    migrate(db_url)
-    query = (
-        select(ReceivedEvent)
-        .where(ReceivedEvent.kind == "audit")
-        .order_by(ReceivedEvent.received_at.desc())
+    def to_row(row: ReceivedEvent) -> dict[str, str]:
+        details = dict(row.body.get("details") or {})  # type: ignore[call-overload]
+        return {
+            "time": dt.datetime.fromisoformat(str(row.body["at"]))
+            .astimezone()
+            .strftime("%Y-%m-%d %H:%M:%S"),
+            "kiosk": row.kiosk_id,
+            "kind": row.subject or "-",
+            "details": " ".join(f"{key}={value}" for key, value in details.items()) or "-",
+        }
+
+    query = select(ReceivedEvent).where(ReceivedEvent.kind == "audit")
+    rows = _newest_first(
+        db_url, query, ReceivedEvent, ReceivedEvent.received_at, kiosk_id, since, to_row
     )
-    if kiosk_id:
-        query = query.where(ReceivedEvent.kiosk_id == kiosk_id)
-    if since:
-        start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
-        query = query.where(ReceivedEvent.received_at >= start)
-    with Database(db_url).session() as session:
-        rows = [
-            {
-                "time": dt.datetime.fromisoformat(str(row.body["at"]))
-                .astimezone()
-                .strftime("%Y-%m-%d %H:%M:%S"),
-                "kiosk": row.kiosk_id,
-                "kind": row.subject or "-",
-                "details": " ".join(
-                    f"{key}={value}" for key, value in dict(row.body.get("details") or {}).items()
-                )
-                or "-",
-            }
-            for row in session.scalars(query)
-        ]
     _print_rows(rows, as_json, "no audit events")
     return 0
+
+
+def _newest_first(
+    db_url: str,
+    query: Any,
+    model: Any,
+    time_column: Any,
+    kiosk_id: str | None,
+    since: dt.date | None,
+    to_row: Callable[[Any], dict[str, str]],
+) -> list[dict[str, str]]:
+    """The rows of `query` as `to_row` shows them, newest first, of one kiosk and from one
+    day on when asked."""
+    from central.db import Database, migrate
+
+    migrate(db_url)
+    query = query.order_by(time_column.desc())
+    if kiosk_id:
+        query = query.where(model.kiosk_id == kiosk_id)
+    if since:
+        query = query.where(time_column >= dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC))
+    with Database(db_url).session() as session:
+        return [to_row(row) for row in session.scalars(query)]
 
 
 def _print_rows(rows: list[dict[str, str]], as_json: bool, none: str) -> None:

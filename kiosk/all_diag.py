@@ -50,15 +50,11 @@ def _outbox(config: Config) -> dict[str, Any]:
     import sqlite3
 
     from kiosk.app import OUTBOX_FILE
-    from kiosk.outbox import Outbox
+    from kiosk.outbox import summary_of
 
     path = config.state_dir / OUTBOX_FILE
     try:
-        outbox = Outbox(path, lambda _event: None)
-        try:
-            kinds = outbox.summary()
-        finally:
-            outbox.close()
+        kinds = summary_of(path)
     except (sqlite3.Error, OSError) as error:
         return _check("outbox", False, f"cannot read {path}: {error}")
     waiting = sum(k.waiting for k in kinds)

@@ -117,17 +117,13 @@ def _debian_version(package: str) -> str:
 
 def _outbox(config: Config) -> list[dict[str, Any]] | dict[str, str]:
     from kiosk.app import OUTBOX_FILE
-    from kiosk.outbox import Outbox
+    from kiosk.outbox import summary_of
 
     path = config.state_dir / OUTBOX_FILE
     if not path.exists():
         return []
     try:
-        outbox = Outbox(path, lambda _event: None)
-        try:
-            return [dataclasses.asdict(kind) for kind in outbox.summary()]
-        finally:
-            outbox.close()
+        return [dataclasses.asdict(kind) for kind in summary_of(path)]
     except sqlite3.Error as error:
         return {"error": str(error)}
 

@@ -431,6 +431,17 @@ class Outbox:
             raise RuntimeError("the outbox is closed")
 
 
+def summary_of(path: Path) -> list[KindSummary]:
+    """The summary of the outbox file at `path`, opened without a worker (for technicians'
+    tools; a running kiosk may be delivering from it meanwhile). Raises sqlite3.Error or
+    OSError when it cannot be read."""
+    outbox = Outbox(path, lambda _event: None)
+    try:
+        return outbox.summary()
+    finally:
+        outbox.close()
+
+
 def _connect(path: Path, *, durable: bool) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions explicit), shared behind a lock."""
     db = sqlite3.connect(

@@ -30,7 +30,7 @@ def add_command(commands: Any) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> tuple[int, dict[str, Any], str]:
     from kiosk.app import OUTBOX_FILE, build_core
-    from kiosk.outbox import Outbox
+    from kiosk.outbox import summary_of
 
     path = config.state_dir / OUTBOX_FILE
     core = build_core(config, demo=args.demo)
@@ -47,11 +47,7 @@ def run(args: argparse.Namespace, config: Config) -> tuple[int, dict[str, Any], 
             flushed = core.outbox.flush(FLUSH_TIMEOUT_S)
             kinds = core.outbox.summary()
         else:
-            outbox = Outbox(path, lambda _event: None)  # read only: never started
-            try:
-                kinds = outbox.summary()
-            finally:
-                outbox.close()
+            kinds = summary_of(path)
     except (sqlite3.Error, OSError) as error:
         return _cannot(path, str(error))
     finally:

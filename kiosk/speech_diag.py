@@ -24,6 +24,7 @@ from drivers.speech import (
     Utterance,
     phonemes,
     wav_duration_s,
+    write_wav,
 )
 from kiosk.voice import speakable
 
@@ -75,13 +76,6 @@ def run(args: argparse.Namespace) -> tuple[int, dict[str, Any], str]:
     if switches:
         return EXIT_FAIL, report, _text(report, "FAILED / 失败: the voice switched language")
     return EXIT_OK, report, _text(report, "ok / 正常")
-
-
-def write_wav(path: Path, wav: bytes) -> None:
-    try:
-        path.write_bytes(wav)
-    except OSError as error:
-        raise SpeechUnavailableError(f"cannot write {path}: {error.strerror}") from error
 
 
 def _text(report: dict[str, Any], verdict: str) -> str:

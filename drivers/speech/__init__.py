@@ -101,12 +101,8 @@ class Synthesizer:
         return job.wav
 
     def synthesize(self, utterance: Utterance, path: Path) -> Path:
-        """Write `utterance` to the WAV file `path` (for kiosk-diag and tests)."""
-        wav = self.render(utterance)
-        try:
-            path.write_bytes(wav)
-        except OSError as error:
-            raise SpeechUnavailableError(f"cannot write {path}: {error.strerror}") from error
+        """Write `utterance` to the WAV file `path` (for tests)."""
+        write_wav(path, self.render(utterance))
         return path
 
     def close(self) -> None:
@@ -184,6 +180,14 @@ class _Espeak:
             wav.setframerate(self.sample_rate)
             wav.writeframes(bytes(self._samples))
         return out.getvalue()
+
+
+def write_wav(path: Path, wav: bytes) -> None:
+    """Save rendered audio; raises SpeechUnavailableError naming the file."""
+    try:
+        path.write_bytes(wav)
+    except OSError as error:
+        raise SpeechUnavailableError(f"cannot write {path}: {error.strerror}") from error
 
 
 def wav_duration_s(wav_or_path: bytes | Path) -> float:
