@@ -300,14 +300,26 @@ class Rating(Event):
 
 AuditKind = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_.]*$")]
 AuditKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
-AuditValue = Annotated[str, Field(max_length=200)] | int | bool | None
+# No run of more than ten digits, in a text or a number: an ID number (15 or 18) and a mobile
+# number (11) cannot pass, so the audit trail holds none; said in the contract, so a kiosk
+# refuses to build such an event and a fuzzer knows what the centre accepts.
+AuditText = Annotated[
+    str,
+    Field(
+        max_length=200,
+        pattern=r"^(?:[0-9]{0,10}[^0-9])*[0-9]{0,10}$",
+        description="no run of more than ten digits (no ID or phone number)",
+    ),
+]
+AuditNumber = Annotated[int, Field(gt=-(10**10), lt=10**10)]
+AuditValue = AuditText | AuditNumber | bool | None
 
 
 class AuditEvent(Event):
     """Something a technician did or tried at the kiosk (diagnostics.pin_wrong,
     diagnostics.print_test …), for the county's audit trail. The kiosk is the signer; the
-    details are facts about devices and actions, never a resident's data (the centre refuses
-    details that look like an ID or phone number)."""
+    details are facts about devices and actions, never a resident's data (no value holds a run
+    of digits as long as an ID or phone number)."""
 
     kind: AuditKind
     at: dt.datetime = Field(description="when it happened, the kiosk's clock, with its zone")

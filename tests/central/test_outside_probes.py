@@ -4,7 +4,6 @@ a gap (issue 12) and must find none now."""
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import select
@@ -27,12 +26,10 @@ from central.rate_limit import RateLimit
 from central.routes.sessions import SMS_MAX_ATTEMPTS
 from central.routes.verify import REQUESTS_PER_MINUTE
 from central.security import ADMIN_FAILURES_PER_MINUTE
-from kiosk.api import signing
 from kiosk.api.client import CentralClient, CentralError
-from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 from kiosk.api.models import SessionByIdCard, SessionBySms
 from tests.central.test_api import ELDER_CARD
-from tests.rigs.central import ADMIN_TOKEN, CentralServer, free_port, start_central
+from tests.rigs.central import ADMIN_TOKEN, CentralServer, free_port, signed_post, start_central
 
 MB = 1024 * 1024
 CHUNK = MB
@@ -371,19 +368,6 @@ def test_new_keys_do_not_mean_new_certificates_without_end(tmp_path: Path) -> No
         assert other.serial_no not in serials  # another service has its own count
     finally:
         server.stop()
-
-
-def signed_post(server: CentralServer, path: str, payload: object) -> requests.Response:
-    body = json.dumps(payload).encode()
-    headers = signing.signed_headers(
-        DEMO_DEVICE_ID, DEMO_DEVICE_SECRET, "POST", path, body, int(time.time())
-    )
-    return requests.post(
-        server.url + path,
-        data=body,
-        headers={**headers, "Content-Type": "application/json"},
-        timeout=10,
-    )
 
 
 def test_an_event_with_huge_strings_or_an_unknown_service_is_refused(

@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from kiosk.api import signing
 from kiosk.api.client import CentralClient, ClientSettings
 from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 from tests.rigs.tls import TlsFiles
@@ -195,3 +196,17 @@ def start_central(
                 output = log_path.read_text()
                 raise RuntimeError(f"kiosk-central did not start:\n{output}") from error
             time.sleep(0.05)
+
+
+def signed_post(server: CentralServer, path: str, payload: object) -> requests.Response:
+    """A POST signed as the demo kiosk, with any JSON: for what the kiosk's models would refuse."""
+    body = json.dumps(payload).encode()
+    headers = signing.signed_headers(
+        DEMO_DEVICE_ID, DEMO_DEVICE_SECRET, "POST", path, body, int(time.time())
+    )
+    return requests.post(
+        server.url + path,
+        data=body,
+        headers={**headers, "Content-Type": "application/json"},
+        timeout=10,
+    )
