@@ -27,7 +27,7 @@ from kiosk.api.texts import CentreTexts
 from kiosk.catalog import CatalogStore
 from kiosk.config import Config
 from kiosk.crash import CrashReporter
-from kiosk.demo import DemoControls
+from kiosk.demo import DEMO_TECH_PIN, DemoControls
 from kiosk.demo_central import DemoCentral
 from kiosk.devices.card_monitor import DEVICE_NAME as IDCARD_DEVICE
 from kiosk.devices.card_monitor import CardMonitor
@@ -41,6 +41,7 @@ from kiosk.services.certificates import (
     CertificatePrinting,
     PrintJournal,
 )
+from kiosk.services.diagnostics import Audit, Diagnostics, TechnicianGate
 from kiosk.services.help import HelpRequests
 from kiosk.services.identification import Identification
 from kiosk.services.preview import CertificatePreviewing
@@ -109,6 +110,9 @@ class Core:
     printer_monitor: PrinterMonitor | None = None  # the A4 printer's status
     receipts: ReceiptPrinting | None = None  # the 80 mm slip printer, if there is one
     voice: VoiceGuide | None = None  # voice guidance; None when its prompts cannot be read
+    audit: Audit = field(default_factory=Audit)  # what technicians do, for the county
+    technician: TechnicianGate = field(init=False)  # the diagnostics screen's PIN (build_core)
+    diagnostics: Diagnostics = field(init=False)  # what that screen shows and tests (build_core)
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
     centre_texts: CentreTexts = field(default_factory=CentreTexts)  # its refusals in English
     _connected: bool = field(default=False, repr=False)
@@ -157,6 +161,7 @@ class Core:
         self.certificates.outbox = self.outbox
         self.ratings.outbox = self.outbox
         self.help.outbox = self.outbox
+        self.audit.outbox = self.outbox
         self.heartbeat = HeartbeatService(
             self.outbox, self.config.central.heartbeat_interval_s, self.device_statuses
         )
@@ -255,6 +260,15 @@ class Core:
         if self.printer_monitor is None:
             return NO_PRINTER_MESSAGE
         return self.printer_monitor.resident_reason
+
+
+def _technician_pin_hash(config: Config, demo: bool) -> str:
+    """The configured PIN's hash; in demo mode without one, the demo's (kiosk/demo.py)."""
+    if config.technician.pin_hash or not demo:
+        return config.technician.pin_hash
+    from kiosk.pin import hash_pin
+
+    return hash_pin(DEMO_TECH_PIN, iterations=1000)  # a demo's: no need to be slow
 
 
 def _card_reader(config: Config, demo: bool) -> tuple[IdCardReader | None, SamSimulator | None]:
@@ -443,6 +457,9 @@ def build_core(
             printer if isinstance(printer, FolderPrinter) else None,
             printer_monitor.refresh if printer_monitor else lambda: None,
             sms,
+            technician_pin="" if config.technician.pin_hash else DEMO_TECH_PIN,
+            technician_corner=config.technician.corner,
+            technician_hold_s=config.technician.hold_s,
         )
         if simulator is not None
         else None,
@@ -452,6 +469,10 @@ def build_core(
         voice=voice,
         services=[s for s in (simulator, monitor, smartcard, printer_monitor) if s is not None],
     )
+    core.technician = TechnicianGate(
+        _technician_pin_hash(config, demo), session, config.state_dir, core.audit, executor
+    )
+    core.diagnostics = Diagnostics(core, time.time(), core.audit)
     log.info(
         "core built: kiosk %s, demo=%s, central %s, log file %s",
         config.kiosk.id,

@@ -218,6 +218,14 @@ class TechnicianSection:
         env="KIOSK_TECH_PIN_HASH",
         secret=True,
     )
+    corner: str = setting(
+        "top-left",
+        "Corner of the screen a technician presses to reach the diagnostics screen",
+        choices=("top-left", "top-right", "bottom-left", "bottom-right"),
+    )
+    hold_s: float = setting(
+        5.0, "How long that corner is pressed before the PIN is asked", minimum=2, maximum=15
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 # Known to the demo centre but with no demo card: a resident who left the card at home.
 SMS_DEMO_RESIDENT = ("王建国", "511321195804090016")
+# The technicians' PIN in demo mode only, where none is configured: the demo panel shows it,
+# so a newcomer can try the diagnostics screen (hold the corner, then type it).
+DEMO_TECH_PIN = "135790"
 READ_TEXT_COMMAND = 0x30  # 读基本信息 (reference/idcard-sdt.md)
 SW3_READ_FAILED = 0x41  # 读卡操作失败: the card moved, or a weak field
 
@@ -35,7 +38,14 @@ class DemoControls:
         printer: FolderPrinter | None,
         on_paper_changed: Callable[[], None] = lambda: None,
         sms: SmsSignIn | None = None,
+        *,
+        technician_pin: str = "",  # the demo's PIN, shown; empty: the configured one holds
+        technician_corner: str = "top-left",
+        technician_hold_s: float = 5.0,
     ) -> None:
+        self.technician_pin = technician_pin
+        self.technician_corner = technician_corner
+        self.technician_hold_s = technician_hold_s
         self._reader = reader
         self._sms = sms
         self._printer = printer

@@ -34,3 +34,10 @@ def masked_id_number(id_number: str) -> str:
     if len(id_number) < 15:
         return "*" * len(id_number)
     return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def masked_name(name: str) -> str:
+    """The screen's form of a name, as the centre masks it: 张伟 → 张*, 李秀英 → 李*英."""
+    if len(name) <= 2:
+        return name[:1] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

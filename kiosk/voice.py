@@ -44,10 +44,13 @@ from drivers.speech import (
     SpeechUnavailableError,
     Synthesizer,
     Utterance,
+    wav_duration_s,
 )
 from kiosk.devices.status import DeviceStatus, Level, StatusReporter
 
 log = logging.getLogger(__name__)
+
+PLAYING_CHECK_S = 0.5  # a player that cannot play has failed by then
 
 SPEECH_DEVICE = "speech"
 LANGUAGES = tuple(VOICES)
@@ -196,6 +199,7 @@ class Said:
 
 
 SaidListener = Callable[[Said], None]
+TestReply = Callable[[float | None, str], None]  # seconds of audio played, or None and why
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +208,7 @@ class _Request:
     rate: int
     volume: float
     generation: int
+    reply: TestReply | None = None  # the diagnostics screen's test sentence waits for this
 
 
 class VoiceGuide:
@@ -281,6 +286,19 @@ class VoiceGuide:
     def say_text(self, prompt_id: str, text: str, language: str) -> None:
         """Words composed by the caller (a page of records read row by row)."""
         self._speak(Said(prompt_id, text, language, fixed=False))
+
+    def say_test(self, prompt_id: str, language: str, reply: TestReply) -> None:
+        """The diagnostics screen's test sentence, played even with the voice off: then
+        `reply(seconds, "")` on the voice's thread, or `reply(None, reason)`."""
+        if not self.available:
+            reply(None, self.status.status.reason)
+            return
+        said = Said(prompt_id, self.prompts.text(prompt_id, language, {}), language, True)
+        with self._lock:
+            self._generation += 1
+            self._pending = _Request(said, self.rate, self.volume, self._generation, reply)
+            self._lock.notify()
+        self._player.stop()
 
     def repeat(self) -> None:
         """再听一遍: the current prompt again, from its start."""
@@ -363,6 +381,8 @@ class VoiceGuide:
                 self._handle(request)
             except (SpeechUnavailableError, PlayerUnavailableError) as error:
                 self._go_silent(error.technician_message)
+                if request.reply is not None:
+                    request.reply(None, error.technician_message)
             except Exception:  # a bug here must cost the voice, never the kiosk
                 log.exception("the voice failed on prompt %s", request.said.prompt_id)
 
@@ -374,6 +394,8 @@ class VoiceGuide:
             if request.generation != self._generation:
                 return  # a warm-up, or interrupted while it was synthesized
             self._player.play(wav)
+        if request.reply is not None:
+            self._reply_once_playing(request.reply, wav_duration_s(wav))
         for listener in self._said_listeners:
             listener(request.said)
 
@@ -407,6 +429,20 @@ class VoiceGuide:
                 "prompt pack file %s is not a 16-bit PCM WAV (%s): synthesized", path, error
             )
             return None
+
+    def _reply_once_playing(self, reply: TestReply, seconds: float) -> None:
+        """A player that cannot play (no sound card) fails within milliseconds: the test's
+        answer waits `PLAYING_CHECK_S` for that, on a timer, never on the voice's thread."""
+
+        def check() -> None:
+            if self.available:
+                reply(seconds, "")
+            else:
+                reply(None, self.status.status.reason)
+
+        timer = threading.Timer(PLAYING_CHECK_S, check)
+        timer.daemon = True
+        timer.start()
 
     # --- failure -------------------------------------------------------------------------
 

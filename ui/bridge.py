@@ -31,6 +31,7 @@ class CoreBridge(QObject):
     card_swap = Signal(bool)  # another card during a session: ask (True) or stop asking
     voice_said = Signal(object)  # Said: a prompt started to play
     help_changed = Signal(object)  # HelpView | None
+    diagnostics_result = Signal(object)  # TestResult of a test on the diagnostics screen
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +55,7 @@ class CoreBridge(QObject):
         core.identification.on_card_swap(self.card_swap.emit)
         core.sms.on_change(self.sms_changed.emit)
         core.help.on_change(self.help_changed.emit)
+        core.diagnostics.on_result(self.diagnostics_result.emit)
         if core.printer_monitor is not None:
             core.printer_monitor.on_status(self.device_status.emit)
         if core.receipts is not None:

@@ -51,6 +51,9 @@ class DemoPanel(Translatable):
         column.addWidget(self.sms_ids)
         column.addWidget(self.sms_code)
         column.addSpacing(12)
+        self.technician = label("", wrap=True)
+        column.addWidget(self.technician)
+        column.addSpacing(12)
         self.said = label("", wrap=True)  # what the voice says, for a demo without speakers
         column.addWidget(self.said)
         self._said = ""
@@ -87,6 +90,14 @@ class DemoPanel(Translatable):
         self._controls.set_paper(not self._controls.paper_present)
         self.retranslate()
 
+    def _corner_words(self) -> str:
+        return {
+            "top-left": self.tr("左上角"),
+            "top-right": self.tr("右上角"),
+            "bottom-left": self.tr("左下角"),
+            "bottom-right": self.tr("右下角"),
+        }[self._controls.technician_corner]
+
     def retranslate(self) -> None:
         self.heading.setText(self.tr("演示面板（F12 隐藏；数字键 1–3 放卡，0 移开）"))
         for place, name in zip(self.card_buttons, self._controls.card_names, strict=True):
@@ -103,6 +114,16 @@ class DemoPanel(Translatable):
             sent.replace("%1", code).replace("%2", sent_to)
             if code
             else self.tr("演示中心发出的验证码：尚未发送")
+        )
+        self.technician.setText(
+            self.tr("维护：按住屏幕%1 %2 秒，密码 %3")
+            .replace("%1", self._corner_words())
+            .replace("%2", f"{self._controls.technician_hold_s:g}")
+            .replace("%3", self._controls.technician_pin)
+            if self._controls.technician_pin
+            else self.tr("维护：按住屏幕%1 %2 秒，输入配置的密码")
+            .replace("%1", self._corner_words())
+            .replace("%2", f"{self._controls.technician_hold_s:g}")
         )
         self.said.setText(self.tr("语音：%1").replace("%1", self._said) if self._said else "")
         self.said.setVisible(bool(self._said))

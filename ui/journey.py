@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.app import Core
 from kiosk.devices.status import DeviceStatus, Level
 from kiosk.services.certificates import PrintOutcome, Stage
+from kiosk.services.diagnostics import Gate, GateAnswer, Snapshot
 from kiosk.services.query_print import Holder
 from kiosk.session import Event, Preferences, State
 from kiosk.voice import SPEECH_DEVICE, UNAVAILABLE
@@ -28,6 +29,7 @@ from ui.demo_panel import DemoPanel
 from ui.i18n import current_language, use_centre_texts
 from ui.overlays import CardSwapOverlay, ElderOfferOverlay, TimeoutOverlay
 from ui.screens.certificate import CertificateScreen
+from ui.screens.diagnostics import CORNER_MM, CornerHold, DiagnosticsScreen, PinScreen
 from ui.screens.help import HelpScreen
 from ui.screens.message import (
     CrashScreen,
@@ -40,7 +42,7 @@ from ui.screens.rating import RatingScreen, ThanksScreen
 from ui.screens.records import RecordsScreen
 from ui.screens.services import MenuRequest, MenuScreen, PreviewScreen
 from ui.screens.sign_in import SignInScreen
-from ui.theme import tokens_for
+from ui.theme import px_from_mm, tokens_for
 from ui.voice_bar import VoiceBar
 from ui.widgets import Screen
 from ui.window import KioskWindow
@@ -48,6 +50,8 @@ from ui.window import KioskWindow
 log = logging.getLogger(__name__)
 
 SESSION_TICK_MS = 1000
+DIAGNOSTICS_IDLE_MS = 600_000  # untouched this long, the diagnostics screen closes itself
+DIAGNOSTICS_REFRESH_MS = 5000
 PREVIEW_MARGINS_PX = 180  # the certificate screen's margins and its page-count line
 
 
@@ -74,6 +78,8 @@ class Journey(QObject):
         self.thanks = ThanksScreen()
         self.error = ErrorScreen()
         self.crash_screen = CrashScreen()
+        self.pin = PinScreen()
+        self.diagnostics = DiagnosticsScreen()
         for screen in (
             self.preview,
             self.identifying,
@@ -88,6 +94,8 @@ class Journey(QObject):
             self.thanks,
             self.error,
             self.crash_screen,
+            self.pin,
+            self.diagnostics,
         ):
             window.add_page(screen)
         self.demo_panel = DemoPanel(core.demo_controls) if core.demo_controls else None
@@ -102,6 +110,22 @@ class Journey(QObject):
         window.header.add_controls(self.voice_bar)
         self._spoken: tuple[str, dict[str, object]] = ("", {})  # the page's prompt, last said
         self._holding_look = False  # between a rating and its thank-you page
+
+        technician = core.config.technician
+        self.corner = CornerHold(
+            window,
+            technician.corner,
+            round(technician.hold_s * 1000),
+            px_from_mm(CORNER_MM, core.config.screen.dpi),
+        )
+        window.app_event_filters(self.corner)
+        self._diagnostics_idle = QTimer(self)
+        self._diagnostics_idle.setSingleShot(True)
+        self._diagnostics_idle.setInterval(DIAGNOSTICS_IDLE_MS)
+        self._diagnostics_idle.timeout.connect(lambda: self._leave_diagnostics("idle"))
+        self._diagnostics_refresh = QTimer(self)
+        self._diagnostics_refresh.setInterval(DIAGNOSTICS_REFRESH_MS)
+        self._diagnostics_refresh.timeout.connect(self._refresh_diagnostics)
 
         self._connect_intents()
         self._connect_core()
@@ -178,6 +202,13 @@ class Journey(QObject):
         self.menu.help_requested.connect(self._open_help)
         self.help.back_requested.connect(self._leave_help)
         self.help.send_requested.connect(self.core.help.send)
+        self.corner.held.connect(self._open_pin)
+        self.pin.submitted.connect(self._check_pin)
+        self.pin.cancelled.connect(self._leave_pin)
+        self.diagnostics.test_requested.connect(self.core.diagnostics.run)
+        self.diagnostics.refresh_requested.connect(self._refresh_diagnostics)
+        self.diagnostics.leave_requested.connect(lambda: self._leave_diagnostics("left"))
+        self.window.activity.connect(self._technician_active)
         self.elder_offer.accepted.connect(self._accept_elder_offer)
         self.elder_offer.declined.connect(self._decline_elder_offer)
         self.swap_question.keep_requested.connect(self.core.identification.cancel_swap)
@@ -208,6 +239,7 @@ class Journey(QObject):
         self.bridge.sms_changed.connect(lambda _view: self._speak_again(self.sign_in))
         self.bridge.records_changed.connect(lambda _view: self._speak_again(self.records))
         self.bridge.help_changed.connect(self.help.show_view)
+        self.bridge.diagnostics_result.connect(self.diagnostics.show_result)
         self.bridge.help_changed.connect(lambda _view: self._speak_again(self.help))
         if self.demo_panel is not None:
             self.bridge.voice_said.connect(self.demo_panel.show_said)
@@ -467,8 +499,75 @@ class Journey(QObject):
             self.overlay.show_countdown(seconds_left)
 
     def _on_card_event(self, event: object) -> None:
-        if not self.window.crashed:
-            self.core.identification.handle(event)  # type: ignore[arg-type]
+        if self.window.crashed:
+            return
+        page = self.window.stack.currentWidget()
+        if page is self.diagnostics:  # a technician's test card: never a resident's session
+            self.core.diagnostics.card_event(event)  # type: ignore[arg-type]
+            return
+        if page is self.pin:  # a resident came while the PIN pad was up: they come first
+            self._leave_pin()
+        self.core.identification.handle(event)  # type: ignore[arg-type]
+
+    # --- the technicians -----------------------------------------------------------------
+
+    def _open_pin(self) -> None:
+        """The corner was held: the PIN pad, only on the attract screen (never in a session),
+        disabled with its reason when there is no PIN or the lock holds."""
+        refusal = self.core.technician.refusal()
+        if self.window.stack.currentWidget() is not self.attract or (
+            refusal is not None and refusal.gate is Gate.IN_SESSION
+        ):
+            log.info("diagnostics gesture ignored: not on the attract screen")
+            return
+        self.core.audit.record("diagnostics.pin_pad", refused=str(refusal.gate) if refusal else "")
+        self.pin.open(refusal)
+        self.window.show_page(self.pin)
+
+    def _check_pin(self, pin: str) -> None:
+        self.core.technician.check(pin, self._pin_checked)
+
+    def _pin_checked(self, answer: GateAnswer) -> None:
+        if self.window.stack.currentWidget() is not self.pin:
+            self.core.technician.close("left")  # the pad was left while the PIN was checked
+            return
+        if answer.gate is Gate.OPEN:
+            self.pin.wipe()
+            self.diagnostics.wipe()
+            self.window.show_page(self.diagnostics)
+            self._refresh_diagnostics()
+            self._diagnostics_refresh.start()
+            self._diagnostics_idle.start()
+        elif answer.gate is Gate.IN_SESSION:
+            self.pin.wipe()
+        else:
+            self.pin.show_answer(answer)
+
+    def _leave_pin(self) -> None:
+        self.pin.wipe()
+        if self.window.stack.currentWidget() is self.pin:
+            self.window.show_page(self.attract)
+
+    def _refresh_diagnostics(self) -> None:
+        self.core.diagnostics.snapshot(self._show_snapshot)
+
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
+        if self.window.stack.currentWidget() is self.diagnostics:
+            self.diagnostics.show_snapshot(snapshot)
+
+    def _technician_active(self) -> None:
+        if self._diagnostics_idle.isActive():
+            self._diagnostics_idle.start()
+
+    def _leave_diagnostics(self, reason: str) -> None:
+        """退出维护 (or ten untouched minutes): audited, wiped, back to the residents."""
+        self._diagnostics_idle.stop()
+        self._diagnostics_refresh.stop()
+        self.core.diagnostics.disarm()
+        self.core.technician.close(reason)
+        self.diagnostics.wipe()
+        if self.window.stack.currentWidget() is self.diagnostics:
+            self.window.show_page(self.attract)
 
     def _on_device_status(self, status: DeviceStatus) -> None:
         if status.device == SPEECH_DEVICE:

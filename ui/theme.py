@@ -274,6 +274,10 @@ QTableWidget[role="records"] QHeaderView::section {{
     font-weight: bold; padding: {mm(2)} {mm(4)}; border: none;
     border-bottom: 2px solid {t.border};
 }}
+QPlainTextEdit[role="log"] {{
+    font-family: "DejaVu Sans Mono", "{font_family}"; font-size: {pt(t.small_pt)};
+    background: {t.surface}; color: {t.text}; border: 2px solid {t.border};
+}}
 QWidget[role="devpanel"] {{
     background: rgba(255, 255, 255, 235); border: 2px dashed {t.accent};
     border-radius: {mm(t.radius_mm)};

@@ -140,6 +140,8 @@ class Tour(QObject):
                 *self._sms_steps(look, turn),
             ]
         steps += [
+            *self._diagnostics_steps("normal.zh", "zh_CN"),
+            *self._diagnostics_steps("normal.en", "en"),
             Step("", prefs(False), on(w.attract)),
             Step(
                 "attract-timed-out.normal.zh", w.attract.show_timed_out, w.attract.notice.isVisible
@@ -186,6 +188,37 @@ class Tour(QObject):
             Step(f"help.{look}", j.menu.help_button.click, phase(HelpPhase.ASKING)),
             Step(f"help-sent.{look}", j.help.send_button.click, phase(HelpPhase.SENT)),
             Step("", j.help.back_button.click, lambda: w.stack.currentWidget() is j.menu),
+        ]
+
+    def _diagnostics_steps(self, look: str, language: str) -> list[Step]:
+        """The technicians' corner held, the demo PIN typed, each page of the screen."""
+        w = self._window
+        j, demo = w.journey, w.core.demo_controls
+        assert demo is not None
+        screen = j.diagnostics
+
+        def type_pin() -> None:
+            for digit in demo.technician_pin:
+                j.pin.keypad.keys[digit].click()
+
+        def tab(index: int) -> Callable[[], None]:
+            return lambda: screen.tab_buttons[index].click()
+
+        session = w.core.session
+        return [
+            Step("", lambda: session.set_preferences(Preferences(False, language)), lambda: True),
+            Step("", j.corner.held.emit, lambda: w.stack.currentWidget() is j.pin),
+            Step(f"diagnostics-pin.{look}", type_pin, lambda: bool(j.pin.typed)),
+            Step(
+                "",
+                j.pin.confirm_button.click,
+                lambda: w.stack.currentWidget() is screen and screen.snapshot is not None,
+            ),
+            Step("", lambda: screen.rows["central"][3].click(), lambda: bool(screen.results)),
+            Step(f"diagnostics.{look}", lambda: None, lambda: True),
+            Step(f"diagnostics-system.{look}", tab(1), lambda: screen.pages.currentIndex() == 1),
+            Step(f"diagnostics-log.{look}", tab(2), lambda: screen.pages.currentIndex() == 2),
+            Step("", screen.leave_button.click, lambda: w.stack.currentWidget() is w.attract),
         ]
 
     def _card_swap_steps(self, look: str) -> list[Step]:

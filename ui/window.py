@@ -98,6 +98,10 @@ class KioskWindow(QWidget):
         self._app.installEventFilter(self)
         return self.journey
 
+    def app_event_filters(self, watcher: QObject) -> None:
+        """`watcher` sees every event of every widget (the technicians' corner)."""
+        self._app.installEventFilter(watcher)
+
     @property
     def core(self) -> Core:
         assert self.journey is not None, "the journey is attached after the first frame"

@@ -189,6 +189,22 @@ To go on, place your ID card again.</translation>
 <context>
     <name>DemoPanel</name>
     <message>
+        <source>左上角</source>
+        <translation> top-left corner</translation>
+    </message>
+    <message>
+        <source>右上角</source>
+        <translation> top-right corner</translation>
+    </message>
+    <message>
+        <source>左下角</source>
+        <translation> bottom-left corner</translation>
+    </message>
+    <message>
+        <source>右下角</source>
+        <translation> bottom-right corner</translation>
+    </message>
+    <message>
         <source>演示面板（F12 隐藏；数字键 1–3 放卡，0 移开）</source>
         <translation>Demo panel (F12 hides it; keys 1–3 place a card, 0 lifts it)</translation>
     </message>
@@ -217,6 +233,14 @@ To go on, place your ID card again.</translation>
         <translation>Code sent by the demo centre: none yet</translation>
     </message>
     <message>
+        <source>维护：按住屏幕%1 %2 秒，密码 %3</source>
+        <translation>Maintenance: hold the screen&apos;s%1 for %2 s, PIN %3</translation>
+    </message>
+    <message>
+        <source>维护：按住屏幕%1 %2 秒，输入配置的密码</source>
+        <translation>Maintenance: hold the screen&apos;s%1 for %2 s, then the configured PIN</translation>
+    </message>
+    <message>
         <source>语音：%1</source>
         <translation>Voice: %1</translation>
     </message>
@@ -227,6 +251,153 @@ To go on, place your ID card again.</translation>
     <message>
         <source>打印机取出纸张</source>
         <translation>Printer: take paper out</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsScreen</name>
+    <message>
+        <source>终端维护</source>
+        <translation>Maintenance</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>退出维护</source>
+        <translation>Leave maintenance</translation>
+    </message>
+    <message>
+        <source>设备</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>日志</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <source>请放置身份证或插入社保卡…</source>
+        <translation>Place an ID card or insert a social security card…</translation>
+    </message>
+    <message>
+        <source>测试中…</source>
+        <translation>Testing…</translation>
+    </message>
+    <message>
+        <source>测试通过：%1</source>
+        <translation>Test passed: %1</translation>
+    </message>
+    <message>
+        <source>测试失败：%1</source>
+        <translation>Test failed: %1</translation>
+    </message>
+    <message>
+        <source>身份证读卡器</source>
+        <translation>ID card reader</translation>
+    </message>
+    <message>
+        <source>社保卡读卡器</source>
+        <translation>Social security card reader</translation>
+    </message>
+    <message>
+        <source>A4 打印机</source>
+        <translation>A4 printer</translation>
+    </message>
+    <message>
+        <source>回执打印机</source>
+        <translation>Receipt printer</translation>
+    </message>
+    <message>
+        <source>语音播报</source>
+        <translation>Voice</translation>
+    </message>
+    <message>
+        <source>中心服务</source>
+        <translation>Central service</translation>
+    </message>
+    <message>
+        <source>读卡测试</source>
+        <translation>Read a card</translation>
+    </message>
+    <message>
+        <source>打印测试页</source>
+        <translation>Print test page</translation>
+    </message>
+    <message>
+        <source>打印测试回执</source>
+        <translation>Print test slip</translation>
+    </message>
+    <message>
+        <source>语音测试</source>
+        <translation>Test voice</translation>
+    </message>
+    <message>
+        <source>连接测试</source>
+        <translation>Test connection</translation>
+    </message>
+    <message>
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>注意</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>异常</source>
+        <translation>Fault</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <source>软件版本：%1</source>
+        <translation>Software version: %1</translation>
+    </message>
+    <message>
+        <source>已运行：%1</source>
+        <translation>Running for: %1</translation>
+    </message>
+    <message>
+        <source>磁盘可用：%1 GB / %2 GB</source>
+        <translation>Disk free: %1 GB of %2 GB</translation>
+    </message>
+    <message>
+        <source>待发送事件：未配置中心服务</source>
+        <translation>Outbox: no central service configured</translation>
+    </message>
+    <message>
+        <source>待发送事件：%1 条（最早 %2），被拒收 %3 条</source>
+        <translation>Outbox: %1 waiting (oldest %2), %3 refused</translation>
+    </message>
+    <message>
+        <source>%1：%2 条待发送，%3 条被拒收</source>
+        <translation>%1: %2 waiting, %3 refused</translation>
+    </message>
+    <message>
+        <source>串口：</source>
+        <translation>Serial ports:</translation>
+    </message>
+    <message>
+        <source>未配置串口设备</source>
+        <translation>No serial devices configured</translation>
+    </message>
+    <message>
+        <source>不存在</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>可访问</source>
+        <translation>accessible</translation>
+    </message>
+    <message>
+        <source>无权访问（将 kiosk 用户加入 %1 组）</source>
+        <translation>no access (add the kiosk user to group %1)</translation>
     </message>
 </context>
 <context>
@@ -536,6 +707,41 @@ To go on, place your ID card again.</translation>
     <message>
         <source>更多业务</source>
         <translation>More services</translation>
+    </message>
+</context>
+<context>
+    <name>PinScreen</name>
+    <message>
+        <source>终端维护登录</source>
+        <translation>Maintenance sign-in</translation>
+    </message>
+    <message>
+        <source>仅限县级运维人员。请输入维护密码（至少 6 位数字）。</source>
+        <translation>County technicians only. Enter the maintenance PIN (at least 6 digits).</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>正在核对…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>确认</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <source>本机未设置维护密码（technician.pin_hash），无法进入维护。</source>
+        <translation>No maintenance PIN is set on this kiosk (technician.pin_hash): maintenance is closed.</translation>
+    </message>
+    <message>
+        <source>密码错误次数过多，维护已锁定，请 %1 分钟后再试。</source>
+        <translation>Too many wrong PINs: maintenance is locked. Try again in %1 minutes.</translation>
+    </message>
+    <message>
+        <source>密码错误，还可尝试 %1 次。</source>
+        <translation>Wrong PIN. %1 tries left.</translation>
     </message>
 </context>
 <context>

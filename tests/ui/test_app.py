@@ -70,6 +70,11 @@ def test_the_tour_writes_one_png_per_screen_in_both_looks_and_languages(tour: Pa
         for screen in TOUR_SCREENS
         if ONLY_IN.get(screen, mode) == mode
     ]
+    expected += [
+        f"{screen}.normal.{language}"
+        for language in ("zh", "en")
+        for screen in ("diagnostics-pin", "diagnostics", "diagnostics-system", "diagnostics-log")
+    ]
     expected += ["attract-timed-out.normal.zh", "crash.normal.zh"]
     assert [n.split("-", 1)[1][:-4] for n in names] == expected
     for path in shots.glob("*.png"):
