@@ -27,6 +27,8 @@ from kiosk.outbox_diag import add_command as add_outbox_command
 from kiosk.pin import hash_pin
 from kiosk.print_diag import COMMANDS as PRINT_COMMANDS
 from kiosk.print_diag import add_commands as add_print_commands
+from kiosk.scan_diag import COMMAND as SCAN_COMMAND
+from kiosk.scan_diag import add_command as add_scan_command
 from kiosk.speech_diag import COMMAND as SPEAK_COMMAND
 from kiosk.speech_diag import add_command as add_speak_command
 
@@ -82,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "smartcard", help="read the social security card in a PC/SC reader and print it"
     )
     smartcard.add_argument("--reader", help="PC/SC reader name (default: the first with a card)")
+    add_scan_command(commands)
     add_print_commands(commands)
     add_speak_command(commands)
     add_outbox_command(commands)
@@ -137,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         return status
     if args.command == "network":
         return _network(config, args.demo, args.json)
+    if args.command == SCAN_COMMAND:
+        from kiosk.scan_diag import run as scan
+
+        status, report, text = scan(args, config)
+        _emit(report, args.json, text)
+        return status
     if args.command == OUTBOX_COMMAND:
         from kiosk.outbox_diag import run as outbox
 

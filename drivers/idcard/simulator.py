@@ -22,6 +22,7 @@ from drivers.idcard.base import IdCard
 from drivers.idcard.frames import Outcome
 from drivers.idcard.status import SW3_EMPTY, SW3_FOUND, SW3_NO_CARD, SW3_SUCCESS
 from drivers.idcard.text import encode_text_block
+from drivers.pty_line import heard
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ class SamSimulator:
                 ready, _, _ = select.select([master], [], [], 0.05)
                 if not ready:
                     continue
-                buffer += os.read(master, 4096)
+                buffer += heard(master, os.read(master, 4096), self._baud)
             except OSError:  # unplugged under our feet, or the driver closed its end
                 self._stop.wait(0.02)
                 continue

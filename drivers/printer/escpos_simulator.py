@@ -11,6 +11,8 @@ import time
 import tty
 from pathlib import Path
 
+from drivers.pty_line import heard
+
 BASE = 0x12  # the fixed bits of every status byte
 BITS_PER_BYTE = 10
 
@@ -68,7 +70,7 @@ class ReceiptPrinterSimulator:
             if not ready:
                 continue
             try:
-                pending += os.read(self._master, 4096)
+                pending += heard(self._master, os.read(self._master, 4096), self._baud)
             except OSError:
                 return
             while True:
