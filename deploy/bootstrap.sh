@@ -2,6 +2,7 @@
 # Idempotent set-up behind `make demo` and `make test` on a fresh Debian 12 machine:
 # the Debian packages of deploy/debian-packages.txt, then .venv with the project installed
 # editable (with the central and dev extras). Safe to run again: it only installs what is missing.
+# With --packages-only, the Debian packages alone (deploy/install-kiosk.sh makes its own venv).
 #
 # One line per step says what it is doing and, when it ends, how long it took. apt-get's,
 # dpkg's and pip's progress goes to a log file; their errors and warnings (stderr) still reach
@@ -56,6 +57,10 @@ if ((${#missing[@]})); then
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log"
     step_done
+fi
+
+if [ "${1:-}" = --packages-only ]; then
+    exit 0
 fi
 
 python=${PYTHON:-python3}
