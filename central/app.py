@@ -25,9 +25,11 @@ from central.routes import (
     catalog,
     include_api,
     sessions,
+    support,
     verify,
 )
 from central.security import ADMIN_FAILURES_PER_MINUTE, DeviceSecrets
+from kiosk.api.models import API_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +110,11 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.demo:
         app.include_router(admin.demo_router)
     # The last added is the outermost: before anything reads.
-    app.add_middleware(BodyLimit, idle_timeout_s=settings.request_timeout_s)
+    app.add_middleware(
+        BodyLimit,
+        idle_timeout_s=settings.request_timeout_s,
+        route_bytes={API_PREFIX + support.UPLOAD_PATH: support.UPLOAD_MAX_BYTES},
+    )
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -8,9 +8,12 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from central.listing import newest_first, print_rows
+from central.support_cli import add_commands as add_support_commands
+from central.support_cli import run as run_support_command
 
 if TYPE_CHECKING:
     from central.revocation import RevocationReason
@@ -166,6 +169,7 @@ def _parser() -> argparse.ArgumentParser:
             help="SQLAlchemy URL (default: SQLite in the state directory; the kiosk's demo "
             "centre keeps sqlite:///$HOME/.local/state/village-kiosk/central-demo.sqlite3)",
         )
+    add_support_commands(commands)
     commands.add_parser("openapi", help="print the OpenAPI document of the API")
     return parser
 
@@ -195,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         return _list_help_requests(db_url, args.kiosk, args.since, as_json=args.json)
     if args.command == "audit":
         return _list_audit_events(db_url, args.kiosk, args.since, as_json=args.json)
+    if args.command in ("alert", "kiosk"):
+        return run_support_command(args, db_url)
     return _serve(args, db_url)
 
 
@@ -251,10 +257,8 @@ def _list_help_requests(
         }
 
     query = select(HelpRequest)
-    rows = _newest_first(
-        db_url, query, HelpRequest, HelpRequest.created_at, kiosk_id, since, to_row
-    )
-    _print_rows(rows, as_json, "no help requests")
+    rows = newest_first(db_url, query, HelpRequest, HelpRequest.created_at, kiosk_id, since, to_row)
+    print_rows(rows, as_json, "no help requests")
     return 0
 
 
@@ -277,60 +281,11 @@ def _list_audit_events(
         }
 
     query = select(ReceivedEvent).where(ReceivedEvent.kind == "audit")
-    rows = _newest_first(
+    rows = newest_first(
         db_url, query, ReceivedEvent, ReceivedEvent.received_at, kiosk_id, since, to_row
     )
-    _print_rows(rows, as_json, "no audit events")
+    print_rows(rows, as_json, "no audit events")
     return 0
-
-
-def _newest_first(
-    db_url: str,
-    query: Any,
-    model: Any,
-    time_column: Any,
-    kiosk_id: str | None,
-    since: dt.date | None,
-    to_row: Callable[[Any], dict[str, str]],
-) -> list[dict[str, str]]:
-    """The rows of `query` as `to_row` shows them, newest first, of one kiosk and from one
-    day on when asked."""
-    from central.db import Database, migrate
-
-    migrate(db_url)
-    query = query.order_by(time_column.desc())
-    if kiosk_id:
-        query = query.where(model.kiosk_id == kiosk_id)
-    if since:
-        query = query.where(time_column >= dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC))
-    with Database(db_url).session() as session:
-        return [to_row(row) for row in session.scalars(query)]
-
-
-def _print_rows(rows: list[dict[str, str]], as_json: bool, none: str) -> None:
-    """One JSON object a line, or an aligned table for a person."""
-    if as_json:
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
-    else:
-        print(_table(rows) if rows else none)
-
-
-def _table(rows: list[dict[str, str]]) -> str:
-    """Aligned columns for a person; CJK characters take two columns on a terminal."""
-
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-    keys = list(rows[0])
-    widths = {k: max(width(k), *(width(r[k]) for r in rows)) for k in keys}
-    lines = [[k for k in keys], *[[r[k] for k in keys] for r in rows]]
-    return "\n".join(
-        "  ".join(
-            cell + " " * (widths[k] - width(cell)) for k, cell in zip(keys, line, strict=True)
-        ).rstrip()
-        for line in lines
-    )
 
 
 def _exit_with_parent() -> None:

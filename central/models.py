@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -138,6 +139,25 @@ class Notice(Base):
     text_zh: Mapped[str] = mapped_column(String(300))
     text_en: Mapped[str] = mapped_column(String(300))
     valid_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # An alert for one kiosk (`kiosk-central alert set --kiosk`); None: for every kiosk.
+    kiosk_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # The services an alert suspends, comma-separated service ids, or "all"; "" for none.
+    disables: Mapped[str] = mapped_column(String(400), default="", server_default="")
+
+
+class SupportRequest(Base):
+    """A technician's request for a kiosk's diagnostic bundle or screenshot, told to the kiosk
+    in its heartbeat answers until the kiosk uploads it (PUT /v1/support-uploads/{id}), at its
+    next idle moment; the upload is kept here for `kiosk-central kiosk download`."""
+
+    __tablename__ = "support_requests"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # bundle | screenshot
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    uploaded_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    content_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary(), nullable=True)
 
 
 class LedgerEntry(Base):

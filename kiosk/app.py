@@ -50,6 +50,7 @@ from kiosk.services.rating import Ratings
 from kiosk.services.receipts import EscPosReceipts, FolderReceipts, ReceiptOutput, ReceiptPrinting
 from kiosk.services.records import RecordsQuery
 from kiosk.services.sms_sign_in import SmsSignIn
+from kiosk.services.support import RemoteSupport
 from kiosk.session import Session, State
 from kiosk.voice import LANGUAGES, Prompts, PromptsError, VoiceGuide, player_command
 from kiosk.voice import device_status as voice_status
@@ -113,6 +114,7 @@ class Core:
     audit: Audit = field(default_factory=Audit)  # what technicians do, for the county
     technician: TechnicianGate = field(init=False)  # the diagnostics screen's PIN (build_core)
     diagnostics: Diagnostics = field(init=False)  # what that screen shows and tests (build_core)
+    support: RemoteSupport = field(init=False)  # the centre's requests, done when idle
     services: list[Service] = field(default_factory=list)  # started in order, stopped reversed
     centre_texts: CentreTexts = field(default_factory=CentreTexts)  # its refusals in English
     _connected: bool = field(default=False, repr=False)
@@ -138,14 +140,13 @@ class Core:
         catalog = self.catalog
 
         def heard(answer: HeartbeatAnswer) -> None:
-            loaded = catalog.current.config_version  # 0: the first load is still under way
-            if loaded and answer.config_version != loaded:
-                loader.refresh()
+            self.support.heard(answer)  # a new catalog: fetched at the next idle moment
             notices = notices_from_api(answer.announcements, answer.alerts)
             if notices != catalog.current.announcements:
                 catalog.update(lambda current: replace(current, announcements=notices))
 
         self.central = central
+        self.support.central, self.support.loader = central, loader
         self.identification.central = central
         self.sms.central = central
         self.sms.demo_codes = self.demo
@@ -473,6 +474,7 @@ def build_core(
         _technician_pin_hash(config, demo), session, config.state_dir, core.audit, executor
     )
     core.diagnostics = Diagnostics(core, time.time(), core.audit)
+    core.support = RemoteSupport(config, session, core.catalog, executor, core.device_statuses)
     log.info(
         "core built: kiosk %s, demo=%s, central %s, log file %s",
         config.kiosk.id,

@@ -22,7 +22,7 @@ import sqlite3
 import subprocess
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kiosk import __version__
 from kiosk.config import Config, redacted
@@ -43,26 +43,12 @@ def add_command(commands: Any) -> None:
 def run(
     args: argparse.Namespace, config: Config, devices: list[dict[str, str]]
 ) -> tuple[int, dict[str, Any], str]:
-    members = {
-        "config.json": redacted(config),
-        "devices.json": devices,
-        "outbox.json": _outbox(config),
-        "print-jobs.json": _open_print_jobs(config),
-        "versions.json": versions(),
-    }
-    logs = sorted((config.state_dir / "logs").glob("*.log*"))
     try:
-        with zipfile.ZipFile(args.out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for name, data in members.items():
-                text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-                bundle.writestr(name, mask_for_bundle(text))
-            for log in logs:
-                text = log.read_text(encoding="utf-8", errors="replace")
-                bundle.writestr(f"logs/{log.name}", mask_for_bundle(text))
+        with args.out.open("wb") as out:
+            names = write_bundle(out, config, devices)
     except OSError as error:
         report = {"ok": False, "error": f"cannot write {args.out}: {error.strerror or error}"}
         return EXIT_CANNOT_RUN, report, f"bundle     cannot run / 无法运行  {report['error']}"
-    names = [*members, *(f"logs/{log.name}" for log in logs)]
     report = {"ok": True, "out": str(args.out), "members": names}
     size_kb = args.out.stat().st_size / 1024
     text = (
@@ -71,6 +57,46 @@ def run(
         "do         send it to the county's technician; it holds no ID number, phone or secret"
     )
     return EXIT_OK, report, text
+
+
+def write_bundle(
+    out: BinaryIO,
+    config: Config,
+    devices: list[dict[str, str]],
+    log_bytes: int | None = None,
+) -> list[str]:
+    """The zip into `out`; its members' names. `log_bytes` caps the logs' share (the newest
+    first, the oldest cut at the front): an upload to the centre has a size limit."""
+    members = {
+        "config.json": redacted(config),
+        "devices.json": devices,
+        "outbox.json": _outbox(config),
+        "print-jobs.json": _open_print_jobs(config),
+        "versions.json": versions(),
+    }
+    logs = sorted(
+        (config.state_dir / "logs").glob("*.log*"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    names = list(members)
+    room = log_bytes
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in members.items():
+            text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+            bundle.writestr(name, mask_for_bundle(text))
+        for log in logs:
+            if room is not None and room <= 0:
+                break
+            raw = log.read_bytes()
+            if room is not None:
+                if len(raw) > room:  # cut at a line's start: half an ID number is not masked
+                    raw = raw[-room:]
+                    raw, room = raw[raw.find(b"\n") + 1 :], 0
+                else:
+                    room -= len(raw)
+            text = raw.decode("utf-8", errors="replace")
+            bundle.writestr(f"logs/{log.name}", mask_for_bundle(text))
+            names.append(f"logs/{log.name}")
+    return names
 
 
 def versions() -> dict[str, str]:

@@ -12,7 +12,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kiosk.api.errors import CentralError
@@ -46,6 +46,10 @@ class Service:
 class Announcement:
     text: dict[str, str]
     level: str | None = None  # None: an announcement; info | warning | critical: an alert
+    disables: tuple[str, ...] = ()  # the service ids an alert suspends; "all": every one
+
+
+ALL_SERVICES = "all"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,24 @@ class Catalog:
     services: tuple[Service, ...] = ()
     announcements: tuple[Announcement, ...] = ()
     config_version: int = 0
+
+    def in_force(self) -> Catalog:
+        """The services as residents may use them now: those an alert suspends (系统维护,
+        暂停服务) disabled, with the alert's words as the reason."""
+        suspended: dict[str, dict[str, str]] = {}
+        for alert in self.announcements:
+            for service_id in alert.disables:
+                suspended.setdefault(service_id, alert.text)
+        if not suspended:
+            return self
+        every = suspended.get(ALL_SERVICES)
+        services = tuple(
+            replace(service, enabled=False, disabled_reason=reason)
+            if service.enabled and (reason := suspended.get(service.id, every)) is not None
+            else service
+            for service in self.services
+        )
+        return replace(self, services=services)
 
 
 def _texts(text: models.Text) -> dict[str, str]:
@@ -72,9 +94,10 @@ def _level(level: str) -> str:
 def notices_from_api(
     announcements: list[models.Announcement], alerts: list[models.Alert]
 ) -> tuple[Announcement, ...]:
-    return tuple(Announcement(_texts(a.text), level=_level(a.level)) for a in alerts) + tuple(
-        Announcement(_texts(a.text)) for a in announcements
-    )
+    return tuple(
+        Announcement(_texts(a.text), level=_level(a.level), disables=tuple(a.disables))
+        for a in alerts
+    ) + tuple(Announcement(_texts(a.text)) for a in announcements)
 
 
 def from_api(answer: models.Catalog) -> Catalog:

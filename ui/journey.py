@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
@@ -126,6 +126,8 @@ class Journey(QObject):
         self._diagnostics_refresh = QTimer(self)
         self._diagnostics_refresh.setInterval(DIAGNOSTICS_REFRESH_MS)
         self._diagnostics_refresh.timeout.connect(self._refresh_diagnostics)
+
+        core.support.screenshot = self._screenshot_png
 
         self._connect_intents()
         self._connect_core()
@@ -295,7 +297,7 @@ class Journey(QObject):
     def _show_menu_catalog(self, language: str) -> None:
         """The resident's menu; services whose device cannot serve now are shown unavailable."""
         request = MenuRequest(
-            self.core.catalog.current,
+            self.core.catalog.current.in_force(),
             language,
             unavailable={"certificate": self.core.printer_problem()},
             refused=lambda service: self.core.identification.refusal_for(service.identification),
@@ -430,6 +432,8 @@ class Journey(QObject):
         self.core.sms.tick()
         self.core.help.tick()
         self.core.session.tick()
+        if page is self.attract and self.core.session.state is State.IDLE:
+            self.core.support.when_idle()  # the centre's requests: never during a session
 
     def _print_certificate(self) -> None:
         service_id = self.core.session.service_id
@@ -481,7 +485,7 @@ class Journey(QObject):
 
     def _show_preview(self) -> None:
         self.preview.show_catalog(
-            self.core.catalog.current,
+            self.core.catalog.current.in_force(),
             current_language(),
             elder=self.core.session.preferences.elder_mode,
         )
@@ -497,6 +501,14 @@ class Journey(QObject):
                 self._say("timeout_warning", seconds=seconds_left)
             self.window.restyle(self.overlay)
             self.overlay.show_countdown(seconds_left)
+
+    def _screenshot_png(self) -> bytes:
+        """The window as PNG, for a technician's remote request (only ever taken idle)."""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.window.grab().save(buffer, "PNG")
+        return bytes(data.data())
 
     def _on_card_event(self, event: object) -> None:
         if self.window.crashed:

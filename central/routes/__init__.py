@@ -21,8 +21,18 @@ def include_api(app: FastAPI) -> None:
         help_requests,
         records,
         sessions,
+        support,
     )
     from kiosk.api.models import API_PREFIX
 
-    for module in (catalog, sessions, records, certificates, events, help_requests, audit):
+    for module in (
+        catalog,
+        sessions,
+        records,
+        certificates,
+        events,
+        help_requests,
+        audit,
+        support,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)

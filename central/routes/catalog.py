@@ -24,11 +24,17 @@ def config_version(session: Session) -> int:
     return int(setting.value) if setting else 1
 
 
-def notices(session: Session) -> tuple[list[Announcement], list[Alert]]:
+def notices(
+    session: Session, kiosk_id: str | None = None
+) -> tuple[list[Announcement], list[Alert]]:
+    """Those for every kiosk, and (with `kiosk_id`) those for that kiosk too."""
     now = dt.datetime.now(dt.UTC)
+    for_whom = Notice.kiosk_id.is_(None)
+    if kiosk_id is not None:
+        for_whom = or_(for_whom, Notice.kiosk_id == kiosk_id)
     rows = session.scalars(
         select(Notice)
-        .where(or_(Notice.valid_until.is_(None), Notice.valid_until > now))
+        .where(for_whom, or_(Notice.valid_until.is_(None), Notice.valid_until > now))
         .order_by(Notice.id)
     )
     announcements, alerts = [], []
@@ -43,6 +49,7 @@ def notices(session: Session) -> tuple[list[Announcement], list[Alert]]:
                     level=row.level,
                     text=text,  # type: ignore[arg-type]
                     valid_until=row.valid_until,
+                    disables=[sid for sid in row.disables.split(",") if sid],
                 )
             )
     return announcements, alerts

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from central.db import Database
 from central.errors import REFUSALS, ApiRefusal
-from central.models import Certificate, ReceivedEvent, Reprint, Service
+from central.models import Certificate, ReceivedEvent, Reprint, Service, SupportRequest
+from central.routes.catalog import notices
 from central.security import Kiosk, SignedKiosk
 from kiosk.api.models import Accepted, Heartbeat, HeartbeatAnswer, PrintResult, Rating
+from kiosk.api.models import SupportRequest as SupportRequestModel
 
 router = APIRouter(tags=["events"], responses=REFUSALS)
 
@@ -81,12 +83,24 @@ def rating(request: Request, kiosk: Kiosk, body: Rating) -> Accepted:
 
 @router.post("/heartbeat", response_model=HeartbeatAnswer)
 def heartbeat(request: Request, kiosk: Kiosk, body: Heartbeat) -> HeartbeatAnswer:
-    """Device health in; the config version, announcements and alerts in force out."""
+    """Device health in; out: the config version, the announcements and alerts in force (for
+    every kiosk and for this one, read now: an alert set a moment ago is in the next answer),
+    and what technicians asked of this kiosk."""
     db = request.app.state.db
     store(db, kiosk, "heartbeat", None, body)
     catalog, _ = request.app.state.catalog_cache.get(db)
+    with db.session() as session:
+        announcements, alerts = notices(session, kiosk.kiosk_id)
+        asked = session.scalars(
+            select(SupportRequest)
+            .where(SupportRequest.kiosk_id == kiosk.kiosk_id, SupportRequest.uploaded_at.is_(None))
+            .order_by(SupportRequest.requested_at)
+            .limit(10)
+        ).all()
+        support = [SupportRequestModel(id=row.id, kind=row.kind) for row in asked]
     return HeartbeatAnswer(
         config_version=catalog.config_version,
-        announcements=catalog.announcements,
-        alerts=catalog.alerts,
+        announcements=announcements,
+        alerts=alerts,
+        support_requests=support,
     )

@@ -53,6 +53,7 @@ from kiosk.api.models import (
     SessionBySsCard,
     SmsCodeAnswer,
     SmsCodeRequest,
+    SupportUploaded,
 )
 from kiosk.api.texts import CentreTexts
 
@@ -165,6 +166,18 @@ class CentralClient:
     def send_help_request(self, request: HelpRequest) -> HelpAnswer:
         return self._call("POST", "/help-requests", request, HelpAnswer, idempotent=True)
 
+    def upload_support(self, request_id: str, data: bytes) -> SupportUploaded:
+        """A bundle (zip) or screenshot (PNG) a technician asked for; the same twice is kept
+        once (`duplicate`), so a retry after a lost answer is safe."""
+        return self._call(
+            "PUT",
+            f"/support-uploads/{request_id}",
+            None,
+            SupportUploaded,
+            idempotent=True,
+            upload=data,
+        )
+
     def send_heartbeat(self, heartbeat: Heartbeat) -> HeartbeatAnswer:
         return self._call("POST", "/heartbeat", heartbeat, HeartbeatAnswer, idempotent=True)
 
@@ -196,15 +209,21 @@ class CentralClient:
         idempotent: bool,
         token: str | None = None,
         shown: str | None = None,
+        upload: bytes | None = None,
     ) -> T:
-        raw = body.model_dump_json().encode() if body is not None else b""
+        """`body` as JSON, or `upload`: raw bytes (application/octet-stream)."""
+        if upload is not None:
+            raw, content_type = upload, "application/octet-stream"
+        else:
+            raw = body.model_dump_json().encode() if body is not None else b""
+            content_type = "application/json"
         attempts = 1 + (self.settings.retries if idempotent else 0)
         skew_corrected = False
         attempt = 0
         while True:
             attempt += 1
             try:
-                response = self._send(method, API_PREFIX + path, raw, token, shown)
+                response = self._send(method, API_PREFIX + path, raw, token, shown, content_type)
                 return self._parse(response, answer, f"{method} {shown or path}")  # type: ignore[return-value]
             except CentralRefusedError as refusal:
                 if refusal.code == SKEW_CODE and not skew_corrected and self._learn_offset(refusal):
@@ -224,14 +243,20 @@ class CentralClient:
             time.sleep(random.uniform(0, self.settings.backoff_s * 2 ** (attempt - 1)))
 
     def _send(
-        self, method: str, path: str, raw: bytes, token: str | None, shown: str | None = None
+        self,
+        method: str,
+        path: str,
+        raw: bytes,
+        token: str | None,
+        shown: str | None = None,
+        content_type: str = "application/json",
     ) -> requests.Response:
         timestamp = int(time.time() + self.clock_offset_s)
         headers = signing.signed_headers(
             self.settings.kiosk_id, self.settings.secret, method, path, raw, timestamp
         )
         if raw:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         if token:
             headers["Authorization"] = f"Session {token}"
         base = self.settings.base_url.rstrip("/")

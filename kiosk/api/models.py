@@ -90,6 +90,11 @@ class Alert(Answer):
     level: Code = Field(description="info | warning | critical; kiosks read others as info")
     text: Text
     valid_until: dt.datetime | None = None
+    disables: list[ServiceId] = Field(
+        default_factory=list,
+        max_length=50,
+        description='the services it suspends on the kiosk (系统维护, 暂停服务); "all": every one',
+    )
 
 
 class Catalog(Answer):
@@ -372,7 +377,27 @@ class Accepted(Answer):
     duplicate: bool
 
 
+SupportRequestId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+
+
+class SupportRequest(Answer):
+    """A technician asks for this kiosk's diagnostic bundle (a masked zip) or a screenshot
+    (PNG, taken only while no resident's session is open): the kiosk uploads it at its next
+    idle moment with PUT /support-uploads/{id}."""
+
+    id: SupportRequestId
+    kind: Literal["bundle", "screenshot"]
+
+
+class SupportUploaded(Answer):
+    id: SupportRequestId
+    kind: Literal["bundle", "screenshot"]
+    bytes: Annotated[int, Field(ge=0)]
+    duplicate: bool = Field(description="uploaded before: the first upload is kept")
+
+
 class HeartbeatAnswer(Answer):
     config_version: int
     announcements: list[Announcement]
-    alerts: list[Alert]
+    alerts: list[Alert] = Field(description="those for every kiosk and those for this one")
+    support_requests: list[SupportRequest] = Field(default_factory=list, max_length=10)
