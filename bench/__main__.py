@@ -21,6 +21,7 @@ BENCHMARKS = (
     "render",
     "printing",
     "diag",
+    "watchdog",
 )
 NAME_WIDTH = 38
 REASON_CHARS = 160
