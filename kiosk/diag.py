@@ -165,9 +165,31 @@ def main(argv: list[str] | None = None) -> int:
         status, report, text = run_all(config, rows, lambda: network_check(config, args.demo))
         _emit(report, args.json, text)
         return status
-    text = "\n".join(f"{r['device']:<10} {r['level']:<9} {r['reason']}" for r in rows)
-    _emit(rows, args.json, text)
+    _emit(rows, args.json, devices_table(rows))
     return EXIT_OK if all(r["level"] == "ok" for r in rows) else EXIT_DEVICE_PROBLEM
+
+
+LEVEL_WORDS = {"ok": "正常 ok", "degraded": "注意 degraded", "offline": "异常 offline"}
+WHAT_TO_DO = {
+    "idcard": "check the reader's cable and power; `kiosk-diag scan-serial` finds its port",
+    "smartcard": "check the reader's USB cable and that pcscd runs; then `kiosk-diag smartcard`",
+    "printer": "check paper, toner and cover, and `lpstat -p`; then `kiosk-diag print-test`",
+    "receipt": "check paper, cover and cable; `kiosk-diag scan-serial` finds its port and rate",
+    "speech": "check the speaker and `aplay -l`; then `kiosk-diag speak 测试`",
+}
+
+
+def devices_table(rows: list[dict[str, str]]) -> str:
+    """Aligned, the status in Chinese and English, and for each fault what to do."""
+    lines = []
+    for row in rows:
+        level = row["level"]
+        word = LEVEL_WORDS.get(level, level)
+        shown = word + " " * (14 - len(word) - sum(ord(ch) > 0x2E7F for ch in word))
+        lines.append(f"{row['device']:<10} {shown} {row['reason']}")
+        if level != "ok" and row["device"] in WHAT_TO_DO:
+            lines.append(f"{'':<10} {'do':<14} {WHAT_TO_DO[row['device']]}")
+    return "\n".join(lines)
 
 
 def _device_rows(config: Config, demo: bool) -> list[dict[str, str]]:

@@ -55,8 +55,10 @@ def test_status_names_a_printer_out_of_paper(tmp_path: Path, rig: CupsRig) -> No
 def test_status_without_a_reader_says_why_and_exits_1(tmp_path: Path) -> None:
     done = run_diag(["status"], tmp_path)
     assert done.returncode == 1
-    assert "idcard" in done.stdout and "offline" in done.stdout
-    assert "devices.idcard_reader = none" in done.stdout
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:3] == ["idcard", "异常", "offline"]
+    assert "devices.idcard_reader = none" in lines[0]
+    assert lines[1].split()[0] == "do" and "kiosk-diag scan-serial" in lines[1]
 
 
 def test_config_hides_secrets(tmp_path: Path) -> None:
