@@ -22,6 +22,7 @@ from central.routes import (
     API_DESCRIPTION,
     API_TITLE,
     admin,
+    applications,
     catalog,
     include_api,
     sessions,
@@ -113,7 +114,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(
         BodyLimit,
         idle_timeout_s=settings.request_timeout_s,
-        route_bytes={API_PREFIX + support.UPLOAD_PATH: support.UPLOAD_MAX_BYTES},
+        route_bytes={
+            API_PREFIX + support.UPLOAD_PATH: support.UPLOAD_MAX_BYTES,
+            API_PREFIX + applications.MATERIALS_PATH: applications.MATERIAL_MAX_BYTES,
+        },
     )
 
     @app.get("/health", tags=["operations"])

@@ -13,6 +13,7 @@ import random
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from central.demo_applications import add_application_services
 from central.models import Device, Helper, LedgerEntry, Notice, Resident, Service
 from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 
@@ -280,6 +281,7 @@ def seed(session: Session) -> bool:
     if session.scalar(select(func.count()).select_from(Resident)):
         _add_sms_resident(session)
         _add_helper(session)
+        add_application_services(session)
         return False
     rng = random.Random(SEED)
     people = [
@@ -345,6 +347,8 @@ def seed(session: Session) -> bool:
             Device(id=DEMO_DEVICE_ID, secret=DEMO_DEVICE_SECRET, created_at=dt.datetime.now(dt.UTC))
         )
     _add_helper(session)
+    session.flush()
+    add_application_services(session)
     return True
 
 

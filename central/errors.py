@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -62,6 +62,26 @@ def problem_response(
     return JSONResponse(status_code=status, content=answer.model_dump(), headers=headers)
 
 
+def remember_methods(app: FastAPI, router: APIRouter, prefix: str = "") -> None:
+    """Note the methods each of `router`'s paths serves, for the `Allow` of a 405: Starlette
+    names only the first matching route's (GET and POST /applications are two routes)."""
+    from starlette.routing import compile_path
+
+    if not hasattr(app.state, "route_methods"):
+        app.state.route_methods = []
+    for route in router.routes:
+        methods = getattr(route, "methods", None)
+        if methods:
+            path = prefix + route.path  # type: ignore[attr-defined]
+            app.state.route_methods.append((compile_path(path)[0], set(methods)))
+
+
+def _allowed_methods(request: Request) -> str:
+    table = getattr(request.app.state, "route_methods", [])
+    methods = set().union(*(m for regex, m in table if regex.match(request.url.path)))
+    return ", ".join(sorted(methods))
+
+
 def _route_path(request: Request) -> str:
     """The route's template (`/v1/sessions/{token}`), never a secret from the actual path."""
     route = request.scope.get("route")
@@ -89,7 +109,10 @@ def install_handlers(app: FastAPI) -> None:
         )
         answer = refusal(code, message, english)
         # Keep the exception's headers: a 405 must say which methods are allowed (`Allow`).
-        return problem_response(error.status_code, answer, error.headers)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+        return problem_response(error.status_code, answer, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

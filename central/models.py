@@ -128,6 +128,9 @@ class Service(Base):
     identification: Mapped[str] = mapped_column(String(20))
     enabled: Mapped[bool] = mapped_column(default=True)
     sort: Mapped[int] = mapped_column(Integer, default=0)
+    # An application's form, materials and department, or a bundle's steps (the contract's
+    # ApplicationSpec / BundleSpec as JSON); None for certificates and records.
+    spec: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Notice(Base):
@@ -259,3 +262,80 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class Department(Base):
+    """A department that decides applications (民政局, 医保局 …) and its clerks' queue."""
+
+    __tablename__ = "departments"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(100))
+    pickup_place_zh: Mapped[str] = mapped_column(String(120))
+    pickup_place_en: Mapped[str] = mapped_column(String(200))
+
+
+class RoutingRule(Base):
+    """Which department decides an application service: data an administrator edits."""
+
+    __tablename__ = "routing_rules"
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
+
+
+class Application(Base):
+    """An application (一窗受理), or a bundle's case (一件事, `kind` bundle) whose steps are
+    applications with `case_id` set. The form is what the resident entered; materials and
+    the timeline are rows of their own."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("resident_id", "idempotency_key", name="uq_application_idempotency"),
+        Index("ix_applications_queue", "department_id", "status", "promised_date"),
+    )
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    application_no: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # application | bundle
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    case_id: Mapped[str | None] = mapped_column(
+        ForeignKey("applications.id"), nullable=True, index=True
+    )
+    step: Mapped[int] = mapped_column(Integer, default=0)  # its place in the bundle
+    after: Mapped[str] = mapped_column(String(400), default="")  # service ids, comma-separated
+    department_id: Mapped[str | None] = mapped_column(ForeignKey("departments.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    form: Mapped[dict[str, Any]] = mapped_column(JSON)
+    delivery: Mapped[str] = mapped_column(String(10))  # pickup | post
+    address: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    missing: Mapped[str] = mapped_column(String(400), default="")  # 需补正: material keys
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    promised_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class ApplicationMaterial(Base):
+    """One material's file, as the kiosk captured it (kept for the deciding clerk)."""
+
+    __tablename__ = "application_materials"
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary())
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class ApplicationEvent(Base):
+    """A step of an application's timeline: every transition, who made it and why."""
+
+    __tablename__ = "application_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(64))  # resident | kiosk:<id> | user:<name> | system
+    comment: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    missing: Mapped[str] = mapped_column(String(400), default="")

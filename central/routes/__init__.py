@@ -13,7 +13,9 @@ API_DESCRIPTION = (
 
 def include_api(app: FastAPI) -> None:
     """Mount the kiosk API (/v1) on `app`: the server and the OpenAPI document share this."""
+    from central.errors import remember_methods
     from central.routes import (
+        applications,
         audit,
         catalog,
         certificates,
@@ -34,5 +36,7 @@ def include_api(app: FastAPI) -> None:
         help_requests,
         audit,
         support,
+        applications,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+        remember_methods(app, module.router, API_PREFIX)

@@ -13,7 +13,15 @@ from central.db import Database
 from central.errors import REFUSALS
 from central.models import Notice, Service, Setting
 from central.security import Kiosk
-from kiosk.api.models import Alert, Announcement, Catalog, CatalogService, Text
+from kiosk.api.models import (
+    Alert,
+    Announcement,
+    ApplicationSpec,
+    BundleSpec,
+    Catalog,
+    CatalogService,
+    Text,
+)
 
 router = APIRouter(tags=["catalog"], responses=REFUSALS)
 CATALOG_TTL_S = 5.0
@@ -66,6 +74,8 @@ def build_catalog(session: Session) -> Catalog:
             title=Text(zh_CN=s.title_zh, en=s.title_en),
             description=Text(zh_CN=s.description_zh, en=s.description_en),
             disabled_reason=None if s.enabled else Text(zh_CN="暂停办理", en="Suspended"),
+            application=ApplicationSpec.model_validate(s.spec) if s.kind == "application" else None,
+            bundle=BundleSpec.model_validate(s.spec) if s.kind == "bundle" else None,
         )
         for s in session.scalars(select(Service).order_by(Service.sort))
     ]

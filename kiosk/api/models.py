@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 API_PREFIX = "/v1"
-KNOWN_SERVICE_KINDS = ("certificate", "records")
+KNOWN_SERVICE_KINDS = ("certificate", "records")  # application and bundle: screens to come
 
 
 # Every string a kiosk sends is bounded, and shaped where it has a shape: the centre stores
@@ -64,10 +64,63 @@ class ErrorAnswer(Answer):
 # --- catalog ---------------------------------------------------------------------------
 
 
+class Choice(Answer):
+    value: Code
+    title: Text
+
+
+class FormField(Answer):
+    """One question of an application's form. Kiosks show a kind they do not know as text."""
+
+    key: Code
+    title: Text
+    kind: Code = Field(description="text | number | date | choice | phone")
+    required: bool
+    choices: list[Choice] = Field(default_factory=list, max_length=20)
+    prefill: Code | None = Field(
+        None, description="the resident's record it is prefilled from: name | phone | address"
+    )
+    max_length: Annotated[int, Field(ge=1, le=500)] = 60
+
+
+class MaterialSpec(Answer):
+    """A material an application needs: `shared` the centre holds already (数据共享, nothing
+    to bring), `scan` captured at the kiosk, at most `max_pages` pages."""
+
+    key: Code
+    title: Text
+    required: bool
+    source: Literal["shared", "scan"]
+    max_pages: Annotated[int, Field(ge=1, le=20)] = 1
+
+
+class ApplicationSpec(Answer):
+    fields: list[FormField] = Field(max_length=30)
+    materials: list[MaterialSpec] = Field(max_length=20)
+    department: Code
+    department_name: Text
+    promised_days: Annotated[int, Field(ge=1, le=365)] = Field(description="working days")
+    pickup_place: Text = Field(description="where 自取 results are collected")
+
+
+class BundleStep(Answer):
+    service_id: ServiceId
+    after: list[ServiceId] = Field(
+        default_factory=list, max_length=10, description="the steps that must be done first"
+    )
+
+
+class BundleSpec(Answer):
+    """一件事一次办: application services asked together, each routed to its department."""
+
+    steps: list[BundleStep] = Field(min_length=2, max_length=10)
+
+
 class CatalogService(Answer):
     id: ServiceId
     kind: Code = Field(
-        description="certificate | records; later kinds are skipped by kiosks that do not know them"
+        description="certificate | records | application | bundle; later kinds are skipped by "
+        "kiosks that do not know them"
     )
     title: Text
     description: Text
@@ -77,6 +130,8 @@ class CatalogService(Answer):
     )
     enabled: bool
     disabled_reason: Text | None = None
+    application: ApplicationSpec | None = Field(None, description="for kind application")
+    bundle: BundleSpec | None = Field(None, description="for kind bundle")
 
 
 class Announcement(Answer):

@@ -42,10 +42,15 @@ def open_elder_session(central: CentralServer) -> str:
     return answer.token
 
 
-def test_the_catalog_lists_records_and_certificates(central: CentralServer) -> None:
+def test_the_catalog_lists_records_certificates_applications_and_bundles(
+    central: CentralServer,
+) -> None:
     catalog = central.client().catalog()
     kinds = {s.kind for s in catalog.services}
-    assert kinds == {"records", "certificate"}
+    assert kinds == {"records", "certificate", "application", "bundle"}
+    for service in catalog.services:
+        assert (service.application is not None) == (service.kind == "application")
+        assert (service.bundle is not None) == (service.kind == "bundle")
     assert sum(s.kind == "records" for s in catalog.services) >= 4
     assert sum(s.kind == "certificate" for s in catalog.services) >= 5
     assert catalog.announcements and catalog.alerts

@@ -1,0 +1,307 @@
+"""一窗受理 and 一件事一次办 on the real centre: a draft from the form, materials read from their
+bytes, submission routed and dated in working days, the life cycle of 行政许可法 第32条 with its
+timeline, a bundle whose second step waits for the first, and what another resident, a bad
+form, a wrong file or an oversized one get."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from central import applications as life
+from central.clock import local_today
+from central.db import Database
+from central.models import Application
+from central.routes.applications import MATERIAL_MAX_BYTES
+from kiosk.api import signing
+from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
+from kiosk.api.models import SessionByIdCard
+from tests.central.test_api import ELDER_CARD
+from tests.rigs.central import CentralServer, start_central
+
+JPEG = b"\xff\xd8\xff\xe0" + bytes(200)
+PDF = b"%PDF-1.4\n" + bytes(200)
+OTHER_CARD = ELDER_CARD.model_validate(
+    ELDER_CARD.model_dump()
+    | {
+        "name": "张伟",
+        "gender": "男",
+        "birth_date": "1985-06-12",
+        "id_number": "511321198506120030",
+    }
+)
+SENIOR_FORM = {"phone": "13800000001"}
+
+
+@pytest.fixture(scope="module")
+def centre(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServer]:
+    server = start_central(tmp_path_factory.mktemp("central-applications"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def db(centre: CentralServer) -> Database:
+    return Database(f"sqlite:///{centre.log_path.parent / 'central.sqlite3'}")
+
+
+class Resident:
+    """A resident's session at the demo kiosk, and its signed calls."""
+
+    def __init__(self, centre: CentralServer, card: Any = ELDER_CARD) -> None:
+        self.centre = centre
+        self.token = (
+            centre.client()
+            .open_session(SessionByIdCard(method="idcard", card=card, sam_id="05.01-20101028-01"))
+            .token
+        )
+
+    def call(
+        self, method: str, path: str, body: object = None, raw: bytes | None = None
+    ) -> requests.Response:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        headers = signing.signed_headers(
+            DEMO_DEVICE_ID, DEMO_DEVICE_SECRET, method, path, data, int(time.time())
+        )
+        headers["Authorization"] = f"Session {self.token}"
+        headers["Content-Type"] = "application/octet-stream" if raw else "application/json"
+        return requests.request(
+            method, self.centre.url + path, data=data or None, headers=headers, timeout=30
+        )
+
+    def apply(self, service_id: str, form: dict[str, str], **delivery: str) -> dict[str, Any]:
+        body = {
+            "service_id": service_id,
+            "idempotency_key": secrets.token_hex(16),
+            "form": form,
+            "delivery": delivery or {"method": "pickup"},
+        }
+        answer = self.call("POST", "/v1/applications", body)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def upload(self, application_id: str, key: str, data: bytes) -> requests.Response:
+        return self.call("PUT", f"/v1/applications/{application_id}/materials/{key}", raw=data)
+
+    def submit(self, application_id: str) -> requests.Response:
+        return self.call("POST", f"/v1/applications/{application_id}/submit")
+
+    def view(self, application_id: str) -> dict[str, Any]:
+        answer = self.call("GET", f"/v1/applications/{application_id}")
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+
+def clerk(db: Database, application_id: str, action: str, **options: Any) -> None:
+    """What the department's workbench does: one of `central.applications.ACTIONS`."""
+    now = options.pop("now", dt.datetime.now(dt.UTC))
+    with db.session() as session:
+        row = session.get(Application, application_id)
+        assert row is not None
+        life.move(session, row, action, "user:clerk-test", now, **options)
+
+
+def statuses(view: dict[str, Any]) -> list[str]:
+    return [entry["status"] for entry in view["timeline"]]
+
+
+def test_an_application_from_draft_to_collected(centre: CentralServer, db: Database) -> None:
+    resident = Resident(centre)
+    created = resident.apply("senior-allowance", SENIOR_FORM)
+    assert created["status"] == "draft" and created["application_no"].startswith("SQ")
+    needed = {m["key"]: (m["source"], m["received"]) for m in created["materials_needed"]}
+    assert needed == {
+        "id_card": ("shared", True),
+        "household_book": ("scan", False),
+        "bank_card": ("scan", False),
+    }
+    application_id = created["application_id"]
+    refused = resident.submit(application_id)
+    assert refused.status_code == 409 and refused.json()["code"] == "materials_missing"
+    assert "household_book" in refused.json()["message"]
+
+    assert resident.upload(application_id, "household_book", PDF).json()["content_type"] == (
+        "application/pdf"
+    )
+    assert resident.upload(application_id, "bank_card", JPEG).status_code == 200
+    submitted = resident.submit(application_id).json()
+    today = local_today()
+    assert submitted["status"] == "submitted" and submitted["overdue"] is False
+    assert submitted["promised_date"] == life.add_working_days(today, 10).isoformat()
+    assert submitted["department"]["zh_CN"] == "县民政局"
+    assert submitted["pickup_place"]["zh_CN"].startswith("大桥镇便民服务中心")
+
+    for action in ("accept", "review", "approve", "ready", "collect"):
+        clerk(db, application_id, action)
+    view = resident.view(application_id)
+    assert statuses(view) == [
+        "draft", "submitted", "accepted", "reviewing", "approved", "ready", "collected",
+    ]  # fmt: skip
+    assert [entry["text"]["zh_CN"] for entry in view["timeline"]][-2:] == ["待领取", "已领取"]
+    listed = resident.call("GET", "/v1/applications").json()["applications"]
+    assert listed[0]["application_id"] == application_id  # newest first
+
+
+def test_correction_asks_once_and_the_same_application_is_submitted_again(
+    centre: CentralServer, db: Database
+) -> None:
+    resident = Resident(centre)
+    application_id = resident.apply("senior-allowance", SENIOR_FORM)["application_id"]
+    resident.upload(application_id, "household_book", PDF)
+    resident.upload(application_id, "bank_card", JPEG)
+    resident.submit(application_id)
+    with pytest.raises(life.TransitionRefusedError, match="Tick every material"):
+        clerk(db, application_id, "correction")
+    clerk(db, application_id, "correction", missing=("bank_card",), comment="银行卡照片不清楚")
+    view = resident.view(application_id)
+    assert view["status"] == "correction" and view["missing"] == ["bank_card"]
+    assert view["timeline"][-1]["comment"] == "银行卡照片不清楚"
+    refused = resident.submit(application_id)
+    assert refused.status_code == 409 and "bank_card" in refused.json()["message"]
+    assert resident.upload(application_id, "bank_card", JPEG + b"sharper").status_code == 200
+    again = resident.submit(application_id).json()
+    assert again["status"] == "submitted" and again["application_no"] == view["application_no"]
+    assert statuses(again)[-2:] == ["correction", "submitted"]
+
+
+def test_correction_is_refused_after_five_working_days(centre: CentralServer, db: Database) -> None:
+    resident = Resident(centre)
+    application_id = resident.apply("senior-allowance", SENIOR_FORM)["application_id"]
+    resident.upload(application_id, "household_book", PDF)
+    resident.upload(application_id, "bank_card", JPEG)
+    resident.submit(application_id)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=10)
+    with pytest.raises(life.TransitionRefusedError) as refused:
+        clerk(db, application_id, "correction", missing=("bank_card",), now=later)
+    assert refused.value.code == "correction_too_late"
+    with pytest.raises(life.TransitionRefusedError, match="needs a reason"):
+        clerk(db, application_id, "not_accept", comment=" ")
+
+
+def test_a_bundle_makes_one_case_whose_second_step_waits_for_the_first(
+    centre: CentralServer, db: Database
+) -> None:
+    resident = Resident(centre)
+    form = {"household_size": "3", "monthly_income": "800", "reason": "illness",
+            "phone": "13800000002"}  # fmt: skip
+    created = resident.apply("hardship-bundle", form)
+    keys = [m["key"] for m in created["materials_needed"]]
+    assert keys == ["id_card", "household_book", "income_proof", "medical_bills", "diagnosis"]
+    case_id = created["application_id"]
+    for key in keys[1:]:
+        resident.upload(case_id, key, JPEG)
+    case = resident.submit(case_id).json()
+    assert [(s["service_id"], s["status"]) for s in case["steps"]] == [
+        ("dibao", "submitted"),
+        ("medical-aid", "waiting"),
+    ]
+    first, second = (step["application_id"] for step in case["steps"])
+    for action in ("accept", "review", "approve"):
+        clerk(db, first, action)
+    case = resident.view(case_id)
+    assert [s["status"] for s in case["steps"]] == ["approved", "submitted"]
+    assert case["status"] == "reviewing"
+    with db.session() as session:
+        departments = [session.get(Application, i).department_id for i in (first, second)]
+    assert departments == ["minzheng", "yibao"]
+    for action in ("accept", "review", "approve"):
+        clerk(db, second, action)
+    assert resident.view(case_id)["status"] == "approved"
+
+
+def test_a_refused_first_step_ends_the_steps_waiting_for_it(
+    centre: CentralServer, db: Database
+) -> None:
+    resident = Resident(centre)
+    form = {"household_size": "2", "monthly_income": "5000", "reason": "other",
+            "phone": "13800000003"}  # fmt: skip
+    created = resident.apply("hardship-bundle", form)
+    for material in created["materials_needed"][1:]:
+        resident.upload(created["application_id"], material["key"], PDF)
+    case = resident.submit(created["application_id"]).json()
+    first = case["steps"][0]["application_id"]
+    clerk(db, first, "accept")
+    clerk(db, first, "review")
+    clerk(db, first, "deny", comment="家庭收入高于当地低保标准")
+    case = resident.view(created["application_id"])
+    assert [s["status"] for s in case["steps"]] == ["denied", "not_accepted"]
+    assert case["status"] == "denied"
+
+
+def test_another_resident_sees_nothing_of_it(centre: CentralServer) -> None:
+    owner, other = Resident(centre), Resident(centre, OTHER_CARD)
+    application_id = owner.apply("senior-allowance", SENIOR_FORM)["application_id"]
+    for answer in (
+        other.call("GET", f"/v1/applications/{application_id}"),
+        other.upload(application_id, "bank_card", JPEG),
+        other.submit(application_id),
+        other.call("GET", f"/v1/applications/{'0' * 32}"),
+    ):
+        assert answer.status_code == 404 and answer.json()["code"] == "application_not_found"
+    mine = [
+        a["application_id"] for a in other.call("GET", "/v1/applications").json()["applications"]
+    ]
+    assert application_id not in mine
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"phone": "12345"}, "phone"),
+        ({}, "phone"),
+        ({"phone": "13800000001", "salary": "1"}, "salary"),
+    ],
+)
+def test_a_bad_form_is_refused_naming_the_field(
+    centre: CentralServer, form: dict[str, str], field: str
+) -> None:
+    resident = Resident(centre)
+    body = {"service_id": "senior-allowance", "idempotency_key": secrets.token_hex(16),
+            "form": form, "delivery": {"method": "pickup"}}  # fmt: skip
+    answer = resident.call("POST", "/v1/applications", body)
+    assert answer.status_code == 422 and answer.json()["code"] == "application_form_invalid"
+    assert field in answer.json()["message"]
+
+
+def test_markup_in_a_text_field_is_kept_as_typed(centre: CentralServer) -> None:
+    resident = Resident(centre)
+    typed = "<b>证</b>&amp;<i>1</i>"
+    created = resident.apply("disability-subsidy", {"card_no": typed, "phone": "13800000004"})
+    assert resident.view(created["application_id"])["form"]["card_no"] == typed
+
+
+def test_post_needs_an_address_and_the_same_key_is_the_same_draft(centre: CentralServer) -> None:
+    resident = Resident(centre)
+    body = {"service_id": "senior-allowance", "idempotency_key": secrets.token_hex(16),
+            "form": SENIOR_FORM, "delivery": {"method": "post"}}  # fmt: skip
+    assert resident.call("POST", "/v1/applications", body).status_code == 422
+    body["delivery"] = {"method": "post", "address": "石桥村3组12号"}
+    first = resident.call("POST", "/v1/applications", body).json()
+    again = resident.call("POST", "/v1/applications", body).json()
+    assert again["application_id"] == first["application_id"]
+    body["service_id"] = "dibao"
+    assert resident.call("POST", "/v1/applications", body).json()["code"] == (
+        "idempotency_conflict"
+    )
+
+
+def test_a_file_that_is_no_image_or_pdf_or_too_large_is_refused(centre: CentralServer) -> None:
+    resident = Resident(centre)
+    application_id = resident.apply("senior-allowance", SENIOR_FORM)["application_id"]
+    for data, status, code in (
+        (b"MZ\x90\x00 not a picture", 415, "material_wrong_type"),
+        (b"<svg onload=alert(1)>", 415, "material_wrong_type"),
+        (JPEG + bytes(MATERIAL_MAX_BYTES), 413, "request_too_large"),
+    ):
+        answer = resident.upload(application_id, "bank_card", data)
+        assert (answer.status_code, answer.json()["code"]) == (status, code)
+    assert resident.upload(application_id, "id_card", JPEG).json()["code"] == "material_not_found"
+    view = resident.view(application_id)
+    assert not next(m for m in view["materials"] if m["key"] == "bank_card")["received"]
