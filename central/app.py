@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
@@ -16,7 +18,7 @@ from central.errors import install_handlers
 from central.faults import FaultInjector, FaultRules, FaultSwitch
 from central.limits import CERTIFICATES_PER_DAY, REQUEST_TIMEOUT_S
 from central.models import Device
-from central.notify import RecordingSmsSender
+from central.notify import SIGNATURE, HttpSmsGateway, RecordingSmsSender, SmsDispatcher
 from central.rate_limit import RateLimit
 from central.routes import (
     API_DESCRIPTION,
@@ -46,6 +48,8 @@ class Settings:
     fault_injection: bool = False  # the middleware and /admin/faults: tests and demos only
     request_timeout_s: float = REQUEST_TIMEOUT_S  # a request's head, and each part of its body
     certificates_per_day: int = CERTIFICATES_PER_DAY  # per resident and service, a local day
+    sms_gateway_url: str = ""  # "": messages are only recorded in the database
+    sms_signature: str = SIGNATURE
 
 
 class DemoDataInProductionError(RuntimeError):
@@ -84,7 +88,17 @@ def prepare_database(settings: Settings) -> Database:
 def create_app(settings: Settings) -> FastAPI:
     # No /docs or /redoc anywhere (their pages load scripts from a CDN); the contract is
     # kiosk/api/openapi.json, and /openapi.json is served in demo mode only.
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        dispatcher = app.state.sms_dispatcher
+        if dispatcher is not None:
+            dispatcher.start()
+        yield
+        if dispatcher is not None:
+            dispatcher.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title=API_TITLE,
         version=__version__,
         description=API_DESCRIPTION,
@@ -99,6 +113,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.catalog_cache = catalog.CatalogCache()
     app.state.device_secrets = DeviceSecrets()
     app.state.sms = RecordingSmsSender(keep=sessions.SMS_LIFETIME)
+    app.state.sms_dispatcher = (
+        SmsDispatcher(
+            app.state.db.session, HttpSmsGateway(settings.sms_gateway_url, settings.sms_signature)
+        )
+        if settings.sms_gateway_url
+        else None
+    )
     app.state.verify_limit = RateLimit(per_minute=verify.REQUESTS_PER_MINUTE)
     app.state.admin_failures = RateLimit(per_minute=ADMIN_FAILURES_PER_MINUTE)
     install_handlers(app)

@@ -27,12 +27,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.clock import LOCAL, local_day_start, local_today
-from central.models import Application, ApplicationEvent, ApplicationMaterial, RoutingRule, Service
+from central.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationMaterial,
+    Department,
+    Resident,
+    RoutingRule,
+    Service,
+)
+from central.notify import queue, render
 
 log = logging.getLogger(__name__)
 
 CORRECTION_DAYS = 5  # 行政许可法 第32条: 五日内一次告知
 DONE_WELL = ("approved", "ready", "collected")
+NOTIFIED = ("accepted", "not_accepted", "correction", "approved", "denied", "ready")
 
 
 @dataclass(frozen=True)
@@ -266,6 +276,8 @@ def _set(
     log.info(
         "application %s %s → %s by %s", application.application_no, application.kind, status, actor
     )
+    if application.kind == "application" and status in NOTIFIED:
+        _notify(session, application, status, comment, missing)
 
 
 def _promised_days(session: Session, application: Application) -> int:
@@ -313,3 +325,33 @@ def _follow_up_case(session: Session, case_id: str, now: dt.datetime) -> None:
             key for step in steps if step.status == "correction" for key in step.missing.split(",")
         )
         _set(session, case, status, "system", now, None, tuple(dict.fromkeys(missing)))
+
+
+def _notify(
+    session: Session,
+    application: Application,
+    status: str,
+    comment: str | None,
+    missing: tuple[str, ...],
+) -> None:
+    """The SMS for this step, to the phone the form gave (else the one the centre holds),
+    queued in this transaction: it exists before the step is reported done."""
+    resident = session.get(Resident, application.resident_id)
+    service = session.get(Service, application.service_id)
+    assert resident is not None and service is not None
+    phone = str(application.form.get("phone") or resident.phone or "")
+    if not phone:
+        log.warning("application %s: no phone to tell of %s", application.application_no, status)
+        return
+    titles = {m["key"]: m["title"]["zh_CN"] for m in spec_of(session, service.id)["materials"]}
+    department = session.get(Department, application.department_id or "")
+    values = {
+        "事项": service.title_zh,
+        "受理号": application.application_no,
+        "日期": f"{application.promised_date:%Y年%m月%d日}" if application.promised_date else "",
+        "理由": comment or "",
+        "材料": "、".join(titles.get(key, key) for key in missing),
+        "地点": department.pickup_place_zh if department else "",
+    }
+    key = "ready_post" if status == "ready" and application.delivery == "post" else status
+    queue(session, phone, render(session, key, values), "application")

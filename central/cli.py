@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from central.listing import newest_first, print_rows
+from central.notify import SIGNATURE
 from central.support_cli import add_commands as add_support_commands
 from central.support_cli import run as run_support_command
 
@@ -109,6 +110,24 @@ def _parser() -> argparse.ArgumentParser:
         default=MAX_CONNECTIONS,
         metavar="N",
         help="answer 503 beyond N connections at once (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--sms-gateway",
+        metavar="URL",
+        default="",
+        help="deliver SMS to this HTTP gateway (POST {phone, text}); default: only record them",
+    )
+    serve.add_argument(
+        "--sms-signature",
+        default=SIGNATURE,
+        help="the 【signature】 the gateway adapter puts before each message (%(default)s)",
+    )
+    serve.add_argument(
+        "--sms-gateway-sim",
+        type=Path,
+        metavar="LOG",
+        help="demo: run the SMS gateway simulator on a free loopback port, recording to LOG, "
+        "and deliver to it",
     )
     serve.add_argument(
         "--certificates-per-day",
@@ -322,6 +341,14 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
         print(f"kiosk-central: {problem}", file=sys.stderr)
         return 2
     scheme = "https" if args.tls_cert else "http"
+    sms_gateway = args.sms_gateway
+    if args.sms_gateway_sim is not None:
+        from central.sms_gateway_sim import SmsGatewaySimulator
+
+        simulator = SmsGatewaySimulator(args.sms_gateway_sim)
+        simulator.start()
+        sms_gateway = simulator.url
+        print(f"kiosk-central: SMS gateway simulator records to {args.sms_gateway_sim}")
     settings = Settings(
         db_url=db_url,
         demo=args.demo,
@@ -332,6 +359,8 @@ def _serve(args: argparse.Namespace, db_url: str) -> int:
         faults=FaultRules(rules=dict(args.fault)),
         request_timeout_s=args.request_timeout,
         certificates_per_day=args.certificates_per_day,
+        sms_gateway_url=sms_gateway,
+        sms_signature=args.sms_signature,
     )
     try:
         app = create_app(settings)

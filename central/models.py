@@ -107,13 +107,29 @@ class SmsCode(Base):
 
 
 class SmsMessage(Base):
-    """What the reference SMS sender 'sent': recorded here instead of a gateway."""
+    """The SMS outbox: queued in the transaction of what caused it, delivered to the gateway
+    by `central.notify.SmsDispatcher` (tried again until the gateway accepts it), or only
+    recorded when no gateway is configured."""
 
     __tablename__ = "sms_messages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     phone: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    purpose: Mapped[str] = mapped_column(String(20), default="code", server_default="code")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_try_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class NotificationTemplate(Base):
+    """An SMS's words for one step of an application, with ${…} variables (central/notify.py);
+    an administrator may change them."""
+
+    __tablename__ = "notification_templates"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    text: Mapped[str] = mapped_column(String(300))
 
 
 class Service(Base):

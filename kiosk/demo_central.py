@@ -33,6 +33,7 @@ class DemoCentral:
         self._port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self._port}"
         self._process: subprocess.Popen[bytes] | None = None
+        self.sms_log = state_dir / "logs" / "sms-gateway.log"
 
     def start(self) -> None:
         log_path = self._state_dir / "logs" / "central-demo.log"
@@ -48,6 +49,10 @@ class DemoCentral:
             "--db",
             f"sqlite:///{database}",
             "--exit-with-parent",  # a kiosk killed with SIGKILL leaves no orphan behind
+            # What residents' phones would show (application steps, login codes): one JSON
+            # line a message, for the newcomer to read (README: "SMS in demo mode").
+            "--sms-gateway-sim",
+            str(self.sms_log),
         ]
         with log_path.open("ab") as log_file:
             self._process = subprocess.Popen(

@@ -84,7 +84,9 @@ def send_sms_code(request: Request, kiosk: Kiosk, body: SmsCodeRequest) -> SmsCo
             )
         )
         request.app.state.sms.send(
-            session, resident.phone, f"【村便民服务】您的验证码为{code}，5分钟内有效。"
+            session,
+            resident.phone,
+            f"您的验证码为{code}，5分钟内有效。",  # the gateway adds the 【signature】
         )
         log.info("SMS code for kiosk %s", kiosk.kiosk_id)
         if request.app.state.settings.demo:

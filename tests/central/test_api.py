@@ -13,7 +13,6 @@ from kiosk.api.errors import (
 )
 from kiosk.api.models import (
     Heartbeat,
-    IdCardFields,
     PrintResult,
     Rating,
     SessionByIdCard,
@@ -21,18 +20,7 @@ from kiosk.api.models import (
     SessionBySsCard,
 )
 from tests.rigs.central import CentralServer
-
-ELDER_CARD = IdCardFields(
-    name="李秀英",
-    gender="女",
-    ethnicity="汉",
-    birth_date="1946-02-03",
-    address="四川省南部县",
-    id_number="511321194602030029",
-    issuer="南部县公安局",
-    valid_from="2016-03-01",
-    valid_until=None,
-)
+from tests.rigs.residents import ELDER_CARD
 
 
 def open_elder_session(central: CentralServer) -> str:

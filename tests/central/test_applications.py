@@ -6,38 +6,26 @@ form, a wrong file or an oversized one get."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
-import time
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import requests
 
 from central import applications as life
 from central.clock import local_today
 from central.db import Database
 from central.models import Application
 from central.routes.applications import MATERIAL_MAX_BYTES
-from kiosk.api import signing
-from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
-from kiosk.api.models import SessionByIdCard
-from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import CentralServer, start_central
-
-JPEG = b"\xff\xd8\xff\xe0" + bytes(200)
-PDF = b"%PDF-1.4\n" + bytes(200)
-OTHER_CARD = ELDER_CARD.model_validate(
-    ELDER_CARD.model_dump()
-    | {
-        "name": "张伟",
-        "gender": "男",
-        "birth_date": "1985-06-12",
-        "id_number": "511321198506120030",
-    }
+from tests.rigs.residents import (
+    JPEG,
+    OTHER_CARD,
+    PDF,
+    SENIOR_FORM,
+    Resident,
+    clerk,
+    statuses,
 )
-SENIOR_FORM = {"phone": "13800000001"}
 
 
 @pytest.fixture(scope="module")
@@ -50,66 +38,6 @@ def centre(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServer]:
 @pytest.fixture(scope="module")
 def db(centre: CentralServer) -> Database:
     return Database(f"sqlite:///{centre.log_path.parent / 'central.sqlite3'}")
-
-
-class Resident:
-    """A resident's session at the demo kiosk, and its signed calls."""
-
-    def __init__(self, centre: CentralServer, card: Any = ELDER_CARD) -> None:
-        self.centre = centre
-        self.token = (
-            centre.client()
-            .open_session(SessionByIdCard(method="idcard", card=card, sam_id="05.01-20101028-01"))
-            .token
-        )
-
-    def call(
-        self, method: str, path: str, body: object = None, raw: bytes | None = None
-    ) -> requests.Response:
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
-        headers = signing.signed_headers(
-            DEMO_DEVICE_ID, DEMO_DEVICE_SECRET, method, path, data, int(time.time())
-        )
-        headers["Authorization"] = f"Session {self.token}"
-        headers["Content-Type"] = "application/octet-stream" if raw else "application/json"
-        return requests.request(
-            method, self.centre.url + path, data=data or None, headers=headers, timeout=30
-        )
-
-    def apply(self, service_id: str, form: dict[str, str], **delivery: str) -> dict[str, Any]:
-        body = {
-            "service_id": service_id,
-            "idempotency_key": secrets.token_hex(16),
-            "form": form,
-            "delivery": delivery or {"method": "pickup"},
-        }
-        answer = self.call("POST", "/v1/applications", body)
-        assert answer.status_code == 200, answer.text
-        return answer.json()
-
-    def upload(self, application_id: str, key: str, data: bytes) -> requests.Response:
-        return self.call("PUT", f"/v1/applications/{application_id}/materials/{key}", raw=data)
-
-    def submit(self, application_id: str) -> requests.Response:
-        return self.call("POST", f"/v1/applications/{application_id}/submit")
-
-    def view(self, application_id: str) -> dict[str, Any]:
-        answer = self.call("GET", f"/v1/applications/{application_id}")
-        assert answer.status_code == 200, answer.text
-        return answer.json()
-
-
-def clerk(db: Database, application_id: str, action: str, **options: Any) -> None:
-    """What the department's workbench does: one of `central.applications.ACTIONS`."""
-    now = options.pop("now", dt.datetime.now(dt.UTC))
-    with db.session() as session:
-        row = session.get(Application, application_id)
-        assert row is not None
-        life.move(session, row, action, "user:clerk-test", now, **options)
-
-
-def statuses(view: dict[str, Any]) -> list[str]:
-    return [entry["status"] for entry in view["timeline"]]
 
 
 def test_an_application_from_draft_to_collected(centre: CentralServer, db: Database) -> None:

@@ -15,8 +15,8 @@ from central.models import SmsMessage
 from central.notify import RecordingSmsSender
 from kiosk.api import signing
 from kiosk.api.models import SessionByIdCard
-from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import ADMIN_TOKEN, CentralServer, start_central
+from tests.rigs.residents import ELDER_CARD
 
 
 def test_an_oversized_body_is_refused_before_it_is_read(central: CentralServer) -> None:

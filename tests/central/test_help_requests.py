@@ -12,8 +12,8 @@ import sys
 
 from central.demo_data import CARD_RESIDENTS, DEMO_HELPER
 from kiosk.api.models import HelpRequest, SessionByIdCard
-from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import CentralServer
+from tests.rigs.residents import ELDER_CARD
 
 CENTRAL = [sys.executable, "-m", "central.cli"]
 

@@ -25,8 +25,8 @@ from central.openapi import openapi_document
 from kiosk.api import signing
 from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 from kiosk.api.models import SessionByIdCard
-from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import CentralServer, start_central
+from tests.rigs.residents import ELDER_CARD
 
 OPENAPI_PATH = Path(__file__).parents[2] / "kiosk" / "api" / "openapi.json"
 # Nine operations; about 1000 requests in all, under 15 s on two cores.

@@ -28,8 +28,8 @@ from central.routes.verify import REQUESTS_PER_MINUTE
 from central.security import ADMIN_FAILURES_PER_MINUTE
 from kiosk.api.client import CentralClient, CentralError
 from kiosk.api.models import SessionByIdCard, SessionBySms
-from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import ADMIN_TOKEN, CentralServer, free_port, signed_post, start_central
+from tests.rigs.residents import ELDER_CARD
 
 MB = 1024 * 1024
 CHUNK = MB

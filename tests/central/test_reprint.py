@@ -22,9 +22,9 @@ from central.models import Certificate
 from kiosk.api.client import CentralClient
 from kiosk.api.errors import CentralRefusedError
 from kiosk.api.models import CertificateAnswer, IdCardFields, PrintResult, SessionByIdCard
-from tests.central.test_api import ELDER_CARD
 from tests.central.test_cli import kiosk_central
 from tests.rigs.central import ADMIN_TOKEN, CentralServer
+from tests.rigs.residents import ELDER_CARD
 
 YOUNGER_CARD = ELDER_CARD.model_copy(
     update={

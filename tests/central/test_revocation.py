@@ -15,9 +15,9 @@ from central.db import Database
 from central.models import Certificate
 from central.revocation import PUBLIC_REASONS, REVOCATION_REASONS
 from kiosk.api.models import CertificateAnswer, SessionByIdCard
-from tests.central.test_api import ELDER_CARD
 from tests.central.test_cli import kiosk_central
 from tests.rigs.central import ADMIN_TOKEN, CentralServer
+from tests.rigs.residents import ELDER_CARD
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 

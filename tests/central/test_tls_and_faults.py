@@ -24,8 +24,8 @@ from kiosk.api.errors import (
     CentralUnreachableError,
 )
 from kiosk.api.models import SessionByIdCard
-from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import ADMIN_TOKEN, CentralServer, start_central
+from tests.rigs.residents import ELDER_CARD
 from tests.rigs.tls import TlsFiles, make_ca_and_server_cert
 
 CONNECT_TIMEOUT_S = 1.0

@@ -10,8 +10,8 @@ import requests
 
 from central.routes.verify import SECURITY_HEADERS
 from kiosk.api.models import SessionByIdCard
-from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import CentralServer, start_central
+from tests.rigs.residents import ELDER_CARD
 
 
 def issue(central: CentralServer, service: str = "si-cert") -> tuple[str, str, str]:

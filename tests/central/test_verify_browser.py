@@ -31,8 +31,8 @@ from central.revocation import PUBLIC_REASONS
 from kiosk.api.models import CertificateAnswer, SessionByIdCard
 from kiosk.documents.certificate import render_certificate
 from tests.central.conftest import BROWSER_PAGE_TIMEOUT_S, require_programs
-from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import ADMIN_TOKEN, CentralServer
+from tests.rigs.residents import ELDER_CARD
 
 SHOTS_COPY_DIR = Path("/tmp/verify-shots")
 # (name, CSS px wide, px high, device pixels per CSS px, mobile): a small phone and a laptop.

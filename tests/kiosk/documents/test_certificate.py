@@ -14,8 +14,8 @@ import pytest
 
 from kiosk.api.models import CertificateAnswer, DocumentTable, SessionByIdCard
 from kiosk.documents.certificate import render_certificate
-from tests.central.test_api import ELDER_CARD
 from tests.rigs.central import CentralServer
+from tests.rigs.residents import ELDER_CARD
 
 
 def issue(central: CentralServer, service: str) -> CertificateAnswer:

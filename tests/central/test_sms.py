@@ -1,0 +1,161 @@
+"""SMS at every step of an application, through the real centre and the gateway simulator on
+loopback: what the resident's phone shows (with the gateway's 【signature】), the templates
+fitting one SMS, no full ID number ever, and a gateway down for a while losing nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from central.db import Database
+from central.models import SmsMessage
+from central.notify import DEFAULT_TEMPLATES, SIGNATURE, SMS_CHARS, SmsTemplate, queue
+from central.sms_gateway_sim import SmsGatewaySimulator
+from tests.rigs.central import CentralServer, start_central
+from tests.rigs.residents import JPEG, PDF, SENIOR_FORM, Resident, clerk
+
+TYPICAL = {
+    "事项": "残疾人两项补贴",
+    "受理号": "SQ20261203000011",
+    "日期": "2026年12月17日",
+    "理由": "家庭收入高于当地低保标准",
+    "材料": "本人银行卡或社保卡",
+    "地点": "大桥镇便民服务中心 民政窗口",
+}
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmsGatewaySimulator]:
+    simulator = SmsGatewaySimulator(tmp_path_factory.mktemp("gateway") / "sms.log")
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(scope="module")
+def centre(
+    tmp_path_factory: pytest.TempPathFactory, gateway: SmsGatewaySimulator
+) -> Iterator[CentralServer]:
+    server = start_central(
+        tmp_path_factory.mktemp("central-sms"), extra=("--sms-gateway", gateway.url)
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def db(centre: CentralServer) -> Database:
+    return Database(f"sqlite:///{centre.log_path.parent / 'central.sqlite3'}")
+
+
+def texts_to(gateway: SmsGatewaySimulator, phone: str) -> list[str]:
+    return [m["text"] for m in gateway.received() if m["phone"] == phone]
+
+
+def wait_for(condition: object, timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "not within the time"
+        time.sleep(0.1)
+
+
+def submitted(centre: CentralServer, phone: str) -> str:
+    resident = Resident(centre)
+    application_id = resident.apply("senior-allowance", SENIOR_FORM | {"phone": phone})[
+        "application_id"
+    ]
+    resident.upload(application_id, "household_book", PDF)
+    resident.upload(application_id, "bank_card", JPEG)
+    assert resident.submit(application_id).status_code == 200
+    return application_id
+
+
+def test_every_default_template_fits_one_sms_with_the_signature() -> None:
+    for key, template in DEFAULT_TEMPLATES.items():
+        message = SmsTemplate(template).safe_substitute(TYPICAL)
+        assert "$" not in message, key
+        assert len(f"【{SIGNATURE}】{message}") <= SMS_CHARS, (key, message)
+
+
+def test_each_step_reaches_the_residents_phone(
+    centre: CentralServer, db: Database, gateway: SmsGatewaySimulator
+) -> None:
+    phone = "13800000011"
+    application_id = submitted(centre, phone)
+    clerk(db, application_id, "correction", missing=("bank_card",), comment="照片模糊")
+    wait_for(lambda: len(texts_to(gateway, phone)) == 1)
+    resident = Resident(centre)
+    resident.upload(application_id, "bank_card", JPEG + b"again")
+    resident.submit(application_id)
+    for action in ("accept", "review", "approve", "ready"):
+        clerk(db, application_id, action)
+    wait_for(lambda: len(texts_to(gateway, phone)) == 4)
+    correction, accepted, approved, ready = texts_to(gateway, phone)
+    assert correction.startswith(f"【{SIGNATURE}】您申请的高龄津贴申领(受理号SQ")
+    assert "需补正：本人银行卡或社保卡" in correction
+    assert "已受理" in accepted and "前办结" in accepted
+    assert "已办结，审核通过" in approved
+    assert "请带身份证到大桥镇便民服务中心 民政窗口领取" in ready
+
+
+def test_a_gateway_down_for_a_while_loses_no_message(
+    centre: CentralServer, db: Database, gateway: SmsGatewaySimulator
+) -> None:
+    phone = "13800000012"
+    application_id = submitted(centre, phone)
+    gateway.down = True
+    try:
+        clerk(db, application_id, "accept")
+        clerk(db, application_id, "review")
+        clerk(db, application_id, "deny", comment="不符合条件")
+        time.sleep(3)
+        assert texts_to(gateway, phone) == []
+        with db.session() as session:
+            waiting = session.scalars(
+                select(SmsMessage).where(SmsMessage.phone == phone, SmsMessage.sent_at.is_(None))
+            ).all()
+            assert len(waiting) == 2 and all(row.attempts >= 1 for row in waiting)
+            assert all("HTTP 503" in (row.last_error or "") for row in waiting)
+    finally:
+        gateway.down = False
+    wait_for(lambda: len(texts_to(gateway, phone)) == 2, timeout_s=30)
+    assert "不予许可：不符合条件" in texts_to(gateway, phone)[1]
+
+
+def test_no_message_carries_a_full_id_number(db: Database) -> None:
+    with db.session() as session:
+        queue(session, "13800000013", "身份证511321198506120030已核验", "application")
+    with db.session() as session:
+        row = session.scalars(select(SmsMessage).where(SmsMessage.phone == "13800000013")).one()
+        assert row.text == "身份证511321********0030已核验"
+
+
+def test_a_login_code_goes_out_through_the_gateway_too(
+    centre: CentralServer, gateway: SmsGatewaySimulator
+) -> None:
+    from central.demo_data import SMS_RESIDENT, SMS_RESIDENT_PHONE
+
+    centre.client().request_sms_code(SMS_RESIDENT[3])
+    wait_for(lambda: any("验证码" in t for t in texts_to(gateway, SMS_RESIDENT_PHONE)))
+    assert texts_to(gateway, SMS_RESIDENT_PHONE)[-1].startswith(f"【{SIGNATURE}】您的验证码为")
+
+
+def test_sent_is_kept_a_week_then_deleted(db: Database) -> None:
+    from central.notify import SmsDispatcher
+
+    class Taking:
+        def deliver(self, phone: str, text: str) -> None:
+            pass
+
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
+    dispatcher = SmsDispatcher(db.session, Taking(), clock=lambda: later)
+    dispatcher.deliver_due()
+    dispatcher.deliver_due()  # the second pass deletes what the first marked sent
+    with db.session() as session:
+        assert (
+            session.scalars(select(SmsMessage).where(SmsMessage.sent_at.is_not(None))).all() == []
+        )
