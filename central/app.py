@@ -30,6 +30,7 @@ from central.routes import (
     sessions,
     support,
     verify,
+    workbench,
 )
 from central.security import ADMIN_FAILURES_PER_MINUTE, DeviceSecrets
 from kiosk.api.models import API_PREFIX
@@ -125,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app)
     include_api(app)
     app.include_router(verify.router)
+    app.include_router(workbench.router)
     app.include_router(admin.operations_router)  # refused without an admin token
     if settings.fault_injection or settings.demo or settings.faults.rules:
         app.include_router(admin.router)

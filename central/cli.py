@@ -154,6 +154,16 @@ def _parser() -> argparse.ArgumentParser:
     device = commands.add_parser("device", help="manage kiosks").add_subparsers(
         dest="device_command", required=True
     )
+    user = commands.add_parser("user", help="workbench accounts").add_subparsers(
+        dest="user_command", required=True
+    )
+    add_user = user.add_parser(
+        "add", help="create a workbench account; the password is read from the terminal or stdin"
+    )
+    add_user.add_argument("username", metavar="NAME")
+    add_user.add_argument("--role", choices=("admin", "clerk"), required=True)
+    add_user.add_argument("--department", metavar="ID", help="a clerk's department (required)")
+    add_user.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
     add = device.add_parser("add", help="register a kiosk and print its new secret once")
     add.add_argument("kiosk_id")
     add.add_argument("--db", help="SQLAlchemy URL (default: SQLite in the state directory)")
@@ -212,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "device":
         return _add_device(db_url, args.kiosk_id)
+    if args.command == "user":
+        return _add_user(db_url, args.username, args.role, args.department)
     if args.command == "certificate":
         return _revoke_certificate(db_url, args.serial_no, args.reason)
     if args.command == "help":
@@ -236,6 +248,39 @@ def _add_device(db_url: str, kiosk_id: str) -> int:
         session.add(Device(id=kiosk_id, secret=secret, created_at=dt.datetime.now(dt.UTC)))
     print(f"kiosk {kiosk_id} registered; its secret (shown once, put it in KIOSK_DEVICE_SECRET):")
     print(secret)
+    return 0
+
+
+def _add_user(db_url: str, username: str, role: str, department: str | None) -> int:
+    import getpass
+
+    from central.accounts import add_user
+    from central.db import Database, migrate
+    from central.models import Department, User
+
+    migrate(db_url)
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {username}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        print("kiosk-central: a password has at least 10 characters", file=sys.stderr)
+        return 2
+    from sqlalchemy import select
+
+    with Database(db_url).session() as session:
+        if session.scalar(select(User).where(User.username == username)) is not None:
+            print(f"kiosk-central: user {username} exists already", file=sys.stderr)
+            return 1
+        if department is not None and session.get(Department, department) is None:
+            print(f"kiosk-central: no department {department}", file=sys.stderr)
+            return 1
+        try:
+            add_user(session, username, password, role, department)
+        except ValueError as problem:
+            print(f"kiosk-central: {problem}", file=sys.stderr)
+            return 2
+    print(f"user {username} ({role}{', ' + department if department else ''}) created")
     return 0
 
 

@@ -101,7 +101,7 @@ REASON = _field(
         ("other", "其他", "Other"),
     ),
 )
-ID_CARD = _material("id_card", ("居民身份证（数据共享）", "ID card (shared)"), source="shared")
+ID_CARD = _material("id_card", ("居民身份证", "ID card"), source="shared")
 HOUSEHOLD_BOOK = _material("household_book", ("户口簿", "Household register"), pages=2)
 
 APPLICATIONS = (
@@ -173,6 +173,20 @@ BUNDLES = (
         },
     ),
 )
+
+
+DEMO_PASSWORD = "demo"  # demo mode only: `admin` and `clerk-<department>` (README)
+
+
+def add_demo_users(session: Session) -> None:
+    """The demo's workbench accounts, where missing."""
+    from central.accounts import add_user
+    from central.models import User
+
+    wanted = [("admin", "admin", None)] + [(f"clerk-{d[0]}", "clerk", d[0]) for d in DEPARTMENTS]
+    for username, role, department in wanted:
+        if session.scalar(select(User).where(User.username == username)) is None:
+            add_user(session, username, DEMO_PASSWORD, role, department)
 
 
 def add_application_services(session: Session) -> None:

@@ -13,7 +13,7 @@ import random
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from central.demo_applications import add_application_services
+from central.demo_applications import add_application_services, add_demo_users
 from central.models import Device, Helper, LedgerEntry, Notice, Resident, Service
 from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 
@@ -273,6 +273,13 @@ def found_in(session: Session) -> list[str]:
     )
     if residents:
         found.append("the demo residents")
+    from central.accounts import password_matches
+    from central.demo_applications import DEMO_PASSWORD
+    from central.models import User
+
+    for user in session.scalars(select(User).where(User.username == "admin")):
+        if password_matches(DEMO_PASSWORD, user.password_hash):
+            found.append("the demo account admin, whose password is public")
     return found
 
 
@@ -282,6 +289,8 @@ def seed(session: Session) -> bool:
         _add_sms_resident(session)
         _add_helper(session)
         add_application_services(session)
+        session.flush()
+        add_demo_users(session)
         return False
     rng = random.Random(SEED)
     people = [
@@ -349,6 +358,8 @@ def seed(session: Session) -> bool:
     _add_helper(session)
     session.flush()
     add_application_services(session)
+    session.flush()
+    add_demo_users(session)
     return True
 
 

@@ -355,3 +355,29 @@ class ApplicationEvent(Base):
     actor: Mapped[str] = mapped_column(String(64))  # resident | kiosk:<id> | user:<name> | system
     comment: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     missing: Mapped[str] = mapped_column(String(400), default="")
+
+
+class User(Base):
+    """A person who logs in to the workbench (`clerk`, of one department) or administers it
+    (`admin`). The password only as its scrypt hash; too many failures lock the account."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))  # admin | clerk
+    department_id: Mapped[str | None] = mapped_column(ForeignKey("departments.id"), nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class WebSession(Base):
+    """A logged-in browser: its cookie's hash, and the CSRF token its forms carry."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -31,7 +31,24 @@ ELDER_CARD = IdCardFields(
     valid_from="2016-03-01",
     valid_until=None,
 )
-JPEG = b"\xff\xd8\xff\xe0" + bytes(200)
+
+
+def sample_jpeg(text: str = "sample page") -> bytes:
+    """A real little JPEG (a page as a document camera would take it), so the workbench's
+    image is an image; a distinct text gives distinct bytes."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (240, 150), "#e8eef8")
+    ImageDraw.Draw(page).rectangle((5, 5, 234, 144), outline="#1d4f9c", width=3)
+    ImageDraw.Draw(page).text((20, 65), text, fill="#1d4f9c")  # PIL's own font: ASCII
+    out = io.BytesIO()
+    page.save(out, "JPEG", quality=60)
+    return out.getvalue()
+
+
+JPEG = sample_jpeg()
 PDF = b"%PDF-1.4\n" + bytes(200)
 OTHER_CARD = ELDER_CARD.model_validate(
     ELDER_CARD.model_dump()
