@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,6 +140,71 @@ def spec_of(session: Session, service_id: str) -> dict[str, Any]:
         for material in child.spec["materials"]:
             materials.setdefault(material["key"], material)
     return {"fields": list(fields.values()), "materials": list(materials.values())}
+
+
+def create(
+    session: Session,
+    service: Service,
+    resident_id: int,
+    actor: str,
+    form: dict[str, str],
+    delivery: tuple[str, str | None],
+    idempotency_key: str | None,
+    now: dt.datetime,
+) -> Application:
+    """A draft: an application routed to its department, or a bundle's case with a step per
+    service, each routed to its own. TransitionRefusedError when a department is missing."""
+    method, address = delivery
+
+    def new(
+        service_id: str, number: str, kind: str, *, case_id: str | None = None, step: int = 0,
+        after: str = "",
+    ) -> Application:  # fmt: skip
+        department = department_of(session, service_id) if kind == "application" else None
+        if kind == "application" and department is None:
+            raise TransitionRefusedError(
+                "routing_missing",
+                "该事项暂未指定承办部门，请到窗口办理",
+                f"No department is set to decide {service_id} yet; please apply at the counter",
+            )
+        row = Application(
+            id=uuid.uuid4().hex,
+            application_no=number,
+            kind=kind,
+            service_id=service_id,
+            resident_id=resident_id,
+            kiosk_id=actor.removeprefix("kiosk:"),
+            idempotency_key=None,
+            case_id=case_id,
+            step=step,
+            after=after,
+            department_id=department,
+            status="draft",
+            form=form,
+            delivery=method,
+            address=address if method == "post" else None,
+            missing="",
+            created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        return row
+
+    number = new_application_no(session, now)
+    row = new(service.id, number, service.kind)
+    row.idempotency_key = idempotency_key
+    if service.kind == "bundle":
+        for index, step in enumerate(service.spec["steps"], start=1):  # type: ignore[index]
+            after = ",".join(step.get("after", []))
+            new(step["service_id"], f"{number}-{index}", "application", case_id=row.id,
+                step=index, after=after)  # fmt: skip
+    session.flush()
+    session.add(
+        ApplicationEvent(
+            application_id=row.id, at=now, status="draft", actor=actor, comment=None, missing=""
+        )
+    )
+    return row
 
 
 def move(

@@ -236,3 +236,76 @@ def _service(
         sort=sort,
         spec=spec,
     )
+
+
+# (service, resident id, days ago it was submitted, the clerk's steps after it): one of each
+# state a clerk meets, one of them overdue, and a bundle whose second step waits.
+DEMO_APPLICATIONS = (
+    ("senior-allowance", 2, 1, ()),
+    ("dibao", 5, 3, ("accept",)),
+    ("disability-subsidy", 6, 2, ("correction",)),
+    ("senior-allowance", 7, 21, ("accept", "review")),
+    ("medical-aid", 8, 9, ("accept", "review", "approve")),
+    ("dibao", 9, 12, ("accept", "review", "deny")),
+    ("senior-allowance", 10, 8, ("accept", "review", "approve", "ready")),
+    ("disability-subsidy", 11, 25, ("accept", "review", "approve", "ready", "collect")),
+    ("hardship-bundle", 12, 2, ()),
+)
+DEMO_FORMS = {
+    "senior-allowance": {"phone": "13808170100"},
+    "dibao": {"household_size": "4", "monthly_income": "900", "reason": "illness",
+              "phone": "13808170101"},
+    "disability-subsidy": {"card_no": "51132119", "phone": "13808170102"},
+    "medical-aid": {"monthly_income": "700", "phone": "13808170103"},
+}  # fmt: skip
+DEMO_FORMS["hardship-bundle"] = DEMO_FORMS["dibao"] | DEMO_FORMS["medical-aid"]
+
+
+def sample_material(title: str) -> bytes:
+    """A one-page PDF standing for a captured material (reportlab's built-in Chinese font)."""
+    import io
+
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = Canvas(out, pagesize=A5)
+    page.setFont("STSong-Light", 18)
+    page.drawString(40, 500, f"{title}（演示样张）")
+    page.rect(30, 30, A5[0] - 60, A5[1] - 60)
+    page.save()
+    return out.getvalue()
+
+
+def add_demo_applications(session: Session) -> None:
+    """Applications in every state for the workbench's demo, once."""
+    import datetime as dt
+
+    from central import applications as life
+    from central.models import Application, ApplicationMaterial
+
+    if session.scalar(select(func.count()).select_from(Application)):
+        return
+    now = dt.datetime.now(dt.UTC)
+    for service_id, resident_id, days_ago, steps in DEMO_APPLICATIONS:
+        service = session.get(Service, service_id)
+        assert service is not None
+        at = now - dt.timedelta(days=days_ago)
+        row = life.create(session, service, resident_id, "kiosk:demo-0001",
+                          DEMO_FORMS[service_id], ("pickup", None), None, at)  # fmt: skip
+        for material in life.spec_of(session, service_id)["materials"]:
+            if material["source"] == "scan":
+                data = sample_material(material["title"]["zh_CN"])
+                session.add(ApplicationMaterial(application_id=row.id, key=material["key"],
+                                                content_type="application/pdf", data=data,
+                                                uploaded_at=at))  # fmt: skip
+        session.flush()
+        life.submit(session, row, "kiosk:demo-0001", at)
+        for index, action in enumerate(steps, start=1):
+            missing = ("disability_card",) if action == "correction" else ()
+            comment = "家庭收入高于当地低保标准" if action == "deny" else None
+            life.move(session, row, action, "user:demo", at + dt.timedelta(hours=index),
+                      comment=comment, missing=missing)  # fmt: skip

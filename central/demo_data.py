@@ -13,7 +13,11 @@ import random
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from central.demo_applications import add_application_services, add_demo_users
+from central.demo_applications import (
+    add_application_services,
+    add_demo_applications,
+    add_demo_users,
+)
 from central.models import Device, Helper, LedgerEntry, Notice, Resident, Service
 from kiosk.api.demo import DEMO_DEVICE_ID, DEMO_DEVICE_SECRET
 
@@ -291,6 +295,7 @@ def seed(session: Session) -> bool:
         add_application_services(session)
         session.flush()
         add_demo_users(session)
+        add_demo_applications(session)
         return False
     rng = random.Random(SEED)
     people = [
@@ -360,6 +365,8 @@ def seed(session: Session) -> bool:
     add_application_services(session)
     session.flush()
     add_demo_users(session)
+    session.flush()
+    add_demo_applications(session)
     return True
 
 

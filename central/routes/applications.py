@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -162,82 +161,21 @@ def _create(
             )
         return _created(session, existing)
     service = _service(session, body.service_id)
-    spec = life.spec_of(session, service.id)
     form = {key: value.strip() for key, value in body.form.items()}
-    _check_form(spec, form)
-    now = dt.datetime.now(dt.UTC)
-    row = Application(
-        id=uuid.uuid4().hex,
-        application_no=life.new_application_no(session, now),
-        kind=service.kind,
-        service_id=service.id,
-        resident_id=caller.resident_id,
-        kiosk_id=caller.kiosk_id,
-        idempotency_key=body.idempotency_key,
-        department_id=life.department_of(session, service.id)
-        if service.kind == "application"
-        else None,
-        status="draft",
-        form=form,
-        delivery=body.delivery.method,
-        address=body.delivery.address if body.delivery.method == "post" else None,
-        missing="",
-        created_at=now,
-        step=0,
-        after="",
-    )
-    session.add(row)
-    if service.kind == "application" and row.department_id is None:
-        raise ApiRefusal(
-            503,
-            "routing_missing",
-            "该事项暂未指定承办部门，请到窗口办理",
-            "No department is set to decide this yet; please apply at the counter",
-            retryable=False,
+    _check_form(life.spec_of(session, service.id), form)
+    try:
+        row = life.create(
+            session,
+            service,
+            caller.resident_id,
+            f"kiosk:{caller.kiosk_id}",
+            form,
+            (body.delivery.method, body.delivery.address),
+            body.idempotency_key,
+            dt.datetime.now(dt.UTC),
         )
-    session.flush()
-    if service.kind == "bundle":
-        for index, step in enumerate(service.spec["steps"], start=1):  # type: ignore[index]
-            department = life.department_of(session, step["service_id"])
-            if department is None:
-                raise ApiRefusal(
-                    503,
-                    "routing_missing",
-                    "该事项暂未指定承办部门，请到窗口办理",
-                    "No department is set to decide one of its steps yet",
-                    retryable=False,
-                )
-            session.add(
-                Application(
-                    id=uuid.uuid4().hex,
-                    application_no=f"{row.application_no}-{index}",
-                    kind="application",
-                    service_id=step["service_id"],
-                    resident_id=caller.resident_id,
-                    kiosk_id=caller.kiosk_id,
-                    idempotency_key=None,
-                    case_id=row.id,
-                    step=index,
-                    after=",".join(step.get("after", [])),
-                    department_id=department,
-                    status="draft",
-                    form=form,
-                    delivery=row.delivery,
-                    address=row.address,
-                    missing="",
-                    created_at=now,
-                )
-            )
-    session.add(
-        ApplicationEvent(
-            application_id=row.id,
-            at=now,
-            status="draft",
-            actor=f"kiosk:{caller.kiosk_id}",
-            comment=None,
-            missing="",
-        )
-    )
+    except life.TransitionRefusedError as error:
+        raise ApiRefusal(503, error.code, error.message, error.english) from error
     return _created(session, row)
 
 

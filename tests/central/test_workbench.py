@@ -208,3 +208,20 @@ def test_a_clerk_asks_for_correction_then_approves_in_a_browser(
     browser.save_screenshot(str(SHOTS / "approved.png"))
     for shot in SHOTS.glob("*.png"):
         shutil.copy(shot, tmp_path / shot.name)
+
+
+def test_the_demo_seeds_an_application_in_every_state(centre: CentralServer) -> None:
+    from sqlalchemy import select
+
+    from central.db import Database
+    from central.models import Application
+
+    db = Database(f"sqlite:///{centre.log_path.parent / 'central.sqlite3'}")
+    with db.session() as session:
+        seeded = set(session.scalars(select(Application.status).where(
+            Application.kiosk_id == "demo-0001"
+        )))  # fmt: skip
+    assert {"submitted", "accepted", "correction", "reviewing", "approved", "denied", "ready",
+            "collected", "waiting"} <= seeded  # fmt: skip
+    queue = logged_in(centre, "clerk-minzheng").get(centre.url + "/dept/", timeout=10).text
+    assert "（已超期）" in queue
