@@ -35,6 +35,8 @@ from kiosk.devices.printer_monitor import DEVICE_NAME as PRINTER_DEVICE
 from kiosk.devices.printer_monitor import PrinterMonitor
 from kiosk.devices.status import DeviceStatus, Level
 from kiosk.executor import Executor, Outcome, ThreadExecutor
+from kiosk.services.capture import DocumentCapture
+from kiosk.services.capture import configured as capture_configured
 from kiosk.services.certificates import (
     JOURNAL_FILE,
     NO_PRINTER_MESSAGE,
@@ -110,6 +112,7 @@ class Core:
     heartbeat: HeartbeatService | None = None
     printer_monitor: PrinterMonitor | None = None  # the A4 printer's status
     receipts: ReceiptPrinting | None = None  # the 80 mm slip printer, if there is one
+    capture: DocumentCapture | None = None  # the scanner or 高拍仪, if there is one
     voice: VoiceGuide | None = None  # voice guidance; None when its prompts cannot be read
     audit: Audit = field(default_factory=Audit)  # what technicians do, for the county
     technician: TechnicianGate = field(init=False)  # the diagnostics screen's PIN (build_core)
@@ -185,7 +188,9 @@ class Core:
                 daemon=True,
             ).start()
         if self.receipts is not None:
-            self.executor.submit(self.receipts.check, _log_receipt_check)
+            self.executor.submit(self.receipts.check, _log_device_check)
+        if self.capture is not None:
+            self.executor.submit(self.capture.check, _log_device_check)
         if self.voice is not None:
             self.voice.warm_up(LANGUAGES)
         if self.printer is not None:
@@ -239,6 +244,8 @@ class Core:
             statuses.append(self.smartcard.status)
         if self.receipts is not None:
             statuses.append(self.receipts.status)
+        if self.capture is not None:
+            statuses.append(self.capture.status)
         statuses.append(
             self.printer_monitor.status
             if self.printer_monitor is not None
@@ -310,9 +317,9 @@ def _log_warm_up(outcome: Outcome[Any]) -> None:
         log.error("documents cannot be rendered: %s", outcome.error)
 
 
-def _log_receipt_check(outcome: Outcome[Any]) -> None:
-    if outcome.error is not None:  # a status change is logged by the receipt service
-        log.error("receipt printer check failed", exc_info=outcome.error)
+def _log_device_check(outcome: Outcome[Any]) -> None:
+    if outcome.error is not None:  # a status change is logged by the device's reporter
+        log.error("device check failed", exc_info=outcome.error)
 
 
 def _print_folder(config: Config) -> Path:
@@ -467,6 +474,7 @@ def build_core(
         smartcard=smartcard,
         printer_monitor=printer_monitor,
         receipts=receipts,
+        capture=capture_configured(config, demo),
         voice=voice,
         services=[s for s in (simulator, monitor, smartcard, printer_monitor) if s is not None],
     )

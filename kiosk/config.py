@@ -159,6 +159,14 @@ class DevicesSection:
     receipt_baud: int = setting(
         115_200, "Line rate of the receipt printer", minimum=9_600, maximum=115_200
     )
+    scanner: str = setting(
+        "none",
+        "Document capture (scanner or 高拍仪) through SANE, or none (`--demo`: SANE's test device)",
+        choices=("none", "sane"),
+    )
+    scanner_device: str = setting(
+        "", "SANE device name (`scanimage -L`, e.g. v4l:/dev/video0); empty: the first found"
+    )
 
 
 @dataclass(frozen=True, slots=True)

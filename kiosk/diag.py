@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     smartcard.add_argument("--reader", help="PC/SC reader name (default: the first with a card)")
     add_scan_command(commands)
+    scan = commands.add_parser(
+        "scan", help="capture one page (scanner or 高拍仪, through SANE) as a compact JPEG"
+    )
+    scan.add_argument("--device", help="SANE device name (default: devices.scanner_device)")
+    scan.add_argument("--out", type=Path, required=True, metavar="FILE.jpg")
     add_print_commands(commands)
     add_speak_command(commands)
     add_outbox_command(commands)
@@ -140,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         return status
     if args.command == "network":
         return _network(config, args.demo, args.json)
+    if args.command == "scan":
+        return _scan(args, config)
     if args.command == SCAN_COMMAND:
         from kiosk.scan_diag import run as scan
 
@@ -176,6 +183,7 @@ WHAT_TO_DO = {
     "printer": "check paper, toner and cover, and `lpstat -p`; then `kiosk-diag print-test`",
     "receipt": "check paper, cover and cable; `kiosk-diag scan-serial` finds its port and rate",
     "speech": "check the speaker and `aplay -l`; then `kiosk-diag speak 测试`",
+    "scanner": "check its USB cable and `scanimage -L`; then `kiosk-diag scan --out page.jpg`",
 }
 
 
@@ -209,6 +217,8 @@ def _device_rows(config: Config, demo: bool) -> list[dict[str, str]]:
         core.printer_monitor.check()  # no outbox here: open print jobs are left to the kiosk
     if core.receipts is not None:
         core.receipts.check()
+    if core.capture is not None:
+        core.capture.check()
     statuses = core.device_statuses()
     if core.voice is not None:
         core.voice.close()
@@ -232,6 +242,37 @@ def _idcard(args: argparse.Namespace, config: Config) -> int:
         return EXIT_DEVICE_PROBLEM
     data = card_json(card)
     _emit(data, args.json, "\n".join(f"{key:<12} {value}" for key, value in data.items()))
+    return EXIT_OK
+
+
+def _scan(args: argparse.Namespace, config: Config) -> int:
+    """One page through SANE (with --demo: SANE's test device), written where --out says."""
+    from drivers.scanner import SaneScanner, ScannerError
+    from kiosk.services.capture import configured
+
+    capture = configured(config, args.demo)
+    if capture is None and args.device is None:
+        print("kiosk-diag: scan: no scanner configured (devices.scanner = none)", file=sys.stderr)
+        return EXIT_CONFIG
+    scanner = SaneScanner(args.device) if args.device else capture.scanner  # type: ignore[union-attr]
+    try:
+        page = scanner.capture()
+    except ScannerError as error:
+        print(f"kiosk-diag: scan: {error.technician_message}", file=sys.stderr)
+        print(f"kiosk-diag: do: {error.resident_message}", file=sys.stderr)
+        return EXIT_DEVICE_PROBLEM
+    try:
+        args.out.write_bytes(page.jpeg)
+    except OSError as error:
+        print(f"kiosk-diag: scan: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+        return EXIT_CONFIG
+    data = {"device": scanner.name, "out": str(args.out), "bytes": len(page.jpeg),
+            "width_px": page.width_px, "height_px": page.height_px, "dpi": page.dpi}  # fmt: skip
+    text = (
+        f"scan       ok / 正常  {scanner.name}: {page.width_px}x{page.height_px} px at "
+        f"{page.dpi} dpi, {len(page.jpeg) / 1024:.0f} KB → {args.out}"
+    )
+    _emit(data, args.json, text)
     return EXIT_OK
 
 

@@ -58,4 +58,8 @@ RESIDENT_MESSAGES = (
     QT_TRANSLATE_NOOP("ResidentMessages", "查询结果已打印，请从下方出纸口取走"),
     QT_TRANSLATE_NOOP("ResidentMessages", "证明暂时无法打印，请联系工作人员"),
     QT_TRANSLATE_NOOP("ResidentMessages", "暂时无法发出求助，请到村便民服务站找工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "拍摄设备暂时无法使用，请联系工作人员"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "材料卡住了，请取出材料后重试"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "请先把材料放好，再点拍摄"),
+    QT_TRANSLATE_NOOP("ResidentMessages", "请合上扫描仪盖板后重试"),
 )

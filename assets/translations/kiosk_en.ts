@@ -312,6 +312,10 @@ To go on, place your ID card again.</translation>
         <translation>Receipt printer</translation>
     </message>
     <message>
+        <source>材料拍摄仪</source>
+        <translation>Document camera</translation>
+    </message>
+    <message>
         <source>语音播报</source>
         <translation>Voice</translation>
     </message>
@@ -330,6 +334,10 @@ To go on, place your ID card again.</translation>
     <message>
         <source>打印测试回执</source>
         <translation>Print test slip</translation>
+    </message>
+    <message>
+        <source>拍摄测试</source>
+        <translation>Capture a page</translation>
     </message>
     <message>
         <source>语音测试</source>
@@ -1106,6 +1114,22 @@ To go on, place your ID card again.</translation>
     <message>
         <source>暂时无法发出求助，请到村便民服务站找工作人员</source>
         <translation>Your request cannot be sent just now; please ask the staff at the village service desk</translation>
+    </message>
+    <message>
+        <source>拍摄设备暂时无法使用，请联系工作人员</source>
+        <translation>The document camera is unavailable; please ask the staff</translation>
+    </message>
+    <message>
+        <source>材料卡住了，请取出材料后重试</source>
+        <translation>The document is stuck; take it out and try again</translation>
+    </message>
+    <message>
+        <source>请先把材料放好，再点拍摄</source>
+        <translation>Place the document first, then tap Capture</translation>
+    </message>
+    <message>
+        <source>请合上扫描仪盖板后重试</source>
+        <translation>Close the scanner&apos;s cover and try again</translation>
     </message>
 </context>
 <context>

@@ -233,6 +233,7 @@ class Check(StrEnum):
     RECEIPT = "receipt"  # a test slip
     SPEECH = "speech"  # a test sentence
     CENTRAL = "central"  # latency, TLS certificate, clock
+    CAPTURE = "capture"  # a page from the scanner, measured and thrown away
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +303,7 @@ class Diagnostics:
             Check.PRINTER: self._print_test_page,
             Check.RECEIPT: self._print_test_slip,
             Check.CENTRAL: self._check_central,
+            Check.CAPTURE: self._capture_page,
         }.get(test)
         if test is Check.SPEECH:
             self._speak_test_sentence()
@@ -380,6 +382,13 @@ class Diagnostics:
         warning = receipts.output.print_receipt(slip)
         receipts.check()
         return f"{receipts.output.name}: printed" + (f" ({warning})" if warning else "")
+
+    def _capture_page(self) -> str:
+        capture = self._core.capture
+        if capture is None:
+            raise CheckFailedError("no scanner configured (devices.scanner = none)")
+        page = capture.capture()  # measured, then dropped: nothing of it is kept
+        return f"{page.width_px}x{page.height_px} px at {page.dpi} dpi, {len(page.jpeg) // 1024} KB"
 
     def _speak_test_sentence(self) -> None:
         voice = self._core.voice

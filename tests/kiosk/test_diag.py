@@ -33,6 +33,7 @@ def test_status_in_demo_mode_lists_the_reader_as_ok(tmp_path: Path, command: str
     assert json.loads(done.stdout) == [
         {"device": "idcard", "level": "ok", "reason": ""},
         {"device": "receipt", "level": "ok", "reason": ""},
+        {"device": "scanner", "level": "ok", "reason": ""},
         {"device": "printer", "level": "ok", "reason": ""},
         {"device": "speech", "level": "ok", "reason": ""},
     ]
@@ -143,6 +144,7 @@ REQUIRED = {
     "render-sample": ["--out", "sample.pdf"],
     "speak": ["您好"],
     "bundle": ["--out", "support.zip"],
+    "scan": ["--out", "page.jpg"],
 }
 
 
@@ -165,3 +167,14 @@ def test_the_subcommand_list_is_the_readmes() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for command in SUBCOMMANDS:
         assert f"`kiosk-diag {command}" in readme or f"`kiosk-diag [--json] {command}" in readme
+
+
+def test_scan_captures_one_page_from_the_demos_sane_test_device(tmp_path: Path) -> None:
+    out = tmp_path / "page.jpg"
+    done = run_diag(["--demo", "--json", "scan", "--out", str(out)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["device"] == "test:0" and report["bytes"] == out.stat().st_size <= 300 * 1024
+    assert out.read_bytes()[:3] == b"\xff\xd8\xff"
+    none = run_diag(["scan", "--out", str(out)], tmp_path)  # no scanner configured
+    assert none.returncode == 2 and "devices.scanner = none" in none.stderr

@@ -25,8 +25,9 @@ def test_with_every_simulator_and_the_demo_centre_all_checks_pass(tmp_path: Path
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     names = [check["check"] for check in report["checks"]]
-    assert names[:4] == ["device idcard", "device receipt", "device printer", "device speech"]
-    assert names[4:] == ["central service", "outbox", "voice engine"]
+    devices = ["idcard", "receipt", "scanner", "printer", "speech"]
+    assert names[:5] == [f"device {device}" for device in devices]
+    assert names[5:] == ["central service", "outbox", "voice engine"]
     assert all(check["ok"] for check in report["checks"]) and report["seconds"] < 30
     text = diag(tmp_path, "--demo").stdout.splitlines()
     assert all("正常 ok" in line for line in text[:-1])

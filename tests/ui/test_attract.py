@@ -143,6 +143,7 @@ def test_with_a_pcsc_reader_the_attract_screen_mentions_the_social_security_card
         "idcard",
         "smartcard",
         "receipt",
+        "scanner",
         "printer",
         "speech",
     ]

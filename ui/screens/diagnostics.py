@@ -31,13 +31,14 @@ PIN_MAX = 12
 PIN_MIN = 6  # as `kiosk-diag hash-pin` requires
 PIN_SHOWN_WITHOUT_A_TAP_MS = 60_000  # then back to the attract screen
 CORNER_MM = 15  # the square a finger must hold
-DEVICE_ROWS = ("idcard", "smartcard", "printer", "receipt", "speech")
+DEVICE_ROWS = ("idcard", "smartcard", "printer", "receipt", "scanner", "speech")
 CHECK_OF_DEVICE = {
     "idcard": Check.IDCARD,
     "smartcard": Check.IDCARD,
     "printer": Check.PRINTER,
     "receipt": Check.RECEIPT,
     "speech": Check.SPEECH,
+    "scanner": Check.CAPTURE,
     "central": Check.CENTRAL,
 }
 
@@ -372,6 +373,7 @@ class DiagnosticsScreen(Screen):
             "smartcard": self.tr("社保卡读卡器"),
             "printer": self.tr("A4 打印机"),
             "receipt": self.tr("回执打印机"),
+            "scanner": self.tr("材料拍摄仪"),
             "speech": self.tr("语音播报"),
             "central": self.tr("中心服务"),
         }[device]
@@ -382,6 +384,7 @@ class DiagnosticsScreen(Screen):
             "smartcard": self.tr("读卡测试"),
             "printer": self.tr("打印测试页"),
             "receipt": self.tr("打印测试回执"),
+            "scanner": self.tr("拍摄测试"),
             "speech": self.tr("语音测试"),
             "central": self.tr("连接测试"),
         }[device]
