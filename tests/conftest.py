@@ -21,6 +21,7 @@ from kiosk.config import Config, from_mapping
 from tests.rigs.central import CentralServer, start_central
 from tests.rigs.cups import CupsRig, start_cups
 from tests.rigs.pcsc import PcscRig, start_pcscd
+from tests.rigs.tls import TlsFiles, make_ca_and_server_cert
 
 
 class FakeClock:
@@ -45,6 +46,22 @@ def clock() -> FakeClock:
 def central_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServer]:
     """The reference central service with its demo data, shared by the kiosk's tests."""
     server = start_central(tmp_path_factory.mktemp("kiosk-central"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    """A test CA and a server certificate it signed (for one day)."""
+    return make_ca_and_server_cert(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="module")
+def tls_central(
+    tmp_path_factory: pytest.TempPathFactory, tls_files: TlsFiles
+) -> Iterator[CentralServer]:
+    """The reference central service over HTTPS with the test CA's certificate."""
+    server = start_central(tmp_path_factory.mktemp("central-tls"), tls=tls_files)
     yield server
     server.stop()
 

@@ -51,20 +51,6 @@ def elder_card_session() -> SessionByIdCard:
 # --- TLS ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_ca_and_server_cert(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture(scope="module")
-def tls_central(
-    tmp_path_factory: pytest.TempPathFactory, tls_files: TlsFiles
-) -> Iterator[CentralServer]:
-    server = start_central(tmp_path_factory.mktemp("central-tls"), tls=tls_files)
-    yield server
-    server.stop()
-
-
 def test_a_client_trusting_the_test_ca_talks_to_the_tls_server(
     tls_central: CentralServer, tls_files: TlsFiles
 ) -> None:

@@ -34,8 +34,8 @@ from kiosk.services.diagnostics import (
 )
 from kiosk.session import Session
 from tests.conftest import wait_for_catalog
-from tests.rigs.central import CentralServer, start_central
-from tests.rigs.tls import TlsFiles, make_ca_and_server_cert
+from tests.rigs.central import CentralServer
+from tests.rigs.tls import TlsFiles
 
 PIN = "246813"
 PIN_HASH = hash_pin(PIN, iterations=1000)  # the format of the real one, at test speed
@@ -198,20 +198,6 @@ def test_a_printer_that_is_not_configured_fails_its_test_with_the_reason(
     core.diagnostics.run(Check.PRINTER)
     result = wait_for_result(results, Check.PRINTER)
     assert not result.ok and "no A4 printer configured" in result.detail
-
-
-@pytest.fixture(scope="module")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_ca_and_server_cert(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture(scope="module")
-def tls_central(
-    tmp_path_factory: pytest.TempPathFactory, tls_files: TlsFiles
-) -> Iterator[CentralServer]:
-    server = start_central(tmp_path_factory.mktemp("central-tls"), tls=tls_files)
-    yield server
-    server.stop()
 
 
 def test_the_central_check_warns_of_a_tls_certificate_near_its_end(
