@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import string
 import threading
 from collections.abc import Callable
@@ -27,7 +26,9 @@ import requests
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from central.logs import ID_NUMBER
 from central.models import NotificationTemplate, SmsMessage
+from central.records import masked_id
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ CLAIM_S = 30.0  # a claimed message not marked sent by then is free again
 BACKOFF_MAX_S = 300.0
 BATCH = 20
 KEEP_SENT = dt.timedelta(days=7)  # then a sent message (a phone number) is deleted
-ID_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
 
 DEFAULT_TEMPLATES = {
     "accepted": "您申请的${事项}已受理，受理号${受理号}，承诺${日期}前办结。",
@@ -74,7 +74,7 @@ def masked_phone(phone: str) -> str:
 
 def queue(session: Session, phone: str, text: str, purpose: str) -> None:
     """Put a message in the outbox, in the caller's transaction."""
-    text = ID_NUMBER.sub(lambda m: m.group(0)[:6] + "********" + m.group(0)[-4:], text)
+    text = ID_NUMBER.sub(lambda m: masked_id(m.group(0)), text)
     session.add(
         SmsMessage(
             phone=phone, text=text, purpose=purpose, created_at=dt.datetime.now(dt.UTC), attempts=0

@@ -59,10 +59,15 @@ def read_one(port: str, baud: int) -> IdCard:
         reader.close()
 
 
+def serial_ports() -> list[str]:
+    """The serial ports a kiosk's devices may sit on: USB adapters and the first four UARTs."""
+    return sorted({p for pattern in PORT_PATTERNS for p in glob.glob(pattern)})
+
+
 def scan(ports: list[str] | None = None) -> list[dict[str, Any]]:
     """Every port × rate where a SAM answers its id (12 FF), 115200 first (§1)."""
     found = []
-    for port in ports or sorted({p for pattern in PORT_PATTERNS for p in glob.glob(pattern)}):
+    for port in ports or serial_ports():
         for baud in BAUDS_TO_SCAN:
             reader = SamSerialReader(port, baud)
             try:

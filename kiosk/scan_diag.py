@@ -21,10 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from kiosk.config import Config
+from kiosk.idcard_diag import serial_ports
 
 COMMAND = "scan-serial"
 EXIT_OK, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
-PORT_PATTERNS = ("/dev/ttyUSB*", "/dev/ttyACM*", "/dev/ttyS[0-3]")
 NAME_PATTERNS = ("/dev/kiosk-*", "/dev/serial/by-id/*")  # stable names: shown, not scanned twice
 PRINTER_BAUDS = (115_200, 9_600, 19_200, 38_400, 57_600)
 STATUS_TIMEOUT_S = 0.3
@@ -45,7 +45,7 @@ def add_command(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> tuple[int, dict[str, Any], str]:
-    ports = args.port or _ports()
+    ports = args.port or serial_ports()
     if not ports:
         report: dict[str, Any] = {"ok": False, "ports": [], "problems": ["no serial port found"]}
         return EXIT_CANNOT_RUN, report, "no serial port found (/dev/ttyUSB*, ttyACM*, ttyS0-3)"
@@ -111,10 +111,6 @@ def _printer_status(port: str, baud: int) -> int | None:
         return None
     finally:
         connection.close()
-
-
-def _ports() -> list[str]:
-    return sorted({p for pattern in PORT_PATTERNS for p in glob.glob(pattern)})
 
 
 def _stable_names() -> dict[str, list[str]]:

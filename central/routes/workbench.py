@@ -36,6 +36,7 @@ from central.models import (
     Resident,
     Service,
 )
+from central.records import masked_id, masked_name
 from kiosk.api.applications import FINAL_STATUSES, STATUS_TEXTS
 
 log = logging.getLogger(__name__)
@@ -199,7 +200,7 @@ def queue(request: Request) -> Response:
                 "id": row.id,
                 "application_no": row.application_no,
                 "title": title,
-                "applicant": _masked_name(name),
+                "applicant": masked_name(name),
                 "status_text": STATUS_TEXTS[row.status][0],
                 "submitted": f"{local_time(row.submitted_at):%Y-%m-%d %H:%M}"
                 if row.submitted_at
@@ -215,10 +216,6 @@ def queue(request: Request) -> Response:
 def _department_name(session: Session, user: accounts.Signed) -> str:
     department = session.get(Department, user.department_id) if user.department_id else None
     return department.name_zh if department else ("管理员" if user.role == "admin" else "")
-
-
-def _masked_name(name: str) -> str:
-    return name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[:1] + "*"
 
 
 def _allowed(session: Session, user: accounts.Signed, application_id: str) -> Application | None:
@@ -275,7 +272,6 @@ def _details(
                     "department": department.name_zh if department else "",
                 }
             )
-    number = resident.id_number
     actions = {
         action: label
         for action, label in ACTION_LABELS.items()
@@ -295,7 +291,7 @@ def _details(
             and row.status not in (*FINAL_STATUSES, "approved", "ready")
         ),
         "applicant": resident.name,
-        "id_masked": number[:6] + "*" * (len(number) - 10) + number[-4:],
+        "id_masked": masked_id(resident.id_number),
         "submitted": f"{local_time(row.submitted_at):%Y-%m-%d %H:%M}" if row.submitted_at else "",
         "promised": f"{row.promised_date:%Y-%m-%d}" if row.promised_date else "",
         "delivery": f"邮寄：{row.address}"
