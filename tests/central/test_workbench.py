@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from central.demo_applications import DEMO_PASSWORD
 from tests.rigs.central import CentralServer, start_central
 from tests.rigs.residents import JPEG, PDF, SENIOR_FORM, Resident
 
-RELOADING = (StaleElementReferenceException, NoSuchElementException)  # mid-navigation
 CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
 SHOTS = Path("/tmp/workbench-shots")
 
@@ -64,6 +64,20 @@ def logged_in(
     cookie = answer.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
     return browser
+
+
+def navigate_by(browser: WebDriver, element: WebElement) -> None:
+    """Click what submits a form or follows a link, and wait until the next page has loaded.
+
+    Looking for the next page's elements while the old one unloads races with Chromium
+    ("Node with given id does not belong to the document"); the old root going stale does not.
+    """
+    old_root = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old_root))
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.execute_script("return document.readyState") == "complete"
+    )
 
 
 def test_without_a_session_every_page_leads_to_the_login_page_and_shows_nothing(
@@ -179,19 +193,19 @@ def test_a_clerk_asks_for_correction_then_approves_in_a_browser(
     assert "/login" in browser.current_url
     browser.find_element(By.NAME, "username").send_keys("clerk-minzheng")
     browser.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    navigate_by(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
     assert browser.current_url.endswith("/dept/")
     browser.save_screenshot(str(SHOTS / "queue.png"))
-    browser.find_element(By.LINK_TEXT, resident.view(application_id)["application_no"]).click()
+    navigate_by(
+        browser, browser.find_element(By.LINK_TEXT, resident.view(application_id)["application_no"])
+    )
     browser.save_screenshot(str(SHOTS / "application.png"))
     images = browser.find_elements(By.CSS_SELECTOR, "img.material")
     assert len(images) == 2  # the household register and the bank card, as captured
     browser.find_element(By.CSS_SELECTOR, "input[value=bank_card]").click()
     browser.find_element(By.NAME, "comment").send_keys("银行卡照片模糊，请重新拍摄")
-    browser.find_element(By.CSS_SELECTOR, "button[value=correction]").click()
-    WebDriverWait(browser, 10, ignored_exceptions=RELOADING).until(
-        lambda driver: "需补正" in driver.find_element(By.TAG_NAME, "dl").text
-    )
+    navigate_by(browser, browser.find_element(By.CSS_SELECTOR, "button[value=correction]"))
+    assert "需补正" in browser.find_element(By.TAG_NAME, "dl").text
     browser.save_screenshot(str(SHOTS / "correction.png"))
     view = resident.view(application_id)
     assert view["status"] == "correction" and view["missing"] == ["bank_card"]
@@ -200,10 +214,8 @@ def test_a_clerk_asks_for_correction_then_approves_in_a_browser(
     assert resident.submit(application_id).status_code == 200
     browser.refresh()
     for action, shown in (("accept", "已受理"), ("review", "审核中"), ("approve", "已办结")):
-        browser.find_element(By.CSS_SELECTOR, f"button[value={action}]").click()
-        WebDriverWait(browser, 10, ignored_exceptions=RELOADING).until(
-            lambda driver, s=shown: s in driver.find_element(By.TAG_NAME, "dl").text
-        )
+        navigate_by(browser, browser.find_element(By.CSS_SELECTOR, f"button[value={action}]"))
+        assert shown in browser.find_element(By.TAG_NAME, "dl").text
     assert resident.view(application_id)["status"] == "approved"
     browser.save_screenshot(str(SHOTS / "approved.png"))
     for shot in SHOTS.glob("*.png"):
