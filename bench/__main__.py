@@ -17,6 +17,7 @@ BENCHMARKS = (
     "journey",
     "voice",
     "central",
+    "applications",
     "idcard",
     "render",
     "printing",

@@ -27,6 +27,7 @@ from central.routes import (
     applications,
     catalog,
     include_api,
+    progress,
     sessions,
     support,
     verify,
@@ -126,6 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app)
     include_api(app)
     app.include_router(verify.router)
+    app.include_router(progress.router)
     app.include_router(workbench.router)
     app.include_router(admin.operations_router)  # refused without an admin token
     if settings.fault_injection or settings.demo or settings.faults.rules:

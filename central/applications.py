@@ -258,10 +258,15 @@ def submit(session: Session, application: Application, actor: str, now: dt.datet
     material is missing, or one asked for again has not been captured again."""
     absent = not_ready(session, application)
     if absent:
+        titles = {
+            m["key"]: m["title"] for m in spec_of(session, application.service_id)["materials"]
+        }
+        zh = [titles.get(key, {}).get("zh_CN", key) for key in absent]
+        en = [titles.get(key, {}).get("en", key) for key in absent]
         raise TransitionRefusedError(
             "materials_missing",
-            "还有材料未拍摄：" + "、".join(absent),
-            "Materials still to capture: " + ", ".join(absent),
+            "还有材料未拍摄：" + "、".join(zh),
+            "Materials still to capture: " + ", ".join(en),
         )
     if application.kind != "bundle":
         move(

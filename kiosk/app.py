@@ -35,6 +35,8 @@ from kiosk.devices.printer_monitor import DEVICE_NAME as PRINTER_DEVICE
 from kiosk.devices.printer_monitor import PrinterMonitor
 from kiosk.devices.status import DeviceStatus, Level
 from kiosk.executor import Executor, Outcome, ThreadExecutor
+from kiosk.services.acceptance import AcceptancePrinting
+from kiosk.services.applying import Applying
 from kiosk.services.capture import DocumentCapture
 from kiosk.services.capture import configured as capture_configured
 from kiosk.services.certificates import (
@@ -47,6 +49,7 @@ from kiosk.services.diagnostics import Audit, Diagnostics, TechnicianGate
 from kiosk.services.help import HelpRequests
 from kiosk.services.identification import Identification
 from kiosk.services.preview import CertificatePreviewing
+from kiosk.services.progress import ApplicationsQuery
 from kiosk.services.query_print import QueryResultPrinting
 from kiosk.services.rating import Ratings
 from kiosk.services.receipts import EscPosReceipts, FolderReceipts, ReceiptOutput, ReceiptPrinting
@@ -96,6 +99,9 @@ class Core:
     preview: CertificatePreviewing
     query_print: QueryResultPrinting
     records: RecordsQuery
+    applying: Applying  # 申请: the form, the captured materials, the submission
+    progress: ApplicationsQuery  # 办件查询
+    acceptance: AcceptancePrinting  # the 受理回执, once an application went in
     ratings: Ratings
     help: HelpRequests
     crash: CrashReporter
@@ -157,6 +163,8 @@ class Core:
         self.preview.central = central
         self.query_print.central = central
         self.records.central = central
+        self.applying.central = central
+        self.progress.central = central
         self.outbox = Outbox(
             self.config.state_dir / OUTBOX_FILE,
             EventSender(central, heard, self.help.answered),
@@ -441,6 +449,19 @@ def build_core(
     query_print.token = lambda: identification.token
     records = RecordsQuery(session, executor)
     records.token = lambda: identification.token
+    capture = capture_configured(config, demo)
+    applying = Applying(session, executor, capture)
+    applying.token = lambda: identification.token
+    progress = ApplicationsQuery(session, executor)
+    progress.token = lambda: identification.token
+    acceptance = AcceptancePrinting(
+        executor,
+        receipts,
+        printer,
+        site=config.kiosk.site_name,
+        timeout_s=config.devices.print_timeout_s,
+    )
+    applying.on_submitted(acceptance.print_for)
     core = Core(
         config=config,
         demo=demo,
@@ -451,6 +472,9 @@ def build_core(
         preview=preview,
         query_print=query_print,
         records=records,
+        applying=applying,
+        progress=progress,
+        acceptance=acceptance,
         ratings=Ratings(session, lambda: identification.session_id),
         help=HelpRequests(session, lambda: identification.session_id, clock),
         crash=CrashReporter(session),
@@ -474,10 +498,12 @@ def build_core(
         smartcard=smartcard,
         printer_monitor=printer_monitor,
         receipts=receipts,
-        capture=capture_configured(config, demo),
+        capture=capture,
         voice=voice,
         services=[s for s in (simulator, monitor, smartcard, printer_monitor) if s is not None],
     )
+    if core.demo_controls is not None and core.demo_central is not None:
+        core.demo_controls.workbench_url = core.demo_central.url + "/dept/"
     core.technician = TechnicianGate(
         _technician_pin_hash(config, demo), session, config.state_dir, core.audit, executor
     )

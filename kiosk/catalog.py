@@ -27,15 +27,59 @@ RETRY_MAX_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
+class Question:
+    """One question of an application's form (kiosk/api/models.py FormField)."""
+
+    key: str
+    title: dict[str, str]
+    kind: str  # text | number | date | choice | phone; another kind is asked as text
+    required: bool
+    choices: tuple[tuple[str, dict[str, str]], ...] = ()  # (value, title)
+    prefill: str | None = None  # the centre fills it from its record when left empty
+    max_length: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialNeed:
+    key: str
+    title: dict[str, str]
+    required: bool
+    source: str  # shared (数据共享: held by the centre) | scan
+    max_pages: int = 1
+
+    @property
+    def scanned(self) -> bool:
+        return self.source == "scan"
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationForm:
+    """What applying for a service asks: for a bundle (一件事), the union of its steps', each
+    question and material once, with the departments and the longest promise of its steps."""
+
+    questions: tuple[Question, ...]
+    materials: tuple[MaterialNeed, ...]
+    departments: tuple[dict[str, str], ...]
+    promised_days: int  # working days
+    pickup_place: dict[str, str]
+    steps: tuple[str, ...] = ()  # a bundle's application service ids, in their order
+
+
+PROGRESS_SERVICE_ID = "my-applications"  # 办件查询: the kiosk's own, beside the applications
+APPLYING_KINDS = ("application", "bundle")
+
+
+@dataclass(frozen=True, slots=True)
 class Service:
     id: str
-    kind: str  # certificate | records
+    kind: str  # certificate | records | application | bundle | progress (办件查询)
     title: dict[str, str]  # language -> title
     description: dict[str, str]
     icon: str
     identification: str
     enabled: bool = True
     disabled_reason: dict[str, str] | None = None
+    form: ApplicationForm | None = None  # kinds application and bundle
 
     def text(self, field: dict[str, str], language: str) -> str:
         """The text in `language`, falling back to Chinese, the product language."""
@@ -77,6 +121,16 @@ class Catalog:
         return replace(self, services=services)
 
 
+PROGRESS_SERVICE = Service(
+    id=PROGRESS_SERVICE_ID,
+    kind="progress",
+    title={"zh_CN": "办件查询", "en": "My applications"},
+    description={"zh_CN": "查看已提交申请的办理进度", "en": "See how your applications are going"},
+    icon="progress",
+    identification="idcard_or_sms",
+)
+
+
 def _texts(text: models.Text) -> dict[str, str]:
     return {"zh_CN": text.zh_CN, "en": text.en}
 
@@ -100,13 +154,81 @@ def notices_from_api(
     ) + tuple(Announcement(_texts(a.text)) for a in announcements)
 
 
+def _application_form(spec: models.ApplicationSpec) -> ApplicationForm:
+    return ApplicationForm(
+        questions=tuple(
+            Question(
+                key=field.key,
+                title=_texts(field.title),
+                kind=field.kind,
+                required=field.required,
+                choices=tuple((choice.value, _texts(choice.title)) for choice in field.choices),
+                prefill=field.prefill,
+                max_length=field.max_length,
+            )
+            for field in spec.fields
+        ),
+        materials=tuple(
+            MaterialNeed(m.key, _texts(m.title), m.required, m.source, m.max_pages)
+            for m in spec.materials
+        ),
+        departments=(_texts(spec.department_name),),
+        promised_days=spec.promised_days,
+        pickup_place=_texts(spec.pickup_place),
+    )
+
+
+def _bundle_form(
+    service: models.CatalogService, forms: dict[str, ApplicationForm]
+) -> ApplicationForm | None:
+    """The union of the steps' forms, each question and material once, in the steps' order;
+    None when a step is not an application this catalog offers."""
+    assert service.bundle is not None
+    steps = [forms.get(step.service_id) for step in service.bundle.steps]
+    if any(step is None for step in steps):
+        return None
+    questions: dict[str, Question] = {}
+    materials: dict[str, MaterialNeed] = {}
+    departments: list[dict[str, str]] = []
+    for form in steps:
+        assert form is not None
+        for question in form.questions:
+            questions.setdefault(question.key, question)
+        for material in form.materials:
+            materials.setdefault(material.key, material)
+        departments.extend(d for d in form.departments if d not in departments)
+    first = steps[0]
+    assert first is not None
+    return ApplicationForm(
+        tuple(questions.values()),
+        tuple(materials.values()),
+        tuple(departments),
+        sum(form.promised_days for form in steps if form is not None),  # one after another
+        first.pickup_place,
+        tuple(step.service_id for step in service.bundle.steps),
+    )
+
+
 def from_api(answer: models.Catalog) -> Catalog:
     from kiosk.api.models import KNOWN_SERVICE_KINDS
 
+    forms = {
+        service.id: _application_form(service.application)
+        for service in answer.services
+        if service.kind == "application" and service.application is not None
+    }
     services = []
     for service in answer.services:
         if service.kind not in KNOWN_SERVICE_KINDS:
             log.info("catalog: skipping service %s of unknown kind %r", service.id, service.kind)
+            continue
+        form = None
+        if service.kind == "application":
+            form = forms.get(service.id)
+        elif service.kind == "bundle" and service.bundle is not None:
+            form = _bundle_form(service, forms)
+        if service.kind in APPLYING_KINDS and form is None:
+            log.warning("catalog: skipping %s %s: its form is missing", service.kind, service.id)
             continue
         services.append(
             Service(
@@ -120,8 +242,11 @@ def from_api(answer: models.Catalog) -> Catalog:
                 disabled_reason=_texts(service.disabled_reason)
                 if service.disabled_reason
                 else None,
+                form=form,
             )
         )
+    if any(service.kind in APPLYING_KINDS for service in services):
+        services.append(PROGRESS_SERVICE)
     return Catalog(
         tuple(services),
         notices_from_api(answer.announcements, answer.alerts),

@@ -46,6 +46,7 @@ class DemoControls:
         self.technician_pin = technician_pin
         self.technician_corner = technician_corner
         self.technician_hold_s = technician_hold_s
+        self.workbench_url = ""  # the demo centre's department workbench, once it is known
         self._reader = reader
         self._sms = sms
         self._printer = printer

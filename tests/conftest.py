@@ -12,16 +12,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.chrome.webdriver import WebDriver
 
 from drivers.idcard.simulator import SamSimulator
 from drivers.printer.escpos_simulator import ReceiptPrinterSimulator
 from kiosk import logs
 from kiosk.app import Core, build_core
 from kiosk.config import Config, from_mapping
+from tests.rigs.browser import chromium
 from tests.rigs.central import CentralServer, start_central
 from tests.rigs.cups import CupsRig, start_cups
 from tests.rigs.pcsc import PcscRig, start_pcscd
 from tests.rigs.tls import TlsFiles, make_ca_and_server_cert
+from ui import keyboard
+
+keyboard.enable()  # the on-screen keyboard, as the kiosk has it: before any QApplication
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[WebDriver]:
+    """Headless Chromium, one for the whole run: starting it is most of a browser test's time."""
+    with chromium() as driver:
+        yield driver
 
 
 class FakeClock:

@@ -25,6 +25,9 @@ class CoreBridge(QObject):
     print_finished = Signal(object)  # PrintOutcome
     receipt_finished = Signal(str)  # resident message; empty when the slip printed
     records_changed = Signal(object)  # RecordsView | None
+    applying_changed = Signal(object)  # ApplyingView | None
+    acceptance_finished = Signal(str)  # the 受理回执's resident message
+    progress_changed = Signal(object)  # ProgressView | None
     preview_changed = Signal(object)  # PreviewView | None
     query_print_changed = Signal(object)  # QueryPrintView | None
     sms_changed = Signal(object)  # SmsView | None
@@ -50,6 +53,9 @@ class CoreBridge(QObject):
         core.certificates.on_progress(self.print_progress.emit)
         core.certificates.on_finished(self.print_finished.emit)
         core.records.on_change(self.records_changed.emit)
+        core.applying.on_change(self.applying_changed.emit)
+        core.acceptance.on_finished(self.acceptance_finished.emit)
+        core.progress.on_change(self.progress_changed.emit)
         core.preview.on_change(self.preview_changed.emit)
         core.query_print.on_change(self.query_print_changed.emit)
         core.identification.on_card_swap(self.card_swap.emit)

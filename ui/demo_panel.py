@@ -6,7 +6,7 @@ It acts only through the core's demo interface (kiosk/demo.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.demo import DemoControls
@@ -53,6 +53,10 @@ class DemoPanel(Translatable):
         column.addSpacing(12)
         self.technician = label("", wrap=True)
         column.addWidget(self.technician)
+        self.workbench = label("", wrap=True)  # where a demo clerk decides the applications
+        self.workbench.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addSpacing(12)
+        column.addWidget(self.workbench)
         column.addSpacing(12)
         self.said = label("", wrap=True)  # what the voice says, for a demo without speakers
         column.addWidget(self.said)
@@ -125,6 +129,14 @@ class DemoPanel(Translatable):
             .replace("%1", self._corner_words())
             .replace("%2", f"{self._controls.technician_hold_s:g}")
         )
+        self.workbench.setText(
+            self.tr("部门工作台：%1\n账号 clerk-minzheng，密码 demo").replace(
+                "%1", self._controls.workbench_url
+            )
+            if self._controls.workbench_url
+            else ""
+        )
+        self.workbench.setVisible(bool(self._controls.workbench_url))
         self.said.setText(self.tr("语音：%1").replace("%1", self._said) if self._said else "")
         self.said.setVisible(bool(self._said))
         if self._controls.has_printer:

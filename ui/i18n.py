@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QTranslator
+from PySide6.QtCore import QCoreApplication, QTranslator
 
 import assets
 
@@ -31,41 +31,22 @@ def translations_dir() -> Path:
     return assets.ROOT / "translations"
 
 
-class CentreTranslator(QTranslator):
-    """The centre's messages for residents in English, as it sent them (CentreTexts)."""
-
-    def __init__(self, texts: CentreTexts, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._texts = texts
-
-    def isEmpty(self) -> bool:
-        return False
-
-    def translate(  # type: ignore[override]
-        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str:
-        if context != RESIDENT_MESSAGES:
-            return ""  # empty: not found here, Qt asks the next translator
-        return self._texts.english(source) or ""
-
-
 class _Installed:
     """The application's translators; Qt's translators are per application, so is this."""
 
     translator: QTranslator | None = None
-    centre: CentreTranslator | None = None  # installed with English: the centre's words
+    # The centre's messages in English, as it sent them. Looked up here rather than through a
+    # QTranslator subclass: Qt calls translators from its own threads too (Qt Quick's type
+    # loader), and a translator written in Python would then wait for the GIL the GUI thread
+    # holds while it waits for that loader: a deadlock.
+    centre: CentreTexts | None = None
     language = SOURCE_LANGUAGE
     loaded: dict[str, QTranslator] = {}  # noqa: RUF012 - a per-process cache, on purpose
 
 
 def use_centre_texts(texts: CentreTexts) -> None:
     """Show the centre's messages in English too, as it sent them, when English is chosen."""
-    app = QCoreApplication.instance()
-    if _Installed.centre is not None and _Installed.language != SOURCE_LANGUAGE:
-        app.removeTranslator(_Installed.centre)
-    _Installed.centre = CentreTranslator(texts, app)
-    if _Installed.language != SOURCE_LANGUAGE:
-        app.installTranslator(_Installed.centre)
+    _Installed.centre = texts
 
 
 def current_language() -> str:
@@ -80,11 +61,7 @@ def use_language(language: str) -> None:
     if _Installed.translator is not None:
         app.removeTranslator(_Installed.translator)
         _Installed.translator = None
-    if _Installed.centre is not None:
-        app.removeTranslator(_Installed.centre)
     if language != SOURCE_LANGUAGE:
-        if _Installed.centre is not None:  # before the kiosk's own: those take precedence
-            app.installTranslator(_Installed.centre)
         translator = _Installed.loaded.get(language)
         if translator is None:
             translator = QTranslator(app)
@@ -101,8 +78,14 @@ def resident_text(message: str) -> str:
     """A resident message from the core or a driver, in the current language.
 
     Those layers have no Qt; their messages are listed for lupdate in ui/resident_messages.py.
+    The kiosk's own translation comes first; a message it does not know (the centre's own
+    words for a refusal) is shown as the centre sent it in that language, if it did.
     """
-    return QCoreApplication.translate(RESIDENT_MESSAGES, message)
+    translated = QCoreApplication.translate(RESIDENT_MESSAGES, message)
+    centre = _Installed.centre
+    if translated == message and centre is not None and _Installed.language == "en":
+        return centre.english(message) or message
+    return translated
 
 
 def _tool(name: str) -> str:

@@ -18,16 +18,19 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from kiosk.app import Core
+from kiosk.catalog import APPLYING_KINDS
 from kiosk.devices.status import DeviceStatus, Level
 from kiosk.services.certificates import PrintOutcome, Stage
 from kiosk.services.diagnostics import Gate, GateAnswer, Snapshot
 from kiosk.services.query_print import Holder
 from kiosk.session import Event, Preferences, State
 from kiosk.voice import SPEECH_DEVICE, UNAVAILABLE
+from ui import keyboard
 from ui.bridge import CoreBridge
 from ui.demo_panel import DemoPanel
 from ui.i18n import current_language, use_centre_texts
 from ui.overlays import CardSwapOverlay, ElderOfferOverlay, TimeoutOverlay
+from ui.screens.apply import ApplyScreen
 from ui.screens.certificate import CertificateScreen
 from ui.screens.diagnostics import CORNER_MM, CornerHold, DiagnosticsScreen, PinScreen
 from ui.screens.help import HelpScreen
@@ -38,6 +41,7 @@ from ui.screens.message import (
     IdentifyingScreen,
     InServiceScreen,
 )
+from ui.screens.progress import ProgressScreen
 from ui.screens.rating import RatingScreen, ThanksScreen
 from ui.screens.records import RecordsScreen
 from ui.screens.services import MenuRequest, MenuScreen, PreviewScreen
@@ -71,6 +75,8 @@ class Journey(QObject):
         self.in_service = InServiceScreen()
         self.certificate = CertificateScreen()
         self.records = RecordsScreen()
+        self.apply = ApplyScreen()
+        self.progress = ProgressScreen()
         self.help = HelpScreen()
         self._before_help: QWidget = self.attract  # where 返回 on the help screen leads
         self.done = DoneScreen()
@@ -88,6 +94,8 @@ class Journey(QObject):
             self.in_service,
             self.certificate,
             self.records,
+            self.apply,
+            self.progress,
             self.help,
             self.done,
             self.rating,
@@ -142,10 +150,16 @@ class Journey(QObject):
         self.attract.announcements.set_items(self._announcements())
         self._show_voice_state()
         self._speak_page(self.window.stack.currentWidget())
+        QTimer.singleShot(0, self._load_keyboard)
+
+    def _load_keyboard(self) -> None:
+        """The on-screen pinyin keyboard: loaded once, in the background, after the first frame."""
+        keyboard.create_panel(self.apply, self.apply.set_keyboard)
 
     def _set_elder(self, elder: bool) -> None:
         """What elder mode changes beyond the look: fewer choices a screen."""
         self.attract.set_elder_mode(elder)
+        self.apply.set_elder(elder)
         self.done.set_elder(elder)
         self.rating.set_elder(elder)
 
@@ -185,6 +199,26 @@ class Journey(QObject):
         self.records.page_requested.connect(self.core.records.show_page)
         self.records.retry_requested.connect(self.core.records.retry)
         self.records.print_requested.connect(self._print_query_result)
+        applying = self.core.applying
+        self.apply.start_requested.connect(applying.start)
+        self.apply.answered.connect(applying.answer)
+        self.apply.delivery_chosen.connect(applying.choose_delivery)
+        self.apply.forward_requested.connect(applying.forward)
+        self.apply.backward_requested.connect(self._apply_backward)
+        self.apply.capture_requested.connect(
+            lambda index: applying.capture_page(None if index < 0 else index)
+        )
+        self.apply.drop_requested.connect(applying.drop_page)
+        self.apply.edit_requested.connect(applying.edit)
+        self.apply.submit_requested.connect(applying.submit)
+        self.apply.retry_requested.connect(applying.submit)
+        self.apply.menu_requested.connect(self._leave_apply)
+        self.apply.exit_requested.connect(session.exit)
+        self.progress.chosen.connect(self.core.progress.choose)
+        self.progress.back_requested.connect(self._progress_back)
+        self.progress.retry_requested.connect(self.core.progress.retry)
+        self.progress.correction_requested.connect(self._correct_application)
+        self.progress.exit_requested.connect(session.exit)
         self.done.another_requested.connect(session.back_to_menu)
         self.done.finish_requested.connect(session.finish)
         self.done.rated.connect(self._show_rating)
@@ -234,6 +268,11 @@ class Journey(QObject):
         self.bridge.print_finished.connect(self._on_print_finished)
         self.bridge.receipt_finished.connect(self._on_receipt_finished)
         self.bridge.records_changed.connect(self.records.show_view)
+        self.bridge.applying_changed.connect(self.apply.show_view)
+        self.bridge.applying_changed.connect(lambda _view: self._speak_again(self.apply))
+        self.bridge.acceptance_finished.connect(self.apply.show_receipt_result)
+        self.bridge.progress_changed.connect(self.progress.show_view)
+        self.bridge.progress_changed.connect(lambda _view: self._speak_again(self.progress))
         self.bridge.preview_changed.connect(self.certificate.show_preview)
         self.bridge.query_print_changed.connect(self.records.show_printout)
         self.bridge.card_swap.connect(self._ask_about_card_swap)
@@ -252,6 +291,8 @@ class Journey(QObject):
             self.error.wipe,
             self.certificate.wipe,
             self.records.wipe,
+            self.apply.wipe,
+            self.progress.wipe,
             self.done.wipe,
             self.rating.wipe,
             self._forget_printed,
@@ -313,6 +354,14 @@ class Journey(QObject):
             )
             self.window.show_page(self.certificate)
             self.core.preview.open(service_id, self._preview_height())
+        elif service is not None and service.kind in APPLYING_KINDS:
+            self.apply.show_view(None)
+            self.window.show_page(self.apply)
+            self.core.applying.open(service)
+        elif service is not None and service.kind == "progress":
+            self.progress.show_view(None)
+            self.window.show_page(self.progress)
+            self.core.progress.open()
         elif service is not None and service.kind == "records":
             self.records.show_service(title)
             self.records.set_printer_problem(self.core.printer_problem())
@@ -421,12 +470,49 @@ class Journey(QObject):
         self.core.records.close()
         self.core.session.back_to_menu()
 
+    def _apply_backward(self) -> None:
+        """上一步; from the first page, back where the resident came from."""
+        if not self.core.applying.backward():
+            self._leave_apply()
+
+    def _leave_apply(self) -> None:
+        resumed = self.core.applying.view is not None and bool(self.core.applying.view.resubmitting)
+        self.core.applying.close()
+        if resumed and self.core.session.state is State.IN_SERVICE:
+            self.window.show_page(self.progress)
+            self.core.progress.open()  # the list again, with the new status
+            return
+        self.core.session.back_to_menu()
+
+    def _progress_back(self) -> None:
+        if not self.core.progress.back():
+            self.core.progress.close()
+            self.core.session.back_to_menu()
+
+    def _correct_application(self, application_id: str) -> None:
+        """补正材料: capture what the department asked for, and submit the same application."""
+        view = self.core.progress.view
+        detail = view.detail if view is not None else None
+        if detail is None or detail.application_id != application_id:
+            return
+        service = next(
+            (s for s in self.core.catalog.current.services if s.id == detail.service_id), None
+        )
+        if service is None:
+            log.warning("补正 of %s: its service is not in the catalog", detail.service_id)
+            return
+        self.apply.show_view(None)
+        self.window.show_page(self.apply)
+        self.core.applying.resume(service, application_id, tuple(detail.missing))
+
     def _tick(self) -> None:
         """The session's second; a resident watching their certificate print is not idle
         (for as long as the job may take: devices.print_timeout_s and a margin)."""
         page = self.window.stack.currentWidget()
-        if (page is self.certificate and self.core.certificates.busy) or (
-            page is self.records and self.core.query_print.busy
+        if (
+            (page is self.certificate and self.core.certificates.busy)
+            or (page is self.records and self.core.query_print.busy)
+            or (page is self.apply and self.core.applying.busy)
         ):
             self.core.session.touch()
         self.core.sms.tick()

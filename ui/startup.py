@@ -115,6 +115,9 @@ def run(
     bench_first_paint: bool,
 ) -> int:
     """Show the kiosk and run it until it is stopped; the exit status."""
+    from ui import keyboard
+
+    keyboard.enable()  # before the QApplication: Qt reads its input method once
     app = QApplication(sys.argv[:1])
     app.setApplicationName("village-kiosk")
     try:

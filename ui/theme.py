@@ -227,10 +227,12 @@ QPushButton[role="key"] {{
     background: {t.surface}; color: {t.text};
 }}
 QPushButton[role="key"]:disabled {{ background: {t.background}; color: {t.disabled_text}; }}
-QLabel[role="entry"] {{
+QLabel[role="entry"], QLineEdit[role="entry"] {{
     font-size: {pt(t.display_pt)}; font-weight: bold; color: {t.text}; background: {t.surface};
     border: 2px solid {t.border}; border-radius: {mm(t.radius_mm)}; padding: {mm(3)} {mm(4)};
 }}
+QLabel[role="thumbnail"] {{ border: 4px solid transparent; }}
+QLabel[role="thumbnail"][selected="true"] {{ border: 4px solid {t.primary}; }}
 QLabel[role="preview"] {{ color: {t.text_muted}; font-size: {pt(t.lead_pt)}; }}
 QLabel[role="warning"] {{ font-size: {pt(t.lead_pt)}; font-weight: bold; color: {t.unavailable}; }}
 QPushButton[role="voice"] {{

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -165,3 +166,15 @@ class Keypad(QWidget):
             tap.clicked.connect(lambda _=False, k=key: self.key_pressed.emit(k))
             grid.addWidget(tap, index // 3, index % 3)
             self.keys[key] = tap
+
+
+def show_only(pages: QStackedWidget, page: QWidget) -> None:
+    """Show `page` of a stack whose other pages must not size it: a stack is as large as its
+    largest page, shown or not, and a page left tall (a keypad in the elder look) would
+    stretch the window past the screen. Pages not on show are sized as if empty."""
+    ignored, preferred = QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+    for index in range(pages.count()):
+        other = pages.widget(index)
+        policy = preferred if other is page else ignored
+        other.setSizePolicy(policy, policy)
+    pages.setCurrentWidget(page)

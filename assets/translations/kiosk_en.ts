@@ -13,6 +13,213 @@
     </message>
 </context>
 <context>
+    <name>ApplyScreen</name>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>上一步</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>办理其他业务</source>
+        <translation>Another service</translation>
+    </message>
+    <message>
+        <source>修改填写的信息</source>
+        <translation>Change my answers</translation>
+    </message>
+    <message>
+        <source>拍摄</source>
+        <translation>Capture</translation>
+    </message>
+    <message>
+        <source>重拍此页</source>
+        <translation>Retake this page</translation>
+    </message>
+    <message>
+        <source>删除此页</source>
+        <translation>Delete this page</translation>
+    </message>
+    <message>
+        <source>开始申请</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>重新提交</source>
+        <translation>Submit again</translation>
+    </message>
+    <message>
+        <source>提交申请</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <source>重试</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>填写信息</source>
+        <translation>Your answers</translation>
+    </message>
+    <message>
+        <source>拍摄材料</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>确认提交</source>
+        <translation>Check and submit</translation>
+    </message>
+    <message>
+        <source>第 %1 步 / 共 %2 步：%3</source>
+        <translation>Step %1 of %2: %3</translation>
+    </message>
+    <message>
+        <source>补正材料</source>
+        <translation>Add documents</translation>
+    </message>
+    <message>
+        <source>办理本事项需要以下材料：</source>
+        <translation>To apply you will need:</translation>
+    </message>
+    <message>
+        <source>承办部门：%1</source>
+        <translation>Decided by: %1</translation>
+    </message>
+    <message>
+        <source>承诺时限：%1 个工作日内办结</source>
+        <translation>Decided within %1 working days</translation>
+    </message>
+    <message>
+        <source>一次申请，各部门按顺序分别办理，每一步都会短信通知您</source>
+        <translation>One application; each department decides in turn, and you get a text message at each step</translation>
+    </message>
+    <message>
+        <source>%1（数据共享，无需携带）</source>
+        <translation>%1 (already on file, nothing to bring)</translation>
+    </message>
+    <message>
+        <source>%1（现场拍摄，最多 %2 页）</source>
+        <translation>%1 (captured here, up to %2 pages)</translation>
+    </message>
+    <message>
+        <source>%1（现场拍摄）</source>
+        <translation>%1 (captured here)</translation>
+    </message>
+    <message>
+        <source>办理结果如何领取？</source>
+        <translation>How would you like to receive the result?</translation>
+    </message>
+    <message>
+        <source>请输入收件地址</source>
+        <translation>Please type the postal address</translation>
+    </message>
+    <message>
+        <source>邮寄到家</source>
+        <translation>Post it to me</translation>
+    </message>
+    <message>
+        <source>已登记的信息会自动填写，不需要更改可直接点“下一步”</source>
+        <translation>What is on file is filled in for you; if it is right, just tap “Next”</translation>
+    </message>
+    <message>
+        <source>（%1/%2）</source>
+        <translation>(%1/%2)</translation>
+    </message>
+    <message>
+        <source>自取：%1</source>
+        <translation>Collect at: %1</translation>
+    </message>
+    <message>
+        <source>自取</source>
+        <translation>Collect it</translation>
+    </message>
+    <message>
+        <source>%1：第 %2 项 / 共 %3 项</source>
+        <translation>%1: document %2 of %3</translation>
+    </message>
+    <message>
+        <source>正在拍摄，请不要移动材料…</source>
+        <translation>Capturing; please keep the document still…</translation>
+    </message>
+    <message>
+        <source>请将材料平放在拍摄区，然后点“拍摄”</source>
+        <translation>Lay the document flat under the camera, then tap “Capture”</translation>
+    </message>
+    <message>
+        <source>已拍 %1 页，最多 %2 页；点一页可以重拍或删除</source>
+        <translation>%1 page(s) captured, up to %2; tap a page to retake or delete it</translation>
+    </message>
+    <message>
+        <source>拍摄第 %1 页</source>
+        <translation>Capture page %1</translation>
+    </message>
+    <message>
+        <source>请核对以下材料，确认后提交</source>
+        <translation>Please check the documents, then submit</translation>
+    </message>
+    <message>
+        <source>请核对以下信息，确认无误后提交</source>
+        <translation>Please check your answers, then submit</translation>
+    </message>
+    <message>
+        <source>已登记的信息</source>
+        <translation>As on file</translation>
+    </message>
+    <message>
+        <source>邮寄：%1</source>
+        <translation>Post to: %1</translation>
+    </message>
+    <message>
+        <source>领取方式</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>数据共享，无需携带</source>
+        <translation>On file, nothing to bring</translation>
+    </message>
+    <message>
+        <source>已拍摄 %1 页</source>
+        <translation>%1 page(s) captured</translation>
+    </message>
+    <message>
+        <source>未拍摄</source>
+        <translation>Not captured</translation>
+    </message>
+    <message>
+        <source>正在提交申请，请稍候…</source>
+        <translation>Submitting your application, please wait…</translation>
+    </message>
+    <message>
+        <source>申请没有提交成功</source>
+        <translation>The application was not submitted</translation>
+    </message>
+    <message>
+        <source>申请已提交</source>
+        <translation>Application submitted</translation>
+    </message>
+    <message>
+        <source>受理号：%1</source>
+        <translation>Application no.: %1</translation>
+    </message>
+    <message>
+        <source>承诺 %1 前办结</source>
+        <translation>To be decided by %1</translation>
+    </message>
+    <message>
+        <source>每一步办理进度都会短信通知您，也可在“办件查询”中查看</source>
+        <translation>You will get a text message at each step; you can also check under “My applications”</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <source>请将身份证放在感应区</source>
@@ -239,6 +446,12 @@ To go on, place your ID card again.</translation>
     <message>
         <source>维护：按住屏幕%1 %2 秒，输入配置的密码</source>
         <translation>Maintenance: hold the screen&apos;s%1 for %2 s, then the configured PIN</translation>
+    </message>
+    <message>
+        <source>部门工作台：%1
+账号 clerk-minzheng，密码 demo</source>
+        <translation>Department workbench: %1
+user clerk-minzheng, password demo</translation>
     </message>
     <message>
         <source>语音：%1</source>
@@ -685,6 +898,10 @@ To go on, place your ID card again.</translation>
         <translation>Look up records</translation>
     </message>
     <message>
+        <source>我要申请</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
         <source>其他业务</source>
         <translation>Other services</translation>
     </message>
@@ -769,6 +986,77 @@ To go on, place your ID card again.</translation>
     <message>
         <source>更多业务</source>
         <translation>More services</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressScreen</name>
+    <message>
+        <source>办件查询</source>
+        <translation>My applications</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <source>重试</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <source>补正材料</source>
+        <translation>Add documents</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>正在查询，请稍候</source>
+        <translation>Looking it up, please wait</translation>
+    </message>
+    <message>
+        <source>查询没有完成</source>
+        <translation>The query did not finish</translation>
+    </message>
+    <message>
+        <source>暂无申请记录</source>
+        <translation>No applications yet</translation>
+    </message>
+    <message>
+        <source>在“我要申请”中提交的申请会显示在这里</source>
+        <translation>Applications you submit under “Apply” show here</translation>
+    </message>
+    <message>
+        <source>（已超期）</source>
+        <translation> (overdue)</translation>
+    </message>
+    <message>
+        <source>受理号 %1 · %2</source>
+        <translation>No. %1 · %2</translation>
+    </message>
+    <message>
+        <source> · 承诺 %1 前办结</source>
+        <translation> · due by %1</translation>
+    </message>
+    <message>
+        <source>第 %1 页 / 共 %2 页</source>
+        <translation>Page %1 of %2</translation>
+    </message>
+    <message>
+        <source>受理号 %1</source>
+        <translation>No. %1</translation>
+    </message>
+    <message>
+        <source>承诺办结：%1</source>
+        <translation>Due by: %1</translation>
+    </message>
+    <message>
+        <source>请补充拍摄：%1</source>
+        <translation>Please capture again: %1</translation>
     </message>
 </context>
 <context>
@@ -1130,6 +1418,50 @@ To go on, place your ID card again.</translation>
     <message>
         <source>请合上扫描仪盖板后重试</source>
         <translation>Close the scanner&apos;s cover and try again</translation>
+    </message>
+    <message>
+        <source>此项必须填写</source>
+        <translation>Please fill this in</translation>
+    </message>
+    <message>
+        <source>请填写数字</source>
+        <translation>Please enter a number</translation>
+    </message>
+    <message>
+        <source>请填写11位手机号码</source>
+        <translation>Please enter an 11-digit mobile number</translation>
+    </message>
+    <message>
+        <source>请选择日期</source>
+        <translation>Please choose a date</translation>
+    </message>
+    <message>
+        <source>内容过长</source>
+        <translation>That is too long</translation>
+    </message>
+    <message>
+        <source>邮寄需要填写收件地址</source>
+        <translation>Posting needs an address</translation>
+    </message>
+    <message>
+        <source>请拍摄这项材料</source>
+        <translation>Please capture this document</translation>
+    </message>
+    <message>
+        <source>本机没有材料拍摄设备，请到村便民服务站办理</source>
+        <translation>This kiosk cannot capture documents; please apply at the village service point</translation>
+    </message>
+    <message>
+        <source>申请没有提交成功，请重试</source>
+        <translation>The application was not submitted; please try again</translation>
+    </message>
+    <message>
+        <source>受理回执已打印，请取走</source>
+        <translation>Your receipt has printed; please take it</translation>
+    </message>
+    <message>
+        <source>受理回执没有打印出来，可在“办件查询”中查看办理进度</source>
+        <translation>The receipt did not print; you can follow your application under “My applications”</translation>
     </message>
 </context>
 <context>

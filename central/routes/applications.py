@@ -23,7 +23,14 @@ from central import applications as life
 from central.clock import local_today
 from central.db import Database
 from central.errors import REFUSALS, ApiRefusal
-from central.models import Application, ApplicationEvent, ApplicationMaterial, Department, Service
+from central.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationMaterial,
+    Department,
+    Resident,
+    Service,
+)
 from central.security import Caller, ResidentCaller
 from kiosk.api.applications import (
     FINAL_STATUSES,
@@ -103,6 +110,20 @@ def _check_form(spec: dict[str, Any], form: dict[str, str]) -> None:
                 raise _invalid(key, "请填写日期", "must be a date (YYYY-MM-DD)") from None
 
 
+def _prefilled(session: Session, spec: dict[str, Any], resident_id: int) -> dict[str, str]:
+    """The answers the centre's own record gives (数据共享): the kiosk leaves them empty
+    unless the resident typed another."""
+    resident = session.get(Resident, resident_id)
+    if resident is None:
+        return {}
+    record = {"name": resident.name, "phone": resident.phone, "address": resident.village}
+    return {
+        field["key"]: record[field["prefill"]]
+        for field in spec["fields"]
+        if record.get(field.get("prefill") or "")
+    }
+
+
 def _invalid(key: str, message: str, english: str) -> ApiRefusal:
     return ApiRefusal(
         422,
@@ -161,8 +182,10 @@ def _create(
             )
         return _created(session, existing)
     service = _service(session, body.service_id)
-    form = {key: value.strip() for key, value in body.form.items()}
-    _check_form(life.spec_of(session, service.id), form)
+    spec = life.spec_of(session, service.id)
+    form = {key: value.strip() for key, value in body.form.items() if value.strip()}
+    form = _prefilled(session, spec, caller.resident_id) | form
+    _check_form(spec, form)
     try:
         row = life.create(
             session,
@@ -251,6 +274,15 @@ def _store_material(
             raise ApiRefusal(404, "material_not_found", "此申请不需要这项材料", "No such material")
         found = session.get(ApplicationMaterial, (row.id, key))
         now = dt.datetime.now(dt.UTC)
+        asked_again = row.status == "correction" and key in row.missing.split(",")
+        if found is not None and found.data == data and asked_again:
+            raise ApiRefusal(
+                409,
+                "material_unchanged",
+                "这份材料与上次提交的完全相同，请重新拍摄",
+                "This is the very file sent before; please capture the material again",
+                retryable=False,
+            )
         if found is not None and found.data == data:
             return MaterialReceived(
                 key=key,
@@ -284,7 +316,7 @@ def submit_application(
             life.submit(session, row, f"kiosk:{caller.kiosk_id}", dt.datetime.now(dt.UTC))
         except life.TransitionRefusedError as error:
             raise _refused(error) from error
-        return view(session, row)
+        return view(session, row, _public_url(request))
 
 
 @router.get("/applications", response_model=ApplicationList)
@@ -305,7 +337,11 @@ def get_application(
     request: Request, caller: Caller, application_id: ApplicationId
 ) -> ApplicationView:
     with request.app.state.db.session() as session:
-        return view(session, _own(session, caller, application_id))
+        return view(session, _own(session, caller, application_id), _public_url(request))
+
+
+def _public_url(request: Request) -> str:
+    return str(request.app.state.settings.public_url).rstrip("/")
 
 
 def summary(session: Session, row: Application) -> ApplicationSummary:
@@ -330,7 +366,7 @@ def overdue(row: Application) -> bool:
     return bool(row.promised_date and not done and local_today() > row.promised_date)
 
 
-def view(session: Session, row: Application) -> ApplicationView:
+def view(session: Session, row: Application, public_url: str) -> ApplicationView:
     department = session.get(Department, row.department_id) if row.department_id else None
     events = session.scalars(
         select(ApplicationEvent)
@@ -361,4 +397,5 @@ def view(session: Session, row: Application) -> ApplicationView:
             for event in events
         ],
         steps=[summary(session, step) for step in steps],
+        progress_url=f"{public_url}/progress/{row.id}",
     )

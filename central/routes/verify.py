@@ -94,7 +94,8 @@ _PAGE = Environment(autoescape=True).from_string(_PAGE_SOURCE)
 
 _STYLE = re.search(r"<style>(.*?)</style>", _PAGE_SOURCE, re.DOTALL)
 assert _STYLE is not None
-_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.group(1).encode()).digest()).decode()
+PAGE_STYLE = _STYLE.group(1)  # the progress page wears it too, under the same policy
+_STYLE_HASH = base64.b64encode(hashlib.sha256(PAGE_STYLE.encode()).digest()).decode()
 # The page is one HTML document with its own style block: nothing else may load or run, it
 # may not be framed, and it is never cached (a revocation must show at once).
 SECURITY_HEADERS = {

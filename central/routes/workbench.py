@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import nulls_last, select
+from sqlalchemy import func, nulls_last, select
 from sqlalchemy.orm import Session
 
 from central import accounts
@@ -45,7 +45,7 @@ router = APIRouter(include_in_schema=False)
 COOKIE = "workbench_session"
 LOGIN_CSRF_COOKIE = "workbench_login_csrf"
 FORM_MAX_BYTES = 16 * 1024
-QUEUE_LIMIT = 500
+QUEUE_LIMIT = 100  # the most urgent first; the page says how many more wait
 ACTION_LABELS = {
     "accept": "受理",
     "not_accept": "不予受理",
@@ -181,19 +181,21 @@ def queue(request: Request) -> Response:
         user = _user(request, session)
         if user is None:
             return _to_login(request)
+        waiting = [
+            Application.kind == "application",
+            Application.status.not_in((*FINAL_STATUSES, "draft", "waiting")),
+        ]
+        if user.role != "admin":
+            waiting.append(Application.department_id == user.department_id)
+        total = session.scalar(select(func.count()).select_from(Application).where(*waiting))
         query = (
             select(Application, Service.title_zh, Resident.name)
             .join(Service, Service.id == Application.service_id)
             .join(Resident, Resident.id == Application.resident_id)
-            .where(
-                Application.kind == "application",
-                Application.status.not_in((*FINAL_STATUSES, "draft", "waiting")),
-            )
+            .where(*waiting)
             .order_by(nulls_last(Application.promised_date.asc()), Application.submitted_at)
             .limit(QUEUE_LIMIT)
         )
-        if user.role != "admin":
-            query = query.where(Application.department_id == user.department_id)
         today = local_today()
         rows = [
             {
@@ -210,7 +212,13 @@ def queue(request: Request) -> Response:
             }
             for row, title, name in session.execute(query)
         ]
-        return _page("queue.html", user=user, department=_department_name(session, user), rows=rows)
+        return _page(
+            "queue.html",
+            user=user,
+            department=_department_name(session, user),
+            rows=rows,
+            total=total or 0,
+        )
 
 
 def _department_name(session: Session, user: accounts.Signed) -> str:

@@ -32,6 +32,9 @@ DPI = 150  # legible print at about 1:1, a page's JPEG well under the budget
 PAGE_BUDGET_BYTES = 300 * 1024
 QUALITIES = (80, 70, 60, 50, 40)
 TEST_DEVICE = "test:0"
+# The test device's default page is solid black; its grid reads as a page, and its
+# bytes differ from a blank one, as a document's would.
+TEST_DEVICE_OPTIONS: dict[str, object] = {"test_picture": "Grid", "mode": "Gray"}
 _init_lock = threading.Lock()
 _initialised = False
 

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from kiosk.api.models import Answer, Code, Request, ServiceId, Text
+from kiosk.api.models import Answer, Code, Request, ServiceId, Text, Url
 
 ApplicationId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 MaterialKey = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
@@ -126,6 +126,9 @@ class ApplicationView(ApplicationSummary):
     timeline: list[TimelineEntry]
     steps: list[ApplicationSummary] = Field(
         default_factory=list, description="a bundle's child applications, in their order"
+    )
+    progress_url: Url | None = Field(
+        None, description="the public progress page (no personal data), for the receipt's QR"
     )
 
 

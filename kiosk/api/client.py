@@ -19,6 +19,13 @@ from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 
 from kiosk.api import signing
+from kiosk.api.applications import (
+    ApplicationCreated,
+    ApplicationList,
+    ApplicationRequest,
+    ApplicationView,
+    MaterialReceived,
+)
 from kiosk.api.errors import (
     CentralError,
     CentralMalformedAnswerError,
@@ -177,6 +184,38 @@ class CentralClient:
             idempotent=True,
             upload=data,
         )
+
+    # --- 一窗受理: applications --------------------------------------------------------
+
+    def create_application(self, token: str, request: ApplicationRequest) -> ApplicationCreated:
+        """A draft; its idempotency key makes a repeat return the same draft."""
+        return self._call(
+            "POST", "/applications", request, ApplicationCreated, token=token, idempotent=True
+        )
+
+    def put_material(
+        self, token: str, application_id: str, key: str, data: bytes
+    ) -> MaterialReceived:
+        """One material's file; the same bytes again are kept once (`duplicate`)."""
+        path = f"/applications/{application_id}/materials/{key}"
+        return self._call(
+            "PUT", path, None, MaterialReceived, token=token, idempotent=True, upload=data
+        )
+
+    def submit_application(self, token: str, application_id: str) -> ApplicationView:
+        """Not retried here: a repeat after a lost answer is refused (already submitted);
+        the caller looks the application up instead."""
+        path = f"/applications/{application_id}/submit"
+        return self._call("POST", path, None, ApplicationView, token=token, idempotent=False)
+
+    def applications(self, token: str) -> ApplicationList:
+        return self._call(
+            "GET", "/applications", None, ApplicationList, token=token, idempotent=True
+        )
+
+    def application(self, token: str, application_id: str) -> ApplicationView:
+        path = f"/applications/{application_id}"
+        return self._call("GET", path, None, ApplicationView, token=token, idempotent=True)
 
     def send_heartbeat(self, heartbeat: Heartbeat) -> HeartbeatAnswer:
         return self._call("POST", "/heartbeat", heartbeat, HeartbeatAnswer, idempotent=True)

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 API_PREFIX = "/v1"
-KNOWN_SERVICE_KINDS = ("certificate", "records")  # application and bundle: screens to come
+KNOWN_SERVICE_KINDS = ("certificate", "records", "application", "bundle")
 
 
 # Every string a kiosk sends is bounded, and shaped where it has a shape: the centre stores

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 import segno
@@ -38,6 +38,9 @@ from reportlab.platypus import (
 
 from kiosk.api.models import CertificateAnswer, CertificatePreview, Document, Verification
 from kiosk.documents.fonts import register_cjk_font
+
+if TYPE_CHECKING:  # receipt.py draws its QR code with this module's QrCode
+    from kiosk.documents.receipt import Receipt
 
 SEAL_RED = colors.Color(0.80, 0.06, 0.10)
 MARGIN = 22 * mm
@@ -400,6 +403,25 @@ def render_query_result(document: Document) -> bytes:
     ]
     footer = "自助终端查询结果，仅供本人查阅，不作为证明使用"
     template.build(story, canvasmaker=_numbered_canvas("", footer, font, header="查询结果"))
+    return buffer.getvalue()
+
+
+def render_acceptance(receipt: Receipt) -> bytes:
+    """A 受理回执 on A4, for a kiosk without a receipt printer: the slip's lines in large type
+    and the QR code of the progress page."""
+    font = register_cjk_font()
+    styles = _styles(font)
+    buffer = io.BytesIO()
+    template = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=24 * mm,
+        bottomMargin=26 * mm, title=receipt.title, author=receipt.site, initialFontName=font,
+    )  # fmt: skip
+    story: list[Flowable] = [_p(receipt.title, styles["title"]), Spacer(1, 6 * mm)]
+    story += [_p(line, styles["plain"]) for line in receipt.lines()]
+    story += [Spacer(1, 6 * mm), QrCode(receipt.verify_url), _p(receipt.footer, styles["note"])]
+    template.build(
+        story, canvasmaker=_numbered_canvas("", receipt.footer, font, header=receipt.title)
+    )
     return buffer.getvalue()
 
 

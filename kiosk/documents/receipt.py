@@ -24,6 +24,10 @@ PRINTABLE_WIDTH = 72 * mm  # an 80 mm printer prints 72 mm (576 dots at 203 dpi)
 LINE = 6 * mm
 
 
+ACCEPTANCE_TITLE = "受理回执"
+ACCEPTANCE_FOOTER = "扫码查看办理进度，请妥善保管本回执"
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """What a slip says; no name and no ID number (it may be left in the tray)."""
@@ -34,15 +38,17 @@ class Receipt:
     verify_code: str
     verify_url: str
     site: str
+    title: str = TITLE
+    footer: str = FOOTER
+    extra: tuple[str, ...] = ()  # more lines, after the serial (a 受理回执's materials)
 
     def lines(self) -> list[str]:
-        return [
-            self.site,
-            f"业务：{self.service}",
-            f"时间：{self.printed_at:%Y-%m-%d %H:%M}",
-            f"编号：{self.serial_no}",
-            f"验证码：{self.verify_code}",
-        ]
+        lines = [self.site, f"业务：{self.service}", f"时间：{self.printed_at:%Y-%m-%d %H:%M}"]
+        if self.title == ACCEPTANCE_TITLE:
+            lines.append(f"受理号：{self.serial_no}")
+        else:
+            lines += [f"编号：{self.serial_no}", f"验证码：{self.verify_code}"]
+        return lines + list(self.extra)
 
 
 def render_receipt_pdf(receipt: Receipt) -> bytes:
@@ -59,7 +65,7 @@ def render_receipt_pdf(receipt: Receipt) -> bytes:
     left = (PAPER_WIDTH - PRINTABLE_WIDTH) / 2
     y = height - 8 * mm
     canvas.setFont(font, 12)
-    canvas.drawCentredString(PAPER_WIDTH / 2, y, TITLE)
+    canvas.drawCentredString(PAPER_WIDTH / 2, y, receipt.title)
     canvas.setFont(font, 9)
     for line in lines:
         y -= LINE
@@ -68,7 +74,7 @@ def render_receipt_pdf(receipt: Receipt) -> bytes:
     qr = QrCode(receipt.verify_url, qr_size)
     qr.drawOn(canvas, (PAPER_WIDTH - qr_size) / 2, y)
     canvas.setFont(font, 8)
-    canvas.drawCentredString(PAPER_WIDTH / 2, y - 4 * mm, FOOTER)
+    canvas.drawCentredString(PAPER_WIDTH / 2, y - 4 * mm, receipt.footer)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -76,8 +82,10 @@ def render_receipt_pdf(receipt: Receipt) -> bytes:
 
 def receipt_escpos(receipt: Receipt) -> bytes:
     """The same slip as the receipt printer's bytes: title in double size, lines, QR, cut."""
-    builder = EscPos().align("center").style(bold=True, double=True).line(TITLE).style()
+    builder = EscPos().align("center").style(bold=True, double=True).line(receipt.title).style()
     builder.align("left")
     for line in receipt.lines():
         builder.line(line)
-    return builder.align("center").qr(receipt.verify_url).line(FOOTER).feed_and_cut().build()
+    return (
+        builder.align("center").qr(receipt.verify_url).line(receipt.footer).feed_and_cut().build()
+    )

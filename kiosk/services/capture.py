@@ -49,11 +49,16 @@ class DocumentCapture:
 
 
 def configured(config: Config, demo: bool) -> DocumentCapture | None:
-    from drivers.scanner import TEST_DEVICE, SaneScanner, use_private_test_backend
+    from drivers.scanner import (
+        TEST_DEVICE,
+        TEST_DEVICE_OPTIONS,
+        SaneScanner,
+        use_private_test_backend,
+    )
 
     if demo:
         use_private_test_backend(config.state_dir)
-        return DocumentCapture(SaneScanner(TEST_DEVICE))
+        return DocumentCapture(SaneScanner(TEST_DEVICE, options=TEST_DEVICE_OPTIONS))
     if config.devices.scanner == "sane":
         return DocumentCapture(SaneScanner(config.devices.scanner_device))
     return None

@@ -1,12 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.chrome.webdriver import WebDriver
 
 from central.db import Database
 from tests.rigs.central import CentralServer, start_central
@@ -35,37 +31,3 @@ def own_database(own_central: CentralServer) -> Iterator[Database]:
     database = Database(f"sqlite:///{own_central.log_path.parent / 'central.sqlite3'}")
     yield database
     database.engine.dispose()
-
-
-BROWSER_PAGE_TIMEOUT_S = 15
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-DEBIAN_PACKAGES = "deploy/debian-packages.txt"
-
-
-def require_programs(*programs: Path, packages: str) -> None:
-    """Fail, never skip, when a program of the test rig is missing: a green run must mean
-    the page was looked at."""
-    missing = [str(program) for program in programs if not program.exists()]
-    if missing:
-        pytest.fail(
-            f"{', '.join(missing)} missing: install Debian's {packages} "
-            f"(listed in {DEBIAN_PACKAGES}; deploy/bootstrap.sh installs them)",
-            pytrace=False,
-        )
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[WebDriver]:
-    """Debian's chromium, headless, driven by its own chromedriver (never a downloaded one);
-    one for the whole run, since starting it is most of a browser test's time."""
-    require_programs(CHROMIUM, CHROMEDRIVER, packages="chromium and chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console: CSP reports
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(BROWSER_PAGE_TIMEOUT_S)
-    yield driver
-    driver.quit()

@@ -6,6 +6,7 @@ form, a wrong file or an oversized one get."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from collections.abc import Iterator
 
@@ -53,7 +54,7 @@ def test_an_application_from_draft_to_collected(centre: CentralServer, db: Datab
     application_id = created["application_id"]
     refused = resident.submit(application_id)
     assert refused.status_code == 409 and refused.json()["code"] == "materials_missing"
-    assert "household_book" in refused.json()["message"]
+    assert "户口簿" in refused.json()["message"]  # the material's name, not its key
 
     assert resident.upload(application_id, "household_book", PDF).json()["content_type"] == (
         "application/pdf"
@@ -92,7 +93,9 @@ def test_correction_asks_once_and_the_same_application_is_submitted_again(
     assert view["status"] == "correction" and view["missing"] == ["bank_card"]
     assert view["timeline"][-1]["comment"] == "银行卡照片不清楚"
     refused = resident.submit(application_id)
-    assert refused.status_code == 409 and "bank_card" in refused.json()["message"]
+    assert refused.status_code == 409 and "本人银行卡或社保卡" in refused.json()["message"]
+    again = resident.upload(application_id, "bank_card", JPEG)  # the very photo sent before
+    assert again.status_code == 409 and again.json()["code"] == "material_unchanged"
     assert resident.upload(application_id, "bank_card", JPEG + b"sharper").status_code == 200
     again = resident.submit(application_id).json()
     assert again["status"] == "submitted" and again["application_no"] == view["application_no"]
@@ -183,19 +186,34 @@ def test_another_resident_sees_nothing_of_it(centre: CentralServer) -> None:
     ("form", "field"),
     [
         ({"phone": "12345"}, "phone"),
-        ({}, "phone"),
         ({"phone": "13800000001", "salary": "1"}, "salary"),
+        ({"phone": "13800000001", "monthly_income": "800", "reason": "illness"},
+         "household_size"),  # required, and no record to fill it from
+        ({"household_size": "3", "monthly_income": "八百", "reason": "illness"},
+         "monthly_income"),
+        ({"household_size": "3", "monthly_income": "800", "reason": "luck"}, "reason"),
     ],
-)
+)  # fmt: skip
 def test_a_bad_form_is_refused_naming_the_field(
     centre: CentralServer, form: dict[str, str], field: str
 ) -> None:
     resident = Resident(centre)
-    body = {"service_id": "senior-allowance", "idempotency_key": secrets.token_hex(16),
+    service = "senior-allowance" if set(form) <= {"phone", "salary"} else "dibao"
+    body = {"service_id": service, "idempotency_key": secrets.token_hex(16),
             "form": form, "delivery": {"method": "pickup"}}  # fmt: skip
     answer = resident.call("POST", "/v1/applications", body)
     assert answer.status_code == 422 and answer.json()["code"] == "application_form_invalid"
     assert field in answer.json()["message"]
+
+
+def test_a_field_left_empty_is_filled_from_the_centres_record(centre: CentralServer) -> None:
+    """数据共享: the phone the centre holds, when the resident typed none at the kiosk."""
+    resident = Resident(centre)
+    created = resident.apply("senior-allowance", {})
+    phone = resident.view(created["application_id"])["form"]["phone"]
+    assert re.fullmatch(r"1[3-9][0-9]{9}", phone)
+    typed = resident.apply("senior-allowance", {"phone": "13900000009"})
+    assert resident.view(typed["application_id"])["form"]["phone"] == "13900000009"
 
 
 def test_markup_in_a_text_field_is_kept_as_typed(centre: CentralServer) -> None:

@@ -30,7 +30,7 @@ from central.models import Certificate
 from central.revocation import PUBLIC_REASONS
 from kiosk.api.models import CertificateAnswer, SessionByIdCard
 from kiosk.documents.certificate import render_certificate
-from tests.central.conftest import BROWSER_PAGE_TIMEOUT_S, require_programs
+from tests.rigs.browser import BROWSER_PAGE_TIMEOUT_S, require_programs
 from tests.rigs.central import ADMIN_TOKEN, CentralServer
 from tests.rigs.residents import ELDER_CARD
 

@@ -16,11 +16,9 @@ import pytest
 import requests
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from central.demo_applications import DEMO_PASSWORD
+from tests.rigs.browser import navigate_by
 from tests.rigs.central import CentralServer, start_central
 from tests.rigs.residents import JPEG, PDF, SENIOR_FORM, Resident
 
@@ -64,20 +62,6 @@ def logged_in(
     cookie = answer.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
     return browser
-
-
-def navigate_by(browser: WebDriver, element: WebElement) -> None:
-    """Click what submits a form or follows a link, and wait until the next page has loaded.
-
-    Looking for the next page's elements while the old one unloads races with Chromium
-    ("Node with given id does not belong to the document"); the old root going stale does not.
-    """
-    old_root = browser.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old_root))
-    WebDriverWait(browser, 10).until(
-        lambda driver: driver.execute_script("return document.readyState") == "complete"
-    )
 
 
 def test_without_a_session_every_page_leads_to_the_login_page_and_shows_nothing(
@@ -148,7 +132,10 @@ def test_a_clerk_sees_the_own_departments_queue_only(centre: CentralServer) -> N
     application_id = submitted(centre)
     civil = logged_in(centre, "clerk-minzheng")
     medical = logged_in(centre, "clerk-yibao")
-    assert application_id in civil.get(centre.url + "/dept/", timeout=10).text
+    queue = civil.get(centre.url + "/dept/", timeout=10).text
+    assert application_id in queue
+    waiting = re.search(r"待办申请（共 (\d+) 件）", queue)
+    assert waiting is not None and int(waiting.group(1)) == queue.count("/dept/applications/")
     assert application_id not in medical.get(centre.url + "/dept/", timeout=10).text
     page = medical.get(centre.url + f"/dept/applications/{application_id}", timeout=10)
     assert page.status_code == 403 and "不属于您的部门" in page.text and "李*英" not in page.text

@@ -83,8 +83,8 @@ def tap(qtbot: QtBot, button: QPushButton) -> None:
 
 
 def service_tile(qtbot: QtBot, window: QWidget, service_id: str) -> QPushButton:
-    """The menu's tile for a service, reached as a finger would: in elder mode through its
-    group (证明打印, 信息查询) and 更多业务, four services at a time."""
+    """The menu's tile for a service, reached as a finger would: through its group (证明打印,
+    信息查询, 我要申请) when the menu shows groups, and 更多业务."""
     menu = window.journey.menu  # type: ignore[attr-defined]
     services = window.core.catalog.current.services  # type: ignore[attr-defined]
 
@@ -97,7 +97,9 @@ def service_tile(qtbot: QtBot, window: QWidget, service_id: str) -> QPushButton:
         return menu.grid.tiles[service_id]
     if menu.group is not None:
         tap(qtbot, menu.exit_button)  # 返回: to the groups
-    kind = next(s.kind for s in services if s.id == service_id)
+    from ui.screens.services import group_of
+
+    kind = next(group_of(s) for s in services if s.id == service_id)
     qtbot.waitUntil(lambda: menu.group_tiles[kind].isVisible())
     tap(qtbot, menu.group_tiles[kind])
     for _ in range(len(services)):

@@ -133,18 +133,22 @@ def test_a_printer_without_paper_makes_certificate_services_unavailable(
     window.core.printer.paper_out = True  # type: ignore[union-attr]
     window.core.printer_monitor.refresh()  # type: ignore[union-attr]
     identify(qtbot, window)
-    tile = window.journey.menu.grid.tiles[SERVICE]
-    qtbot.waitUntil(lambda: not tile.isEnabled(), timeout=5000)
+    menu = window.journey.menu
+    tile = service_tile(qtbot, window, SERVICE)
+    qtbot.waitUntil(lambda: not menu.grid.tiles[SERVICE].isEnabled(), timeout=5000)
+    tile = menu.grid.tiles[SERVICE]
     assert tile.description.text() == "打印机缺纸，请联系工作人员"
-    query = window.journey.menu.grid.tiles["si-contrib"]
+    inside = (tile.width() // 2, tile.height() // 8)
+    unavailable = (tile.grab().toImage().pixelColor(*inside), tile.title.palette().windowText())
+    query = service_tile(qtbot, window, "si-contrib")  # 信息查询: the tiles are as large
     assert query.isEnabled()  # a query needs no printer
     # Unavailable looks it: another background and title colour than a tile one can tap.
-    inside = (tile.width() // 2, tile.height() // 8)
-    assert tile.grab().toImage().pixelColor(*inside) != query.grab().toImage().pixelColor(*inside)
-    assert tile.title.palette().windowText().color() != query.title.palette().windowText().color()
+    assert unavailable[0] != query.grab().toImage().pixelColor(*inside)
+    assert unavailable[1].color() != query.title.palette().windowText().color()
     window.core.printer.paper_out = False  # type: ignore[union-attr]
     window.core.printer_monitor.refresh()  # type: ignore[union-attr]
-    qtbot.waitUntil(lambda: window.journey.menu.grid.tiles[SERVICE].isEnabled(), timeout=5000)
+    service_tile(qtbot, window, SERVICE)
+    qtbot.waitUntil(lambda: menu.grid.tiles[SERVICE].isEnabled(), timeout=5000)
 
 
 def test_a_resident_waiting_at_the_printer_is_not_timed_out_but_one_done_is(

@@ -25,7 +25,7 @@ from drivers.idcard.demo import DEMO_CARDS
 from drivers.idcard.simulator import SamSimulator
 from kiosk.services.records import Phase
 from tests.conftest import FakeClock
-from tests.ui.helpers import tap
+from tests.ui.helpers import service_tile, tap
 from tests.ui.test_session_screens import CARD, identify
 from ui.window import KioskWindow
 
@@ -37,7 +37,7 @@ def journey(qtbot: QtBot, window: KioskWindow) -> tuple[list[str], bytes]:
     """Card → a records query, page 2 → a certificate, previewed and printed; returns the
     amounts read and the preview's image."""
     identify(qtbot, window)
-    tap(qtbot, window.journey.menu.grid.tiles["si-contrib"])
+    tap(qtbot, service_tile(qtbot, window, "si-contrib"))
     records = window.journey.records
     qtbot.waitUntil(lambda: records.view is not None and records.view.phase is Phase.SHOWN)
     tap(qtbot, records.next_button)
@@ -53,8 +53,8 @@ def journey(qtbot: QtBot, window: KioskWindow) -> tuple[list[str], bytes]:
     table = records.table
     amounts = sorted({table.item(row, 3).text() for row in range(table.rowCount())})
     tap(qtbot, records.back_button)
-    qtbot.waitUntil(window.journey.menu.grid.tiles["si-cert"].isEnabled, timeout=5000)
-    tap(qtbot, window.journey.menu.grid.tiles["si-cert"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.journey.menu)
+    tap(qtbot, service_tile(qtbot, window, "si-cert"))
     qtbot.waitUntil(window.journey.certificate.print_button.isEnabled, timeout=10_000)
     preview = window.core.preview.view
     assert preview is not None and preview.image_png

@@ -27,7 +27,7 @@ from kiosk.config import Config
 from kiosk.session import State
 from tests.conftest import FakeClock
 from tests.rigs.central import CentralServer, start_central
-from tests.ui.helpers import tap
+from tests.ui.helpers import service_tile, tap
 from tests.ui.test_voice_journey import open_window
 from ui.window import KioskWindow
 
@@ -92,10 +92,10 @@ def test_an_alert_shows_suspends_the_service_it_names_and_is_cleared(
         strip = window.attract.announcements
         qtbot.waitUntil(lambda: "系统维护：居住证明暂停办理" in strip.texts, timeout=5000)
         identify(qtbot, window)
-        tiles = window.journey.menu.grid.tiles
-        assert not tiles["residence-cert"].isEnabled()
-        assert tiles["residence-cert"].description.text() == "系统维护：居住证明暂停办理"
-        assert tiles["si-cert"].isEnabled()
+        suspended = service_tile(qtbot, window, "residence-cert")
+        assert not suspended.isEnabled()
+        assert suspended.description.text() == "系统维护：居住证明暂停办理"
+        assert window.journey.menu.grid.tiles["si-cert"].isEnabled()
     finally:
         admin(centre, "alert", "clear", "maint-1")
     heartbeat(qtbot, core)
@@ -112,8 +112,10 @@ def test_an_alert_for_every_service_suspends_them_all(
     try:
         heartbeat(qtbot, core)
         identify(qtbot, window)
-        tiles = window.journey.menu.grid.tiles
-        assert tiles and not any(tile.isEnabled() for tile in tiles.values())
+        for one_of_each_group in ("si-cert", "si-contrib", "senior-allowance"):
+            service_tile(qtbot, window, one_of_each_group)
+            tiles = window.journey.menu.grid.tiles
+            assert tiles and not any(tile.isEnabled() for tile in tiles.values())
     finally:
         admin(centre, "alert", "clear", "stop-all")
 

@@ -12,7 +12,7 @@ from drivers.idcard.demo import DEMO_CARDS
 from kiosk.services.certificates import Stage
 from kiosk.session import Event, Preferences, State
 from tests.conftest import FakeClock
-from tests.ui.helpers import tap, visible_texts
+from tests.ui.helpers import service_tile, tap, visible_texts
 from tests.ui.test_certificate_screens import open_certificate_service
 from tests.ui.test_session_screens import assert_no_trace_of_the_resident, identify
 from ui.screens.certificate import Phase
@@ -28,7 +28,7 @@ def exit_button(page: QWidget) -> QPushButton:
 def test_every_screen_of_a_session_has_a_visible_exit(qtbot: QtBot, window: KioskWindow) -> None:
     identify(qtbot, window)
     exit_button(window.journey.menu)
-    tap(qtbot, window.journey.menu.grid.tiles["si-contrib"])
+    tap(qtbot, service_tile(qtbot, window, "si-contrib"))
     exit_button(window.journey.records)
     tap(qtbot, window.journey.records.back_button)
     open_certificate_service(qtbot, window)  # identify() again is a no-op: already identified
@@ -66,7 +66,7 @@ def test_the_centre_ending_the_session_is_a_timeout_with_a_notice(
     central, token = window.core.central, window.core.identification.token
     assert central is not None and token is not None
     central.close_session(token)  # as when it expires at the centre
-    tap(qtbot, window.journey.menu.grid.tiles["mi-account"])
+    tap(qtbot, service_tile(qtbot, window, "mi-account"))
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=10_000)
     assert events[-1] is Event.TIMEOUT
     assert window.attract.notice.isVisible()

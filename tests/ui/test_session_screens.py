@@ -12,7 +12,14 @@ from drivers.idcard.demo import DEMO_CARDS
 from kiosk.session import State
 from tests.conftest import FakeClock
 from tests.rigs.central import CentralServer
-from tests.ui.helpers import all_texts, clipped_labels, small_buttons, tap, visible_texts
+from tests.ui.helpers import (
+    all_texts,
+    clipped_labels,
+    service_tile,
+    small_buttons,
+    tap,
+    visible_texts,
+)
 from ui.theme import px_from_mm
 from ui.window import KioskWindow
 
@@ -70,12 +77,12 @@ def test_exit_wipes_every_trace_of_the_resident(qtbot: QtBot, window: KioskWindo
 
 def test_a_service_then_done_then_exit(qtbot: QtBot, window: KioskWindow) -> None:
     identify(qtbot, window)
-    tap(qtbot, window.journey.menu.grid.tiles["si-contrib"])
+    tap(qtbot, service_tile(qtbot, window, "si-contrib"))
     assert window.stack.currentWidget() is window.journey.records
     assert window.journey.records.heading.text() in ("社保缴费查询", "养老保险缴费记录")
     tap(qtbot, window.journey.records.back_button)
     assert window.stack.currentWidget() is window.journey.menu
-    tap(qtbot, window.journey.menu.grid.tiles["si-cert"])
+    tap(qtbot, service_tile(qtbot, window, "si-cert"))
     window.core.session.complete_service()
     assert window.stack.currentWidget() is window.journey.done
     tap(qtbot, window.journey.done.finish_button)
@@ -166,7 +173,7 @@ def test_a_rating_ends_the_session_and_reaches_the_centre(
 ) -> None:
     identify(qtbot, window)
     session_id = window.core.identification.session_id
-    tap(qtbot, window.journey.menu.grid.tiles["pension"])
+    tap(qtbot, service_tile(qtbot, window, "pension"))
     window.core.session.complete_service()
     assert window.stack.currentWidget() is window.journey.done
     assert [b.text() for b in window.journey.done.rating_buttons.values()] == [

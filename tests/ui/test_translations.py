@@ -51,3 +51,18 @@ def test_every_resident_message_of_a_table_is_translatable() -> None:
     from kiosk.services.identification import CARD_UNUSABLE
 
     assert {resident for _, resident in STATUS.values()} | {CARD_UNUSABLE} <= set(RESIDENT_MESSAGES)
+
+
+def test_every_message_of_applying_is_translatable() -> None:
+    from kiosk.services import acceptance, applying
+
+    messages = {
+        value
+        for module in (applying, acceptance)
+        for name, value in vars(module).items()
+        if name.isupper()
+        and isinstance(value, str)
+        and any("\u4e00" <= c <= "\u9fff" for c in value)
+    }
+    assert len(messages) >= 10, "the scan is broken"
+    assert messages <= set(RESIDENT_MESSAGES)

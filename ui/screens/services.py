@@ -16,6 +16,20 @@ from ui.widgets import GAP_PX, Prompt, Screen, Tile, button, label
 GRID_COLUMNS = 3
 ELDER_COLUMNS = 2
 ELDER_PAGE = 4  # services a page shows in elder mode: with 返回 and 更多业务, six choices
+GRID_PAGE = 9  # the standard look: more services than this show their groups first
+GROUP_OF = {"application": "apply", "bundle": "apply", "progress": "apply"}  # 我要申请
+
+
+def group_of(service: Service) -> str:
+    return GROUP_OF.get(service.kind, service.kind)
+
+
+def _drop(grid: QGridLayout, tile: QWidget) -> None:
+    """Out of the layout at once (deleteLater alone leaves it there, shown, for a turn of the
+    event loop: old and new tiles together can stretch the window past the screen)."""
+    tile.hide()
+    grid.removeWidget(tile)
+    tile.deleteLater()
 
 
 class ServiceGrid(QWidget):
@@ -45,7 +59,7 @@ class ServiceGrid(QWidget):
         `refused(service)`: why this resident may not use it (此项业务需刷身份证办理), or "".
         `services`: those of the catalog to show (all of them by default)."""
         for tile in self.tiles.values():
-            tile.deleteLater()
+            _drop(self._grid, tile)
         self.tiles = {}
         shown = catalog.services if services is None else services
         for index, service in enumerate(shown):
@@ -108,7 +122,7 @@ class PreviewScreen(GridScreen):
         self.retranslate()
 
     def show_catalog(self, catalog: Catalog, language: str, *, elder: bool) -> None:
-        """Every service, or in elder mode four at a time with 更多业务."""
+        """Every service, nine at a time (in elder mode four) with 更多业务."""
         self._shown, self._page = (catalog, language, elder), 0
         self._render()
 
@@ -121,14 +135,15 @@ class PreviewScreen(GridScreen):
             return
         catalog, language, elder = self._shown
         services = catalog.services
-        pages = max(1, -(-len(services) // ELDER_PAGE)) if elder else 1
+        room = ELDER_PAGE if elder else GRID_PAGE  # a page that fits the screen, in each look
+        pages = max(1, -(-len(services) // room))
         self._page %= pages
-        first = self._page * ELDER_PAGE
+        first = self._page * room
         self.grid.show_catalog(
             catalog,
             language,
             selectable=False,
-            services=services[first : first + ELDER_PAGE] if elder else None,
+            services=services[first : first + room],
             columns=ELDER_COLUMNS if elder else GRID_COLUMNS,
         )
         self.more_button.setVisible(pages > 1)
@@ -203,13 +218,14 @@ class MenuScreen(GridScreen):
         self._render()
 
     def reveal(self, service_id: str) -> None:
-        """Elder mode: open the group and page that hold `service_id` (for the tour)."""
-        if not self._elder or self._request is None:
+        """Open the group and page that hold `service_id` (for the tour)."""
+        if self._request is None:
             return
+        room = ELDER_PAGE if self._elder else GRID_PAGE
         for kind, services in self._groups().items():
             ids = [service.id for service in services]
             if service_id in ids:
-                self.open_group(kind, ids.index(service_id) // ELDER_PAGE)
+                self.open_group(kind, ids.index(service_id) // room)
 
     def voice_prompt(self) -> Prompt:
         """The resident's own greeting, once: the one prompt that says their (masked) name."""
@@ -232,7 +248,7 @@ class MenuScreen(GridScreen):
         assert self._request is not None
         groups: dict[str, list[Service]] = {}
         for service in self._request.catalog.services:
-            groups.setdefault(service.kind, []).append(service)
+            groups.setdefault(group_of(service), []).append(service)
         return groups
 
     def _render(self) -> None:
@@ -240,17 +256,21 @@ class MenuScreen(GridScreen):
         if request is None:
             return
         groups = self._groups()
-        show_groups = self._elder and self.group is None and len(groups) > 1
+        grouped = self._elder or len(request.catalog.services) > GRID_PAGE
+        show_groups = grouped and self.group is None and len(groups) > 1
         shown: Sequence[Service] | None = None
-        if self._elder and not show_groups:
+        if grouped and not show_groups:
             services = groups.get(self.group or "", []) if self.group else request.catalog.services
-            pages = max(1, -(-len(services) // ELDER_PAGE))
+            room = ELDER_PAGE if self._elder else GRID_PAGE
+            pages = max(1, -(-len(services) // room))
             self._group_page %= pages
-            first = self._group_page * ELDER_PAGE
-            shown = services[first : first + ELDER_PAGE]
+            first = self._group_page * room
+            shown = services[first : first + room]
             self.more_button.setVisible(pages > 1)
         else:
             self.more_button.hide()
+        self.grid.setVisible(not show_groups)  # first: the grid and the groups never
+        self.groups.setVisible(show_groups)  # show together, not even for a turn of the loop
         self.grid.show_catalog(
             request.catalog,
             request.language,
@@ -260,15 +280,13 @@ class MenuScreen(GridScreen):
             services=[] if show_groups else shown,
             columns=ELDER_COLUMNS if self._elder else GRID_COLUMNS,
         )
-        self.grid.setVisible(not show_groups)
-        self.groups.setVisible(show_groups)
         self._show_group_tiles(groups if show_groups else {})
         self.help_button.setVisible(self.group is None)
         self.retranslate()
 
     def _show_group_tiles(self, groups: dict[str, list[Service]]) -> None:
         for tile in self.group_tiles.values():
-            tile.deleteLater()
+            _drop(self._groups_grid, tile)
         self.group_tiles = {}
         assert self._request is not None
         language = self._request.language
@@ -289,10 +307,12 @@ class MenuScreen(GridScreen):
             return self.tr("证明打印")
         if kind == "records":
             return self.tr("信息查询")
+        if kind == "apply":
+            return self.tr("我要申请")
         return self.tr("其他业务")
 
     def _exit_or_back(self) -> None:
-        if self._elder and self.group is not None:
+        if self.group is not None:
             self.open_group(None)
         else:
             self.exit_requested.emit()
@@ -305,7 +325,7 @@ class MenuScreen(GridScreen):
         self.greeting.setText(
             self.tr("您好，%1").replace("%1", resident.display_name) if resident else ""
         )
-        in_group = self._elder and self.group is not None
+        in_group = self.group is not None
         if in_group:
             self.id_line.setText(
                 self.tr("%1：请选择要办理的业务").replace("%1", self._group_title(self.group or ""))

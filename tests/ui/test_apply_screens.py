@@ -1,0 +1,126 @@
+"""申请 and 办件查询 on the touchscreen, tapped like a finger: the demo kiosk, the demo centre,
+SANE's test device for the materials and the demo's receipt folder for the 受理回执."""
+
+from __future__ import annotations
+
+import subprocess
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.services.applying import Step
+from tests.ui.helpers import clipped_buttons, clipped_labels, service_tile, tap, visible_texts
+from tests.ui.test_session_screens import identify
+from ui import keyboard
+from ui.screens.apply import ApplyScreen
+from ui.window import KioskWindow
+
+STEP_MS = 20_000  # a capture on SANE's test device takes about a second on this machine
+
+
+def at(window: KioskWindow, step: Step) -> bool:
+    view = window.journey.apply.view
+    return (
+        window.stack.currentWidget() is window.journey.apply
+        and view is not None
+        and (view.step is step)
+    )
+
+
+def forward(qtbot: QtBot, screen: ApplyScreen) -> None:
+    qtbot.waitUntil(lambda: screen.forward_button.isEnabled(), timeout=STEP_MS)
+    tap(qtbot, screen.forward_button)
+
+
+def capture(qtbot: QtBot, screen: ApplyScreen, pages: int) -> None:
+    for page in range(pages):
+        qtbot.waitUntil(lambda: screen.capture_button.isEnabled(), timeout=STEP_MS)
+        tap(qtbot, screen.capture_button)
+        qtbot.waitUntil(
+            lambda p=page: (
+                screen.view is not None
+                and not screen.view.capturing
+                and len(screen.view.pages.get(screen.view.current_material.key, ())) == p + 1
+            ),  # type: ignore[union-attr]
+            timeout=STEP_MS,
+        )
+
+
+def looks_right(window: KioskWindow, qtbot: QtBot) -> None:
+    qtbot.wait(50)  # the layout settles on the next turn of the loop
+    assert clipped_labels(window.journey.apply) == []
+    assert clipped_buttons(window.journey.apply) == []
+
+
+def test_a_resident_applies_with_two_scanned_materials_and_gets_a_receipt(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    screen = window.journey.apply
+    identify(qtbot, window)
+    tap(qtbot, service_tile(qtbot, window, "senior-allowance"))
+    qtbot.waitUntil(lambda: at(window, Step.NEEDS))
+    texts = visible_texts(screen)
+    assert "居民身份证（数据共享，无需携带）" in texts and "户口簿（现场拍摄，最多 2 页）" in texts
+    looks_right(window, qtbot)
+    forward(qtbot, screen)  # 开始申请
+    qtbot.waitUntil(lambda: at(window, Step.FORM))
+    assert screen.question_title.text() == "联系电话"
+    assert "已登记的信息会自动填写" in screen.question_hint.text()
+    looks_right(window, qtbot)
+    forward(qtbot, screen)  # the phone on file: nothing to type
+    assert screen.question_title.text() == "办理结果如何领取？"
+    forward(qtbot, screen)  # 自取, as chosen
+    qtbot.waitUntil(lambda: at(window, Step.CAPTURE))
+    forward(qtbot, screen)  # without a page: refused in words
+    assert screen.problem.text() == "请拍摄这项材料"
+    capture(qtbot, screen, 2)
+    assert not screen.capture_button.isEnabled()  # two pages at most
+    assert len(screen.thumbnails) == 2
+    looks_right(window, qtbot)
+    tap(qtbot, screen.retake_button)  # the last page again
+    qtbot.waitUntil(lambda: screen.view is not None and not screen.view.capturing, timeout=STEP_MS)
+    assert len(screen.view.pages["household_book"]) == 2  # type: ignore[union-attr]
+    forward(qtbot, screen)
+    capture(qtbot, screen, 1)  # the bank card
+    forward(qtbot, screen)
+    qtbot.waitUntil(lambda: at(window, Step.REVIEW))
+    qtbot.waitUntil(lambda: "已拍摄 2 页" in visible_texts(screen))  # rows show on the next turn
+    texts = visible_texts(screen)
+    assert "已拍摄 1 页" in texts and "已登记的信息" in texts and "自取：" in texts
+    looks_right(window, qtbot)
+    forward(qtbot, screen)  # 提交申请
+    qtbot.waitUntil(lambda: at(window, Step.SUBMITTED), timeout=STEP_MS)
+    submitted = screen.view.submitted  # type: ignore[union-attr]
+    assert submitted is not None and submitted.application_no in screen.message_number.text()
+    assert "/progress/" in submitted.progress_url
+    qtbot.waitUntil(lambda: "受理回执已打印" in screen.message_detail.text(), timeout=STEP_MS)
+    looks_right(window, qtbot)
+    controls = window.core.demo_controls
+    assert controls is not None and controls.print_folder is not None
+    slips = sorted(controls.print_folder.glob(f"receipt-{submitted.application_no}-*.pdf"))
+    assert slips, "no 受理回执 in the demo's print folder"
+    text = subprocess.run(
+        ["pdftotext", str(slips[-1]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "受理回执" in text and submitted.application_no in text and "户口簿" in text
+    # What the kiosk kept: nothing but the number; the pages went to the centre.
+    assert screen.view is not None and screen.view.pages == {}
+
+
+def test_a_text_question_is_typed_on_the_pinyin_keyboard(qtbot: QtBot, window: KioskWindow) -> None:
+    if not keyboard.available():
+        raise AssertionError("pyside6-addons is a dependency: the keyboard must be there")
+    screen = window.journey.apply
+    qtbot.waitUntil(lambda: screen.keyboard is not None, timeout=5000)
+    identify(qtbot, window)
+    tap(qtbot, service_tile(qtbot, window, "disability-subsidy"))
+    qtbot.waitUntil(lambda: at(window, Step.NEEDS))
+    forward(qtbot, screen)
+    assert screen.question_title.text() == "残疾人证号"
+    qtbot.waitUntil(lambda: screen.keyboard is not None and screen.keyboard.isVisible())
+    screen.text_field.setFocus()
+    assert screen.keyboard is not None
+    keyboard.type_keys(screen.keyboard, "canlian ")
+    qtbot.waitUntil(
+        lambda: screen.view is not None and screen.view.answers.get("card_no") == "残联"
+    )
+    assert screen.text_field.text() == "残联"

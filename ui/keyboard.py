@@ -1,0 +1,118 @@
+"""The on-screen keyboard for free text (a postal address, a certificate number): Qt Virtual
+Keyboard's panel embedded in the window, pinyin for Chinese (typing n-i-h-a-o then the space
+bar gives 你好), English beside it. A kiosk has no physical keyboard and no system one.
+
+The panel lives in a QQuickWidget that never takes focus, so a tap on a key leaves the focus
+in the text field. Its libraries come with pyside6-addons (shared/reference/platform.md);
+`enable()` selects the input method before the QApplication is made, and without them text
+fields fall back to the letters-and-digits keypad (`available()` says which).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Q_ARG, QMetaObject, Qt, QUrl
+from PySide6.QtWidgets import QWidget
+
+import assets
+
+log = logging.getLogger(__name__)
+
+PANEL_QML = assets.ROOT / "keyboard" / "panel.qml"
+_LIBRARY = "libQt6VirtualKeyboard.so.6"
+# The panel keeps its keys' shape, so its height follows its width (about 0.31 of it): this
+# wide, it leaves a text question room for its title, field and buttons on a 1080-line screen.
+# The elder look's larger type leaves less room: its keyboard is narrower (keys of about 75
+# px, below the elder look's 24 mm targets: the one place it falls short, see the README).
+PANEL_WIDTH_PX = 1100
+ELDER_PANEL_WIDTH_PX = 820
+
+
+def available() -> bool:
+    import PySide6
+
+    return (Path(PySide6.__file__).parent / "Qt" / "lib" / _LIBRARY).exists()
+
+
+def enable() -> bool:
+    """Call before the QApplication: Qt picks its input method once, at start."""
+    if not available():
+        log.info("on-screen keyboard: %s missing (pyside6-addons); text uses the keypad", _LIBRARY)
+        return False
+    os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
+    os.environ["QT_VIRTUALKEYBOARD_DESKTOP_DISABLE"] = "1"  # embedded: no window of its own
+    return True
+
+
+def create_panel(owner: QWidget, ready: Callable[[QWidget | None], None]) -> None:
+    """Make the keyboard panel, a child of `owner`, and hand it to `ready` (None when the
+    input method is not Qt Virtual Keyboard, or its QML does not load); nothing is handed if
+    `owner` is gone by then. The QML compiles asynchronously: loading it synchronously holds
+    the GUI thread about 0.15 s."""
+    if os.environ.get("QT_IM_MODULE") != "qtvirtualkeyboard":
+        ready(None)
+        return
+    from PySide6.QtQml import QQmlComponent
+    from PySide6.QtQuickWidgets import QQuickWidget
+
+    widget = QQuickWidget(owner)
+    widget.hide()
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    widget.setFixedWidth(PANEL_WIDTH_PX)
+    widget.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
+    url = QUrl.fromLocalFile(str(PANEL_QML))
+    component = QQmlComponent(
+        widget.engine(), url, QQmlComponent.CompilationMode.Asynchronous, widget
+    )
+
+    def loaded() -> None:
+        if component.isLoading():
+            return
+        root = component.create() if component.isReady() else None
+        if root is None:
+            log.warning("on-screen keyboard not loaded: %s", component.errorString().strip())
+            widget.deleteLater()
+            ready(None)
+            return
+        widget.setContent(url, component, root)
+
+        def fit() -> None:  # the panel's height follows its width (the keys keep their shape)
+            widget.setFixedHeight(max(1, round(float(root.property("panelHeight")))))
+
+        root.panelHeightChanged.connect(fit)  # type: ignore[attr-defined]
+        fit()
+        # Its shape, for `set_width`: a new width sets the height at once, not a turn later
+        # (the old, taller height for a moment would stretch the window past the screen).
+        widget.setProperty("shape", widget.height() / max(1, widget.width()))
+        ready(widget)
+
+    if component.isLoading():
+        component.statusChanged.connect(loaded)
+    else:
+        loaded()
+
+
+def set_width(panel: QWidget, width: int) -> None:
+    """The panel this wide, and as tall as its keys' shape makes it."""
+    panel.setFixedSize(width, max(1, round(width * float(panel.property("shape") or 0.31))))
+
+
+def use_language(panel: QWidget, language: str) -> None:
+    """The keyboard's layout for the kiosk's language: pinyin for zh_CN, else English."""
+    from PySide6.QtQuickWidgets import QQuickWidget
+
+    assert isinstance(panel, QQuickWidget)
+    locale = "zh_CN" if language == "zh_CN" else "en_US"
+    QMetaObject.invokeMethod(panel.rootObject(), "useLocale", Q_ARG("QVariant", locale))
+
+
+def type_keys(panel: QWidget, keys: str) -> None:
+    """Tap `keys` (a-z, 0-9, space) on the panel, as a finger would: for the tests and the tour."""
+    from PySide6.QtQuickWidgets import QQuickWidget
+
+    assert isinstance(panel, QQuickWidget)
+    QMetaObject.invokeMethod(panel.rootObject(), "typeKeys", Q_ARG("QVariant", keys))
