@@ -192,7 +192,7 @@ def captured(page: Page) -> CapturedPage:
     return CapturedPage(page.jpeg, out.getvalue(), page.width_px, page.height_px, page.dpi)
 
 
-def submitted_from(view: ApplicationView, service: Service, pages: dict[str, int]) -> Submitted:
+def submitted_from(view: ApplicationView, pages: dict[str, int]) -> Submitted:
     materials = tuple(
         (m.title.model_dump(), pages.get(m.key, 0)) for m in view.materials if m.received
     )
@@ -420,7 +420,7 @@ class Applying:
         key = self._idempotency_key
 
         def work() -> Submitted:
-            return submitted_from(_send(central, token, view, files, key), view.service, counts)
+            return submitted_from(_send(central, token, view, files, key), counts)
 
         self._executor.submit(work, lambda outcome: self._sent(request, outcome))
 

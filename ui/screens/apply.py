@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.catalog import MaterialNeed, Question
 from kiosk.services.applying import ApplyingView, Step
+from kiosk.services.records import format_cell
 from ui import keyboard as keyboard_layout
 from ui.i18n import current_language, resident_text
 from ui.widgets import (
@@ -59,11 +60,7 @@ def answer_text(question: Question, value: str, language: str) -> str:
         titles = {choice: title for choice, title in question.choices}
         return _text(titles.get(value, {}), language) or value
     if question.kind == "date" and value:
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-        return f"{day:%Y年%m月%d日}" if language == "zh_CN" else f"{day:%d %b %Y}"
+        return format_cell(value, "date", language)  # as records show dates
     return value
 
 
@@ -183,7 +180,6 @@ class ApplyScreen(Screen):
         self.choice_buttons: dict[str, QPushButton] = {}
         self.date_picker = DatePicker()
         self.date_picker.changed.connect(self._date_changed)
-        self.address_field = self.text_field  # the delivery page's address uses the same field
         entry_row = QHBoxLayout()
         entry_row.setSpacing(48)
         entry_column = QVBoxLayout()
@@ -754,14 +750,8 @@ class ApplyScreen(Screen):
                 number = self.tr("受理号：%1").replace("%1", done.application_no)
                 lines = []
                 if done.promised_date:
-                    lines.append(
-                        self.tr("承诺 %1 前办结").replace(
-                            "%1",
-                            f"{done.promised_date:%Y年%m月%d日}"
-                            if language == "zh_CN"
-                            else f"{done.promised_date:%d %b %Y}",
-                        )
-                    )
+                    promised = format_cell(done.promised_date.isoformat(), "date", language)
+                    lines.append(self.tr("承诺 %1 前办结").replace("%1", promised))
                 lines.append(self.tr("每一步办理进度都会短信通知您，也可在“办件查询”中查看"))
                 if self.receipt_message:
                     lines.append(resident_text(self.receipt_message))

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.services.progress import Phase, ProgressView
+from kiosk.services.records import format_cell
 from ui.i18n import current_language, resident_text
 from ui.widgets import GAP_PX, Prompt, Screen, Tile, button, label, show_only
 
@@ -27,9 +28,7 @@ def _text(model: object, language: str) -> str:
 
 
 def _day(day: dt.date | None, language: str) -> str:
-    if day is None:
-        return ""
-    return f"{day:%d %b %Y}" if language == "en" else f"{day:%Y年%m月%d日}"
+    return format_cell(day.isoformat(), "date", language) if day else ""
 
 
 def _moment(at: dt.datetime, language: str) -> str:
