@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
-from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 BROWSER_PAGE_TIMEOUT_S = 15
@@ -53,12 +52,18 @@ def chromium() -> Iterator[WebDriver]:
 def navigate_by(browser: WebDriver, element: WebElement) -> None:
     """Click what submits a form or follows a link, and wait until the next page has loaded.
 
-    Looking for the next page's elements while the old one unloads races with Chromium
-    ("Node with given id does not belong to the document"); the old root going stale does not.
+    No element reference survives the click: while Chromium unloads the old page, even asking
+    whether an old node is stale may fail ("Node with given id does not belong to the
+    document"). Each document has its own `performance.timeOrigin`; a new one, fully loaded,
+    is the next page, and a script that runs mid-navigation and fails is simply asked again.
     """
-    old_root = browser.find_element(By.TAG_NAME, "html")
+    old_origin = browser.execute_script("return performance.timeOrigin")
     element.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old_root))
-    WebDriverWait(browser, 10).until(
-        lambda driver: driver.execute_script("return document.readyState") == "complete"
-    )
+
+    def next_page_loaded(driver: WebDriver) -> bool:
+        origin, state = driver.execute_script(
+            "return [performance.timeOrigin, document.readyState]"
+        )
+        return origin != old_origin and state == "complete"
+
+    WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(next_page_loaded)
