@@ -99,13 +99,10 @@ def _synthesis_per_character() -> tuple[float, float]:
         speakable(prompts.text(p, "zh_CN", {}), "zh_CN") for p in prompts.ids if prompts.is_fixed(p)
     ]
     synthesizer = Synthesizer()
-    try:
-        synthesizer.render(Utterance("预热"))  # libespeak-ng's start-up is not per character
-        started = time.monotonic()
-        audio_s = sum(wav_duration_s(synthesizer.render(Utterance(text))) for text in texts)
-        spent_s = time.monotonic() - started
-    finally:
-        synthesizer.close()
+    synthesizer.render(Utterance("预热"))  # libespeak-ng's start-up is not per character
+    started = time.monotonic()
+    audio_s = sum(wav_duration_s(synthesizer.render(Utterance(text))) for text in texts)
+    spent_s = time.monotonic() - started
     characters = sum(len(text) for text in texts)
     return spent_s * 1000 / characters, audio_s * 1000 / characters
 
@@ -186,11 +183,7 @@ def run() -> list[tuple[str, float, float, str]]:
 
     with tempfile.TemporaryDirectory(prefix="bench-voice-") as scratch:
         folder = Path(scratch)
-        synthesizer = Synthesizer()
-        try:
-            wav = synthesizer.render(Utterance("请将身份证放在感应区"))
-        finally:
-            synthesizer.close()
+        wav = Synthesizer().render(Utterance("请将身份证放在感应区"))
         floor = _player_floor(folder, wav)
         cached = _prompt_delays(folder, warm=True)
         uncached = _prompt_delays(folder, warm=False)

@@ -65,14 +65,11 @@ def _outbox(config: Config) -> dict[str, Any]:
 def _voice() -> dict[str, Any]:
     from drivers.speech import SpeechUnavailableError, Synthesizer, Utterance, wav_duration_s
 
-    synthesizer = Synthesizer()
     utterance = Utterance("终端自检")
     try:
-        seconds = wav_duration_s(synthesizer.render(utterance))
+        seconds = wav_duration_s(Synthesizer().render(utterance))
     except SpeechUnavailableError as error:
         return _check("voice engine", False, error.technician_message)
-    finally:
-        synthesizer.close()
     return _check("voice engine", seconds > 0, f"{seconds:.1f} s of audio, {utterance.voice}")
 
 

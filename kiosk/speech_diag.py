@@ -70,8 +70,6 @@ def run(args: argparse.Namespace) -> tuple[int, dict[str, Any], str]:
     except (SpeechUnavailableError, PlayerUnavailableError) as error:
         report["error"] = error.technician_message
         return EXIT_CANNOT_RUN, report, _text(report, "cannot run / 无法运行")
-    finally:
-        synthesizer.close()
     report["ok"] = not switches
     if switches:
         return EXIT_FAIL, report, _text(report, "FAILED / 失败: the voice switched language")

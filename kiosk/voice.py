@@ -353,7 +353,6 @@ class VoiceGuide:
             self._lock.notify()
         self._player.stop()
         self._thread.join(2)
-        self._synthesizer.close()
 
     # --- the voice's thread ----------------------------------------------------------
 

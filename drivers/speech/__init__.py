@@ -5,7 +5,7 @@ process (shared/reference/platform.md), so speech is never interrupted inside th
 prompt is synthesized to WAV bytes in memory (10-25 ms for a sentence), then fed to `aplay` on
 its standard input, a process that `Player.stop()` ends within milliseconds. Nothing spoken
 touches the disk: a prompt may hold a resident's name or amounts. libespeak-ng keeps global
-state and its calls block: it is driven from one thread of its own (`Synthesizer`).
+state and its calls block: it is driven from the process's one speech thread (`Synthesizer`).
 
 Mandarin is espeak-ng's `cmn-latn-pinyin`: its `cmn` reads hanzi as English pinyin ("nin two
 hao three") and still produces loud audio; `phonemes()` shows the difference (no `(en)`).
@@ -74,26 +74,24 @@ class _Job:
 
 
 class Synthesizer:
-    """espeak-ng through pyttsx3's binding of it, on a thread of its own, writing each
-    utterance to a WAV file.
+    """espeak-ng through pyttsx3's binding of it, rendering each utterance to WAV audio.
 
     pyttsx3's Engine loop is not used: it applies properties one utterance late, synthesizes
     its last text again at every run, may return before the file is written, and deadlocks
     on stop() (shared/reference/platform.md). Its ctypes binding of libespeak-ng, driven
-    synchronously, does what the kiosk needs and nothing else."""
+    synchronously, does what the kiosk needs and nothing else.
 
-    def __init__(self) -> None:
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+    libespeak-ng's state belongs to the process (one voice, one callback, its data files), so
+    every Synthesizer hands its work to the process's one speech thread (`_ENGINE`). Two
+    threads inside the library at once corrupt it: "Error processing file …/phondata: Bad
+    address", then every later start hanging in its setlocale()."""
 
     def render(self, utterance: Utterance) -> bytes:
         """`utterance` as a 16-bit mono WAV, in memory; raises SpeechUnavailableError."""
         if not utterance.text.strip():
             raise SpeechUnavailableError("nothing to say: the text is empty")
-        self._ensure_thread()
         job = _Job(utterance, threading.Event())
-        self._jobs.put(job)
+        _ENGINE.submit(job)
         if not job.done.wait(SYNTHESIS_TIMEOUT_S):
             raise SpeechUnavailableError(f"espeak-ng took over {SYNTHESIS_TIMEOUT_S:.0f} s")
         if job.error:
@@ -105,18 +103,22 @@ class Synthesizer:
         write_wav(path, self.render(utterance))
         return path
 
-    def close(self) -> None:
-        with self._lock:
-            if self._thread is not None:
-                self._jobs.put(None)
-                self._thread.join(SYNTHESIS_TIMEOUT_S)
-                self._thread = None
 
-    def _ensure_thread(self) -> None:
+class _EngineThread:
+    """The one thread of the process that calls libespeak-ng, started with the first job and
+    kept for the life of the process (a daemon waiting on its queue)."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[_Job] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, job: _Job) -> None:
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
                 self._thread.start()
+        self._jobs.put(job)
 
     def _run(self) -> None:
         try:
@@ -124,7 +126,8 @@ class Synthesizer:
             broken = ""
         except SpeechUnavailableError as error:
             espeak, broken = None, error.technician_message
-        while (job := self._jobs.get()) is not None:
+        while True:
+            job = self._jobs.get()
             if espeak is None:
                 job.error = broken
             else:
@@ -133,6 +136,9 @@ class Synthesizer:
                 except SpeechUnavailableError as error:
                     job.error = error.technician_message
             job.done.set()
+
+
+_ENGINE = _EngineThread()
 
 
 class _Espeak:

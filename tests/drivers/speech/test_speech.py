@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -27,10 +27,8 @@ PROMPT = "请将身份证放在感应区"
 
 
 @pytest.fixture(scope="module")
-def synthesizer() -> Iterator[Synthesizer]:
-    engine = Synthesizer()
-    yield engine
-    engine.close()
+def synthesizer() -> Synthesizer:
+    return Synthesizer()
 
 
 def rms_amplitude(path: Path) -> float:
@@ -67,6 +65,18 @@ def test_volume_and_rate_change_the_audio(synthesizer: Synthesizer, tmp_path: Pa
     slow = synthesizer.synthesize(Utterance(PROMPT, rate=100), tmp_path / "slow.wav")
     assert rms_amplitude(quiet) < 0.6 * rms_amplitude(loud)
     assert wav_duration_s(slow) > 1.2 * wav_duration_s(loud)
+
+
+def test_synthesizers_on_many_threads_at_once_all_get_their_audio() -> None:
+    """The voice, kiosk-diag and a warm-up may each hold a Synthesizer; libespeak-ng entered
+    from two threads at once broke ("phondata: Bad address") and then hung every later start."""
+
+    def say(index: int) -> float:
+        return wav_duration_s(Synthesizer().render(Utterance(f"第{index}句", "zh_CN")))
+
+    with ThreadPoolExecutor(8) as pool:
+        durations = list(pool.map(say, range(24), timeout=60))
+    assert all(seconds > 0.3 for seconds in durations), durations
 
 
 def test_nothing_to_say_is_an_error_not_a_silent_file(
