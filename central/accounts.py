@@ -24,6 +24,11 @@ FAILURES_BEFORE_LOCK = 5
 LOCK = dt.timedelta(minutes=15)
 SESSION_LIFETIME = dt.timedelta(hours=8)  # a working day
 ROLES = ("admin", "clerk")
+MIN_PASSWORD_LENGTH = 10
+# What add_user and set_password raise (ValueError), for a caller to put in its own words.
+# Only the demo's accounts (password `demo`, demo mode only) are made without the length check.
+PASSWORD_TOO_SHORT = f"a password has at least {MIN_PASSWORD_LENGTH} characters"
+CLERK_WITHOUT_DEPARTMENT = "a clerk belongs to a department (--department)"
 # Compared against when the user does not exist: the same time as a real check.
 _DUMMY_HASH = ""
 
@@ -72,7 +77,7 @@ def add_user(
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "clerk" and not department_id:
-        raise ValueError("a clerk belongs to a department (--department)")
+        raise ValueError(CLERK_WITHOUT_DEPARTMENT)
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -83,6 +88,22 @@ def add_user(
     )
     session.add(user)
     return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password, set by an administrator: it unlocks the account and ends every
+    session the old one opened."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(PASSWORD_TOO_SHORT)
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+
+
+def remove_user(session: Session, user: User) -> None:
+    """The account and its sessions; its name stays in the timelines it wrote."""
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.delete(user)
 
 
 def log_in(session: Session, username: str, password: str, now: dt.datetime) -> str:

@@ -32,6 +32,7 @@ from central.routes import (
     support,
     verify,
     workbench,
+    workbench_admin,
 )
 from central.security import ADMIN_FAILURES_PER_MINUTE, DeviceSecrets
 from kiosk.api.models import API_PREFIX
@@ -129,6 +130,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(verify.router)
     app.include_router(progress.router)
     app.include_router(workbench.router)
+    app.include_router(workbench_admin.router)
     app.include_router(admin.operations_router)  # refused without an admin token
     if settings.fault_injection or settings.demo or settings.faults.rules:
         app.include_router(admin.router)

@@ -1,10 +1,11 @@
 """The life of an application on the centre (一窗受理, 一件事一次办).
 
 States as 行政许可法 第32条 shapes them: 已提交 → 已受理 / 不予受理 (a reason) / 需补正
-(everything missing in one notice, 一次性告知, within `correction_days` working days of
-submission; after that the law deems it accepted) → 审核中 → 已办结 / 不予许可 (a reason) →
-待领取 → 已领取. `ACTIONS` says who may move an application from where to where; every move is
-a timeline row (`ApplicationEvent`: when, to what, who, why) and a log line.
+(everything missing in one notice, 一次性告知, within `correction_days()` working days of
+submission, five or fewer as the administrator sets; after that the law deems it accepted)
+→ 审核中 → 已办结 / 不予许可 (a reason) → 待领取 → 已领取. `ACTIONS` says who may move an
+application from where to where; every move is a timeline row (`ApplicationEvent`: when, to
+what, who, why) and a log line.
 
 A bundle is a case (`kind` bundle) with one application per step, each routed to its own
 department by the routing rules (data, `RoutingRule`). A step whose `after` steps are not yet
@@ -36,12 +37,14 @@ from central.models import (
     Resident,
     RoutingRule,
     Service,
+    Setting,
 )
 from central.notify import queue, render
 
 log = logging.getLogger(__name__)
 
-CORRECTION_DAYS = 5  # 行政许可法 第32条: 五日内一次告知
+CORRECTION_DAYS = 5  # 行政许可法 第32条: 五日内一次告知; an administrator may set fewer
+CORRECTION_DAYS_SETTING = "correction_days"
 DONE_WELL = ("approved", "ready", "collected")
 NOTIFIED = ("accepted", "not_accepted", "correction", "approved", "denied", "ready")
 
@@ -74,6 +77,28 @@ class TransitionRefusedError(Exception):
     def __init__(self, code: str, message: str, english: str) -> None:
         super().__init__(english)
         self.code, self.message, self.english = code, message, english
+
+
+def correction_days(session: Session) -> int:
+    """The working days after submission within which 补正 may be asked (the workbench's
+    administration sets it; at most the law's five)."""
+    setting = session.get(Setting, CORRECTION_DAYS_SETTING)
+    try:
+        days = int(setting.value) if setting is not None else CORRECTION_DAYS
+    except ValueError:
+        log.warning("setting %s is not a number: %r", CORRECTION_DAYS_SETTING, setting)
+        days = CORRECTION_DAYS
+    return max(1, min(CORRECTION_DAYS, days))
+
+
+def set_correction_days(session: Session, days: int) -> None:
+    if not 1 <= days <= CORRECTION_DAYS:
+        raise ValueError(f"the 补正 period is 1 to {CORRECTION_DAYS} working days")
+    setting = session.get(Setting, CORRECTION_DAYS_SETTING)
+    if setting is None:
+        session.add(Setting(key=CORRECTION_DAYS_SETTING, value=str(days)))
+    else:
+        setting.value = str(days)
 
 
 def add_working_days(day: dt.date, days: int) -> dt.date:
@@ -216,7 +241,6 @@ def move(
     *,
     comment: str | None = None,
     missing: tuple[str, ...] = (),
-    correction_days: int = CORRECTION_DAYS,
 ) -> None:
     """Make `action` happen to `application` (an application or a bundle step), or raise
     TransitionRefusedError saying why not. The caller's transaction commits it."""
@@ -240,11 +264,12 @@ def move(
             )
         submitted = application.submitted_at or now
         late = working_days_between(local_today(submitted), local_today(now))
-        if late > correction_days:
+        period = correction_days(session)
+        if late > period:
             raise TransitionRefusedError(
                 "correction_too_late",
-                f"已超过{correction_days}个工作日的一次性告知期限，视为受理",
-                f"More than {correction_days} working days since submission: the law deems it "
+                f"已超过{period}个工作日的一次性告知期限，视为受理",
+                f"More than {period} working days since submission: the law deems it "
                 "accepted; accept it",
             )
     _set(session, application, rule.target, actor, now, comment, missing)

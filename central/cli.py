@@ -263,8 +263,11 @@ def _add_user(db_url: str, username: str, role: str, department: str | None) -> 
         password = getpass.getpass(f"password for {username}: ")
     else:
         password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 10:
-        print("kiosk-central: a password has at least 10 characters", file=sys.stderr)
+    from central.accounts import MIN_PASSWORD_LENGTH
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        print(f"kiosk-central: a password has at least {MIN_PASSWORD_LENGTH} characters",
+              file=sys.stderr)  # fmt: skip
         return 2
     from sqlalchemy import select
 

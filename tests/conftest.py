@@ -30,10 +30,20 @@ keyboard.enable()  # the on-screen keyboard, as the kiosk has it: before any QAp
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[WebDriver]:
+def chromium_for_the_run() -> Iterator[WebDriver]:
     """Headless Chromium, one for the whole run: starting it is most of a browser test's time."""
     with chromium() as driver:
         yield driver
+
+
+@pytest.fixture
+def browser(chromium_for_the_run: WebDriver) -> Iterator[WebDriver]:
+    """The run's Chromium, left as a new one would be: a test's phone emulation or cookies
+    once made the next test's page 375 px wide and its click submit nothing."""
+    yield chromium_for_the_run
+    chromium_for_the_run.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    chromium_for_the_run.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    chromium_for_the_run.get("about:blank")
 
 
 class FakeClock:

@@ -62,7 +62,7 @@ _PAGES = Environment(
 )
 
 
-def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
     nonce = secrets.token_urlsafe(16)
     html = _PAGES.get_template(f"workbench/{name}").render(nonce=nonce, **values)
     response = HTMLResponse(html, status_code=status)
@@ -70,18 +70,18 @@ def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
         f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     )
-    _private(response)
+    private(response)
     return response
 
 
-def _private(response: Response) -> None:
+def private(response: Response) -> None:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
 
 
-async def _form(request: Request) -> dict[str, list[str]]:
+async def form_of(request: Request) -> dict[str, list[str]]:
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return {}
     body = await request.body()
@@ -90,23 +90,23 @@ async def _form(request: Request) -> dict[str, list[str]]:
     return parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
 
 
-def _one(form: dict[str, list[str]], key: str) -> str:
+def one(form: dict[str, list[str]], key: str) -> str:
     return (form.get(key) or [""])[0]
 
 
-def _user(request: Request, session: Session) -> accounts.Signed | None:
+def signed_user(request: Request, session: Session) -> accounts.Signed | None:
     token = request.cookies.get(COOKIE, "")
     return accounts.signed_in(session, token, dt.datetime.now(dt.UTC))
 
 
-def _to_login(request: Request) -> RedirectResponse:
+def to_login(request: Request) -> RedirectResponse:
     response = RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    _private(response)
+    private(response)
     return response
 
 
-def _forbidden(message: str) -> HTMLResponse:
-    return _page("login.html", status=403, error=message, csrf_token="", next="/dept/")
+def forbidden(message: str) -> HTMLResponse:
+    return page("login.html", status=403, error=message, csrf_token="", next="/dept/")
 
 
 # --- logging in -----------------------------------------------------------------------------
@@ -115,28 +115,28 @@ def _forbidden(message: str) -> HTMLResponse:
 @router.get("/login")
 def login_page(request: Request, next: str = "/dept/") -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = _page("login.html", csrf_token=token, next=_safe_next(next))
+    response = page("login.html", csrf_token=token, next=_safe_next(next))
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
     return response
 
 
 @router.post("/login")
 async def log_in(request: Request) -> Response:
-    form = await _form(request)
+    form = await form_of(request)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    given = _one(form, "csrf_token")
-    target = _safe_next(_one(form, "next"))
+    given = one(form, "csrf_token")
+    target = _safe_next(one(form, "next"))
     if not expected or not secrets.compare_digest(expected, given):
         log.warning("login without its CSRF token refused")
-        return _page("login.html", 403, error="页面已过期，请重新登录", csrf_token="", next=target)
-    username, password = _one(form, "username").strip()[:40], _one(form, "password")[:200]
+        return page("login.html", 403, error="页面已过期，请重新登录", csrf_token="", next=target)
+    username, password = one(form, "username").strip()[:40], one(form, "password")[:200]
     db = request.app.state.db
     try:
         with db.session() as session:
             token = accounts.log_in(session, username, password, dt.datetime.now(dt.UTC))
     except accounts.LoginRefusedError as refused:
         fresh = secrets.token_urlsafe(24)
-        response = _page("login.html", 401, error=refused.message, csrf_token=fresh, next=target)
+        response = page("login.html", 401, error=refused.message, csrf_token=fresh, next=target)
         response.set_cookie(
             LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="strict", path="/login"
         )
@@ -151,16 +151,16 @@ async def log_in(request: Request) -> Response:
         max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
-    _private(response)
+    private(response)
     return response
 
 
 @router.post("/logout")
 async def log_out(request: Request) -> Response:
-    form = await _form(request)
+    form = await form_of(request)
     with request.app.state.db.session() as session:
-        user = _user(request, session)
-        if user is not None and secrets.compare_digest(user.csrf_token, _one(form, "csrf_token")):
+        user = signed_user(request, session)
+        if user is not None and secrets.compare_digest(user.csrf_token, one(form, "csrf_token")):
             accounts.log_out(session, request.cookies.get(COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
@@ -178,9 +178,9 @@ def _safe_next(target: str) -> str:
 @router.get("/dept/")
 def queue(request: Request) -> Response:
     with request.app.state.db.session() as session:
-        user = _user(request, session)
+        user = signed_user(request, session)
         if user is None:
-            return _to_login(request)
+            return to_login(request)
         waiting = [
             Application.kind == "application",
             Application.status.not_in((*FINAL_STATUSES, "draft", "waiting")),
@@ -212,16 +212,16 @@ def queue(request: Request) -> Response:
             }
             for row, title, name in session.execute(query)
         ]
-        return _page(
+        return page(
             "queue.html",
             user=user,
-            department=_department_name(session, user),
+            department=department_name(session, user),
             rows=rows,
             total=total or 0,
         )
 
 
-def _department_name(session: Session, user: accounts.Signed) -> str:
+def department_name(session: Session, user: accounts.Signed) -> str:
     department = session.get(Department, user.department_id) if user.department_id else None
     return department.name_zh if department else ("管理员" if user.role == "admin" else "")
 
@@ -239,16 +239,16 @@ def _allowed(session: Session, user: accounts.Signed, application_id: str) -> Ap
 @router.get("/dept/applications/{application_id}")
 def application_page(request: Request, application_id: str, error: str = "") -> Response:
     with request.app.state.db.session() as session:
-        user = _user(request, session)
+        user = signed_user(request, session)
         if user is None:
-            return _to_login(request)
+            return to_login(request)
         try:
             row = _allowed(session, user, application_id)
         except PermissionError:
-            return _forbidden("这项申请不属于您的部门")
+            return forbidden("这项申请不属于您的部门")
         if row is None:
-            return _page("login.html", 404, error="没有这项申请", csrf_token="", next="/dept/")
-        return _page("application.html", **_details(session, user, row, error))
+            return page("login.html", 404, error="没有这项申请", csrf_token="", next="/dept/")
+        return page("application.html", **_details(session, user, row, error))
 
 
 def _details(
@@ -288,7 +288,7 @@ def _details(
     department = session.get(Department, row.department_id or "")
     return {
         "user": user,
-        "department": _department_name(session, user),
+        "department": department_name(session, user),
         "app": row,
         "title": service.title_zh,
         "error": error,
@@ -345,9 +345,9 @@ def _details(
 @router.get("/dept/applications/{application_id}/materials/{key}")
 def material_file(request: Request, application_id: str, key: str) -> Response:
     with request.app.state.db.session() as session:
-        user = _user(request, session)
+        user = signed_user(request, session)
         if user is None:
-            return _to_login(request)
+            return to_login(request)
         try:
             row = _allowed(session, user, application_id)
         except PermissionError:
@@ -356,26 +356,26 @@ def material_file(request: Request, application_id: str, key: str) -> Response:
         if found is None:
             return Response(status_code=404)
         response = Response(found.data, media_type=found.content_type)
-        _private(response)
+        private(response)
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
 
 
 @router.post("/dept/applications/{application_id}/decide")
 async def decide(request: Request, application_id: str) -> Response:
-    form = await _form(request)
+    form = await form_of(request)
     with request.app.state.db.session() as session:
-        user = _user(request, session)
+        user = signed_user(request, session)
         if user is None:
-            return _to_login(request)
-        if not secrets.compare_digest(user.csrf_token, _one(form, "csrf_token")):
+            return to_login(request)
+        if not secrets.compare_digest(user.csrf_token, one(form, "csrf_token")):
             log.warning("%s: a decision without its CSRF token refused", user.username)
-            return _forbidden("页面已过期，请刷新后重试")
+            return forbidden("页面已过期，请刷新后重试")
         try:
             row = _allowed(session, user, application_id)
         except PermissionError:
-            return _forbidden("这项申请不属于您的部门")
-        action = _one(form, "action")
+            return forbidden("这项申请不属于您的部门")
+        action = one(form, "action")
         if row is None or action not in ACTION_LABELS:
             return Response(status_code=404)
         scans = {
@@ -383,19 +383,24 @@ async def decide(request: Request, application_id: str) -> Response:
             for m in life.spec_of(session, row.service_id)["materials"]
             if m["source"] == "scan"
         }
-        try:
+    try:
+        with request.app.state.db.session() as session:  # a refusal rolls the move back
+            row = session.get(Application, application_id)
+            assert row is not None
             life.move(
                 session,
                 row,
                 action,
                 f"user:{user.username}",
                 dt.datetime.now(dt.UTC),
-                comment=_one(form, "comment").strip()[:500] or None,
+                comment=one(form, "comment").strip()[:500] or None,
                 missing=tuple(k for k in dict.fromkeys(form.get("missing", [])) if k in scans),
             )
-        except life.TransitionRefusedError as refused:
-            session.rollback()
-            return _page("application.html", 409, **_details(session, user, row, refused.message))
+    except life.TransitionRefusedError as refused:
+        with request.app.state.db.session() as session:
+            row = session.get(Application, application_id)
+            assert row is not None
+            return page("application.html", 409, **_details(session, user, row, refused.message))
     response = RedirectResponse(f"/dept/applications/{application_id}", status_code=303)
-    _private(response)
+    private(response)
     return response

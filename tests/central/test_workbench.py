@@ -159,6 +159,28 @@ def test_a_decision_without_its_csrf_token_changes_nothing(centre: CentralServer
     assert Resident(centre).view(application_id)["status"] == "submitted"
 
 
+def test_a_refused_decision_says_why_on_the_page_and_changes_nothing(
+    centre: CentralServer,
+) -> None:
+    application_id = submitted(centre)
+    civil = logged_in(centre, "clerk-minzheng")
+    page = civil.get(centre.url + f"/dept/applications/{application_id}", timeout=10)
+    token = CSRF.search(page.text)
+    assert token is not None
+    decide = centre.url + f"/dept/applications/{application_id}/decide"
+    for action, why in (("correction", "请勾选需要补正的全部材料"), ("deny", "请填写理由")):
+        if action == "deny":  # 不予许可 only once accepted and under review
+            for step in ("accept", "review"):
+                civil.post(decide, data={"csrf_token": token.group(1), "action": step}, timeout=10)
+        refused = civil.post(
+            decide,
+            data={"csrf_token": token.group(1), "action": action, "comment": " "},
+            timeout=10,
+        )
+        assert refused.status_code == 409 and why in refused.text, refused.text[-300:]
+    assert Resident(centre).view(application_id)["status"] == "reviewing"
+
+
 def test_markup_in_a_form_field_shows_as_typed(centre: CentralServer) -> None:
     typed = "<b>残</b><img src=x>"
     application_id = submitted(centre, "disability-subsidy", card_no=typed, phone="13800000021")
