@@ -416,11 +416,15 @@ def _follow_up_case(session: Session, case_id: str, now: dt.datetime) -> None:
         status = "reviewing"
     else:
         status = "submitted"
-    if status != case.status:
-        missing = tuple(
+    missing = tuple(
+        dict.fromkeys(
             key for step in steps if step.status == "correction" for key in step.missing.split(",")
         )
-        _set(session, case, status, "system", now, None, tuple(dict.fromkeys(missing)))
+    )
+    if status != case.status:
+        _set(session, case, status, "system", now, None, missing)
+    elif status == "correction" and ",".join(missing) != case.missing:
+        case.missing = ",".join(missing)  # another step asks too: the case shows all of it
 
 
 def _notify(

@@ -147,6 +147,32 @@ def test_a_bundle_makes_one_case_whose_second_step_waits_for_the_first(
     assert resident.view(case_id)["status"] == "approved"
 
 
+def test_a_bundle_step_asking_for_correction_is_answered_through_the_case(
+    centre: CentralServer, db: Database
+) -> None:
+    """The kiosk knows the case, not its steps: 补正 of a step shows on the case (what is
+    missing, in one notice), and the case resubmitted resubmits that step alone."""
+    resident = Resident(centre)
+    form = {"household_size": "3", "monthly_income": "800", "reason": "illness",
+            "phone": "13800000004"}  # fmt: skip
+    created = resident.apply("hardship-bundle", form)
+    case_id = created["application_id"]
+    for material in created["materials_needed"][1:]:
+        resident.upload(case_id, material["key"], JPEG)
+    first = resident.submit(case_id).json()["steps"][0]["application_id"]
+    clerk(db, first, "correction", missing=("income_proof", "household_book"))
+    case = resident.view(case_id)
+    assert case["status"] == "correction"
+    assert sorted(case["missing"]) == ["household_book", "income_proof"]
+    refused = resident.submit(case_id)
+    assert refused.status_code == 409 and "收入证明" in refused.json()["message"]
+    for key in ("income_proof", "household_book"):
+        assert resident.upload(case_id, key, JPEG + key.encode()).status_code == 200
+    again = resident.submit(case_id).json()
+    assert again["status"] == "submitted" and again["missing"] == []
+    assert [s["status"] for s in again["steps"]] == ["submitted", "waiting"]
+
+
 def test_a_refused_first_step_ends_the_steps_waiting_for_it(
     centre: CentralServer, db: Database
 ) -> None:
