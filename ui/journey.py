@@ -160,6 +160,7 @@ class Journey(QObject):
         """What elder mode changes beyond the look: fewer choices a screen."""
         self.attract.set_elder_mode(elder)
         self.apply.set_elder(elder)
+        self.progress.set_elder(elder)
         self.done.set_elder(elder)
         self.rating.set_elder(elder)
 

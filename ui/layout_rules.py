@@ -89,7 +89,18 @@ def measure(screen: QWidget, chrome: list[QWidget], top: QWidget, dpi: float) ->
             continue
         if gap < gap_px - 1:
             tight.append(f"{_name(a)} and {_name(b)}: {gap} px")
+    bounds = top.rect()
     return {
+        # Cut off at the screen's edge (the window is the screen: it never grows), or given
+        # less room than it needs: a page too tall for the screen in this look.
+        "off_screen": [
+            _name(part) for part in [*labels, *buttons] if not bounds.contains(_rect(part, top))
+        ],
+        "squeezed": [
+            f"{_name(part)} {part.height()} px for {part.minimumSizeHint().height()}"
+            for part in [screen, *chrome]
+            if _shown(part, top) and part.minimumSizeHint().height() > part.height() + 1
+        ],
         "choices": len(choices) + (1 if any(k.isEnabled() for k in keys) else 0),
         "choice_names": [_name(b) for b in choices],
         "small_targets": small,

@@ -127,7 +127,8 @@ def run(
         return EXIT_NO_FONT
     app.setFont(QFont(family))
     window = KioskWindow(config, family, kiosk_mode=not windowed, demo=demo)
-    window.resize(config.screen.width_px, config.screen.height_px)
+    if windowed:  # the screen's size, as full screen would be: a page too tall is cut off
+        window.setFixedSize(config.screen.width_px, config.screen.height_px)  # never grown
     starter = JourneyStarter(window, config, demo=demo)
     notifier = SystemdNotifier(window)  # READY=1 and the watchdog's pings, under systemd
     # After the frame is on screen, not in the middle of painting it.

@@ -224,6 +224,7 @@ QPushButton:disabled, QPushButton[role="primary"]:disabled {{
 }}
 QPushButton[role="key"] {{
     min-width: {mm(t.touch_mm * 1.5)}; font-size: {pt(t.title_pt)}; font-weight: bold;
+    padding: 0px {mm(2)};  /* the touch size is the key: no padding above it or below */
     background: {t.surface}; color: {t.text};
 }}
 QPushButton[role="key"]:disabled {{ background: {t.background}; color: {t.disabled_text}; }}

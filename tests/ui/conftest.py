@@ -31,7 +31,7 @@ def core(qapp: object, config: Config, clock: FakeClock) -> Iterator[Core]:
 def window(qtbot: QtBot, core: Core) -> Iterator[KioskWindow]:
     window = KioskWindow.with_core(core, chinese_font_family(), kiosk_mode=False)
     qtbot.addWidget(window)
-    window.resize(core.config.screen.width_px, core.config.screen.height_px)
+    window.setFixedSize(core.config.screen.width_px, core.config.screen.height_px)
     window.show()
     qtbot.waitExposed(window)
     core.start()

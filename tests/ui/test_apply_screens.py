@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import subprocess
 
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.services.applying import Step
+from kiosk.session import Preferences
 from tests.ui.helpers import clipped_buttons, clipped_labels, service_tile, tap, visible_texts
 from tests.ui.test_session_screens import identify
 from ui import keyboard
@@ -124,3 +126,58 @@ def test_a_text_question_is_typed_on_the_pinyin_keyboard(qtbot: QtBot, window: K
         lambda: screen.view is not None and screen.view.answers.get("card_no") == "残联"
     )
     assert screen.text_field.text() == "残联"
+
+
+def squeezed(window: KioskWindow) -> list[str]:
+    """The parts of the applying screen given less height than they need: the window is the
+    screen and never grows, so a page too tall loses its bottom (empty when all fits)."""
+    parts = [window.journey.apply, *window.journey.apply.findChildren(QWidget)]
+    return [
+        f"{type(part).__name__} {part.property('role')}: {part.height()} px for "
+        f"{part.minimumSizeHint().height()}"
+        for part in parts
+        if part.isVisible() and part.minimumSizeHint().height() > part.height() + 1
+    ]
+
+
+def test_every_application_page_fits_the_screen_in_the_elder_look(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    """长辈模式's type and 24 mm targets are larger; the pages must still fit 1080 lines, the
+    keyboard's text question and the capture page with its pages the tallest of them."""
+    screen = window.journey.apply
+    qtbot.waitUntil(lambda: screen.keyboard is not None, timeout=5000)
+    identify(qtbot, window)
+    window.core.session.set_preferences(Preferences(elder_mode=True))
+    tap(qtbot, service_tile(qtbot, window, "disability-subsidy"))
+    qtbot.waitUntil(lambda: at(window, Step.NEEDS))
+    looks_right(window, qtbot)
+    assert squeezed(window) == []
+    forward(qtbot, screen)  # the certificate number: the pinyin keyboard
+    qtbot.waitUntil(lambda: screen.keyboard is not None and screen.keyboard.isVisible())
+    looks_right(window, qtbot)
+    assert squeezed(window) == []
+    keyboard.type_keys(screen.keyboard, "canlian ")  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: screen.text_field.text() == "残联")
+    forward(qtbot, screen)  # the phone on file
+    looks_right(window, qtbot)
+    assert squeezed(window) == []
+    forward(qtbot, screen)
+    qtbot.waitUntil(
+        lambda: "post" in screen.choice_buttons and screen.choice_buttons["post"].isVisible()
+    )
+    tap(qtbot, screen.choice_buttons["post"])  # 邮寄到家: the address on the keyboard, the
+    qtbot.waitUntil(lambda: screen.keyboard is not None and screen.keyboard.isVisible())
+    looks_right(window, qtbot)  # tallest page: two choices above the field and the keys
+    assert squeezed(window) == []
+    keyboard.type_keys(screen.keyboard, "qinghe cun ")  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: bool(screen.text_field.text()))
+    forward(qtbot, screen)
+    qtbot.waitUntil(lambda: at(window, Step.CAPTURE))
+    capture(qtbot, screen, 2)
+    looks_right(window, qtbot)
+    assert squeezed(window) == []
+    forward(qtbot, screen)
+    qtbot.waitUntil(lambda: at(window, Step.REVIEW))
+    looks_right(window, qtbot)
+    assert squeezed(window) == []

@@ -91,6 +91,15 @@ def test_no_text_is_clipped_on_any_screen_in_either_look_or_language(
     assert clipped == {}
 
 
+def test_every_screen_fits_the_screen_in_either_look_or_language(layout: dict[str, Any]) -> None:
+    """The window is the screen and never grows: a page taller than 1080 lines in the elder
+    look would lose its bottom row of buttons."""
+    off = {name: f["off_screen"] for name, f in layout.items() if f["off_screen"]}
+    assert off == {}
+    squeezed = {name: f["squeezed"] for name, f in layout.items() if f["squeezed"]}
+    assert squeezed == {}
+
+
 def test_no_elder_screen_offers_more_than_six_choices(layout: dict[str, Any]) -> None:
     crowded = {
         name: f["choice_names"] for name, f in elder_screens(layout).items() if f["choices"] > 6

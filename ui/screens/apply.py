@@ -289,6 +289,7 @@ class ApplyScreen(Screen):
         column.addLayout(top)
         column.addWidget(self.problem)
         column.addWidget(self.pages, 1)
+        column.addSpacing(GAP_PX - GAP_PX // 2)  # a page's last buttons 6 mm from these
         column.addLayout(buttons)
         self.retranslate()
 

@@ -19,6 +19,7 @@ from ui.i18n import current_language, resident_text
 from ui.widgets import GAP_PX, Prompt, Screen, Tile, button, label, show_only
 
 LIST_ROOM = 4  # applications a page shows: large tiles, no scrolling
+ELDER_LIST_ROOM = 3  # with 返回, 下一页 and 退出: the elder look's six choices at most
 TIMELINE_ROOM = 6  # the latest steps of a timeline (older ones: at the counter)
 
 
@@ -47,6 +48,7 @@ class ProgressScreen(Screen):
         super().__init__(parent)
         self.view: ProgressView | None = None
         self._first = 0  # the list's first application on screen
+        self.list_room = LIST_ROOM
         self.heading = label("display")
         self.page_label = label("lead", wrap=False)
         self.content = QStackedWidget()
@@ -110,6 +112,11 @@ class ProgressScreen(Screen):
         column.addLayout(buttons)
         self.retranslate()
 
+    def set_elder(self, elder: bool) -> None:
+        self.list_room = ELDER_LIST_ROOM if elder else LIST_ROOM
+        self._first = 0
+        self.retranslate()
+
     def show_view(self, view: ProgressView | None) -> None:
         old = self.view
         if view is None or old is None or old.applications != view.applications:
@@ -139,7 +146,7 @@ class ProgressScreen(Screen):
     def _more(self) -> None:
         view = self.view
         if view is not None and view.applications:
-            self._first = (self._first + LIST_ROOM) % len(view.applications)
+            self._first = (self._first + self.list_room) % len(view.applications)
             self.retranslate()
 
     def _correct(self) -> None:
@@ -173,7 +180,7 @@ class ProgressScreen(Screen):
         detail = view.detail if view is not None and phase is Phase.DETAIL else None
         self.retry_button.setVisible(phase is Phase.FAILED)
         self.correction_button.setVisible(detail is not None and detail.status == "correction")
-        many = view is not None and phase is Phase.LIST and len(view.applications) > LIST_ROOM
+        many = view is not None and phase is Phase.LIST and len(view.applications) > self.list_room
         self.more_button.setVisible(many)
         self.page_label.setText("")
         if view is None or phase is Phase.LOADING:
@@ -195,7 +202,8 @@ class ProgressScreen(Screen):
     def _show_list(self, view: ProgressView, language: str) -> None:
         show_only(self.content, self.list_page)
         self._clear_tiles()
-        shown = view.applications[self._first : self._first + LIST_ROOM]
+        room = self.list_room
+        shown = view.applications[self._first : self._first + room]
         for summary in shown:
             status = _text(summary.status_text, language)
             if summary.overdue:
@@ -213,12 +221,12 @@ class ProgressScreen(Screen):
             tile.clicked.connect(lambda _=False, i=summary.application_id: self.chosen.emit(i))
             self._list.addWidget(tile)
             self.tiles[summary.application_id] = tile
-        self._list.addStretch(LIST_ROOM - len(shown))
-        if len(view.applications) > LIST_ROOM:
-            pages = -(-len(view.applications) // LIST_ROOM)
+        self._list.addStretch(room - len(shown))
+        if len(view.applications) > room:
+            pages = -(-len(view.applications) // room)
             self.page_label.setText(
                 self.tr("第 %1 页 / 共 %2 页")
-                .replace("%1", str(self._first // LIST_ROOM + 1))
+                .replace("%1", str(self._first // room + 1))
                 .replace("%2", str(pages))
             )
 
