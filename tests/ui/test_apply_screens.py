@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -126,6 +127,9 @@ def test_a_text_question_is_typed_on_the_pinyin_keyboard(qtbot: QtBot, window: K
         lambda: screen.view is not None and screen.view.answers.get("card_no") == "残联"
     )
     assert screen.text_field.text() == "残联"
+    # What was typed stays out of the pinyin engine's user dictionary, a file that outlives
+    # the session (Qt Virtual Keyboard's own tests: ImhSensitiveData disables it).
+    assert screen.text_field.inputMethodHints() & Qt.InputMethodHint.ImhSensitiveData
 
 
 def squeezed(window: KioskWindow) -> list[str]:

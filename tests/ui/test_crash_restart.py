@@ -10,7 +10,7 @@ from pathlib import Path
 
 DRIVER = textwrap.dedent(
     """
-    import os, signal, sys, threading
+    import os, signal, sys, threading, time
     from pathlib import Path
 
     marker = Path(os.environ["MARKER"])
@@ -19,10 +19,15 @@ DRIVER = textwrap.dedent(
         out.write("start\\n")
 
     def fail():
+        # Once the kiosk's crash handler is in (a loaded machine may take longer than a
+        # fixed second to start): a failure before it is not the kiosk's crash.
+        while threading.excepthook is threading.__excepthook__:
+            time.sleep(0.05)
+        time.sleep(0.5)
         raise RuntimeError("deliberate failure in a worker")
 
     if runs == 0:
-        threading.Timer(1.0, fail).start()
+        threading.Thread(target=fail, daemon=True).start()
     else:  # the restarted app: stop it as systemd would
         threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGTERM)).start()
 

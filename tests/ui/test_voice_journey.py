@@ -40,7 +40,7 @@ def open_window(qtbot: QtBot, config: Config, clock: FakeClock) -> tuple[KioskWi
     core = build_core(config, demo=True, clock=clock, executor=executor)
     window = KioskWindow.with_core(core, chinese_font_family(), kiosk_mode=False)
     qtbot.addWidget(window)
-    window.resize(config.screen.width_px, config.screen.height_px)
+    window.setFixedSize(config.screen.width_px, config.screen.height_px)
     window.show()
     qtbot.waitExposed(window)
     core.start()

@@ -166,6 +166,11 @@ class ApplyScreen(Screen):
         self.entry = label("entry", wrap=False)
         self.text_field = QLineEdit()
         self.text_field.setProperty("role", "entry")
+        # Sensitive: the pinyin engine then learns no phrase into its user dictionary (a file
+        # that outlives the session), so no resident's address is offered to the next one.
+        self.text_field.setInputMethodHints(
+            Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+        )
         self.text_field.textEdited.connect(self._text_edited)
         self.keypad_box = QStackedWidget()
         self.keypads = {
