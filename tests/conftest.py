@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
 
+from central.sms_gateway_sim import SmsGatewaySimulator
 from drivers.idcard.simulator import SamSimulator
 from drivers.printer.escpos_simulator import ReceiptPrinterSimulator
 from kiosk import logs
@@ -169,3 +170,24 @@ def receipt_printer(tmp_path: Path) -> Iterator[ReceiptPrinterSimulator]:
     printer.start()
     yield printer
     printer.stop()
+
+
+@pytest.fixture(scope="module")
+def sms_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmsGatewaySimulator]:
+    """The SMS gateway simulator on loopback, recording what it receives."""
+    simulator = SmsGatewaySimulator(tmp_path_factory.mktemp("gateway") / "sms.log")
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(scope="module")
+def sms_centre(
+    tmp_path_factory: pytest.TempPathFactory, sms_gateway: SmsGatewaySimulator
+) -> Iterator[CentralServer]:
+    """A real centre of this module's own that sends its SMS through `sms_gateway`."""
+    server = start_central(
+        tmp_path_factory.mktemp("central-sms"), extra=("--sms-gateway", sms_gateway.url)
+    )
+    yield server
+    server.stop()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -15,8 +14,9 @@ from central.db import Database
 from central.models import SmsMessage
 from central.notify import DEFAULT_TEMPLATES, SIGNATURE, SMS_CHARS, SmsTemplate, queue
 from central.sms_gateway_sim import SmsGatewaySimulator
-from tests.rigs.central import CentralServer, start_central
+from tests.rigs.central import CentralServer
 from tests.rigs.residents import JPEG, PDF, SENIOR_FORM, Resident, clerk
+from tests.rigs.sms import texts_to, wait_for
 
 TYPICAL = {
     "事项": "残疾人两项补贴",
@@ -29,42 +29,12 @@ TYPICAL = {
 
 
 @pytest.fixture(scope="module")
-def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmsGatewaySimulator]:
-    simulator = SmsGatewaySimulator(tmp_path_factory.mktemp("gateway") / "sms.log")
-    simulator.start()
-    yield simulator
-    simulator.stop()
+def db(sms_centre: CentralServer) -> Database:
+    return Database(f"sqlite:///{sms_centre.log_path.parent / 'central.sqlite3'}")
 
 
-@pytest.fixture(scope="module")
-def centre(
-    tmp_path_factory: pytest.TempPathFactory, gateway: SmsGatewaySimulator
-) -> Iterator[CentralServer]:
-    server = start_central(
-        tmp_path_factory.mktemp("central-sms"), extra=("--sms-gateway", gateway.url)
-    )
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def db(centre: CentralServer) -> Database:
-    return Database(f"sqlite:///{centre.log_path.parent / 'central.sqlite3'}")
-
-
-def texts_to(gateway: SmsGatewaySimulator, phone: str) -> list[str]:
-    return [m["text"] for m in gateway.received() if m["phone"] == phone]
-
-
-def wait_for(condition: object, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "not within the time"
-        time.sleep(0.1)
-
-
-def submitted(centre: CentralServer, phone: str) -> str:
-    resident = Resident(centre)
+def submitted(sms_centre: CentralServer, phone: str) -> str:
+    resident = Resident(sms_centre)
     application_id = resident.apply("senior-allowance", SENIOR_FORM | {"phone": phone})[
         "application_id"
     ]
@@ -82,19 +52,19 @@ def test_every_default_template_fits_one_sms_with_the_signature() -> None:
 
 
 def test_each_step_reaches_the_residents_phone(
-    centre: CentralServer, db: Database, gateway: SmsGatewaySimulator
+    sms_centre: CentralServer, db: Database, sms_gateway: SmsGatewaySimulator
 ) -> None:
     phone = "13800000011"
-    application_id = submitted(centre, phone)
+    application_id = submitted(sms_centre, phone)
     clerk(db, application_id, "correction", missing=("bank_card",), comment="照片模糊")
-    wait_for(lambda: len(texts_to(gateway, phone)) == 1)
-    resident = Resident(centre)
+    wait_for(lambda: len(texts_to(sms_gateway, phone)) == 1)
+    resident = Resident(sms_centre)
     resident.upload(application_id, "bank_card", JPEG + b"again")
     resident.submit(application_id)
     for action in ("accept", "review", "approve", "ready"):
         clerk(db, application_id, action)
-    wait_for(lambda: len(texts_to(gateway, phone)) == 4)
-    correction, accepted, approved, ready = texts_to(gateway, phone)
+    wait_for(lambda: len(texts_to(sms_gateway, phone)) == 4)
+    correction, accepted, approved, ready = texts_to(sms_gateway, phone)
     assert correction.startswith(f"【{SIGNATURE}】您申请的高龄津贴申领(受理号SQ")
     assert "需补正：本人银行卡或社保卡" in correction
     assert "已受理" in accepted and "前办结" in accepted
@@ -103,17 +73,17 @@ def test_each_step_reaches_the_residents_phone(
 
 
 def test_a_gateway_down_for_a_while_loses_no_message(
-    centre: CentralServer, db: Database, gateway: SmsGatewaySimulator
+    sms_centre: CentralServer, db: Database, sms_gateway: SmsGatewaySimulator
 ) -> None:
     phone = "13800000012"
-    application_id = submitted(centre, phone)
-    gateway.down = True
+    application_id = submitted(sms_centre, phone)
+    sms_gateway.down = True
     try:
         clerk(db, application_id, "accept")
         clerk(db, application_id, "review")
         clerk(db, application_id, "deny", comment="不符合条件")
         time.sleep(3)
-        assert texts_to(gateway, phone) == []
+        assert texts_to(sms_gateway, phone) == []
         with db.session() as session:
             waiting = session.scalars(
                 select(SmsMessage).where(SmsMessage.phone == phone, SmsMessage.sent_at.is_(None))
@@ -121,9 +91,9 @@ def test_a_gateway_down_for_a_while_loses_no_message(
             assert len(waiting) == 2 and all(row.attempts >= 1 for row in waiting)
             assert all("HTTP 503" in (row.last_error or "") for row in waiting)
     finally:
-        gateway.down = False
-    wait_for(lambda: len(texts_to(gateway, phone)) == 2, timeout_s=30)
-    assert "不予许可：不符合条件" in texts_to(gateway, phone)[1]
+        sms_gateway.down = False
+    wait_for(lambda: len(texts_to(sms_gateway, phone)) == 2, timeout_s=30)
+    assert "不予许可：不符合条件" in texts_to(sms_gateway, phone)[1]
 
 
 def test_no_message_carries_a_full_id_number(db: Database) -> None:
@@ -135,13 +105,13 @@ def test_no_message_carries_a_full_id_number(db: Database) -> None:
 
 
 def test_a_login_code_goes_out_through_the_gateway_too(
-    centre: CentralServer, gateway: SmsGatewaySimulator
+    sms_centre: CentralServer, sms_gateway: SmsGatewaySimulator
 ) -> None:
     from central.demo_data import SMS_RESIDENT, SMS_RESIDENT_PHONE
 
-    centre.client().request_sms_code(SMS_RESIDENT[3])
-    wait_for(lambda: any("验证码" in t for t in texts_to(gateway, SMS_RESIDENT_PHONE)))
-    assert texts_to(gateway, SMS_RESIDENT_PHONE)[-1].startswith(f"【{SIGNATURE}】您的验证码为")
+    sms_centre.client().request_sms_code(SMS_RESIDENT[3])
+    wait_for(lambda: any("验证码" in t for t in texts_to(sms_gateway, SMS_RESIDENT_PHONE)))
+    assert texts_to(sms_gateway, SMS_RESIDENT_PHONE)[-1].startswith(f"【{SIGNATURE}】您的验证码为")
 
 
 def test_sent_is_kept_a_week_then_deleted(db: Database) -> None:

@@ -7,7 +7,6 @@ departments, asked once at the kiosk, whose second step waits for the first."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +24,8 @@ from kiosk.config import Config, from_mapping
 from kiosk.services.applying import Step
 from kiosk.services.progress import Phase
 from tests.rigs.browser import navigate_by
-from tests.rigs.central import CentralServer, start_central
+from tests.rigs.central import CentralServer
+from tests.rigs.sms import texts_to, wait_for
 from tests.ui.helpers import service_tile, tap, visible_texts
 from tests.ui.test_apply_screens import STEP_MS, at, capture, forward
 from tests.ui.test_session_screens import identify
@@ -35,50 +35,24 @@ SHOTS = Path("/tmp/application-loop-shots")
 
 
 @pytest.fixture(scope="module")
-def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmsGatewaySimulator]:
-    simulator = SmsGatewaySimulator(tmp_path_factory.mktemp("gateway") / "sms.log")
-    simulator.start()
-    yield simulator
-    simulator.stop()
-
-
-@pytest.fixture(scope="module")
-def centre(
-    tmp_path_factory: pytest.TempPathFactory, gateway: SmsGatewaySimulator
-) -> Iterator[CentralServer]:
-    server = start_central(
-        tmp_path_factory.mktemp("central-loop"), extra=("--sms-gateway", gateway.url)
-    )
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def database(centre: CentralServer) -> Iterator[Database]:
-    database = Database(f"sqlite:///{centre.log_path.parent / 'central.sqlite3'}")
+def database(sms_centre: CentralServer) -> Iterator[Database]:
+    database = Database(f"sqlite:///{sms_centre.log_path.parent / 'central.sqlite3'}")
     yield database
     database.engine.dispose()
 
 
 @pytest.fixture
-def config(tmp_path: Path, centre: CentralServer) -> Config:
+def config(tmp_path: Path, sms_centre: CentralServer) -> Config:
     """The kiosk of tests/ui/conftest.py, talking to this module's centre."""
     return from_mapping(
         {
             "kiosk": {"state_dir": str(tmp_path / "state")},
             "devices": {"card_poll_interval_s": 0.05},
             "session": {"idle_timeout_s": 600, "elder_idle_timeout_s": 1200},
-            "central": {"url": centre.url},
+            "central": {"url": sms_centre.url},
         },
         environ={},
     )
-
-
-def wait_for(condition: object, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "not within the time"
-        time.sleep(0.1)
 
 
 def phone_of(database: Database, application_no: str) -> str:
@@ -92,14 +66,10 @@ def phone_of(database: Database, application_no: str) -> str:
         return resident.phone
 
 
-def texts_to(gateway: SmsGatewaySimulator, phone: str) -> list[str]:
-    return [message["text"] for message in gateway.received() if message["phone"] == phone]
-
-
-def clerk_logs_in(browser: WebDriver, centre: CentralServer, username: str) -> None:
+def clerk_logs_in(browser: WebDriver, sms_centre: CentralServer, username: str) -> None:
     browser.delete_all_cookies()
     browser.set_window_size(1280, 2000)
-    browser.get(centre.url + "/dept/")
+    browser.get(sms_centre.url + "/dept/")
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
     navigate_by(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
@@ -123,8 +93,8 @@ def test_apply_correct_and_approve_across_kiosk_workbench_and_sms(
     qtbot: QtBot,
     window: KioskWindow,
     browser: WebDriver,
-    gateway: SmsGatewaySimulator,
-    centre: CentralServer,
+    sms_gateway: SmsGatewaySimulator,
+    sms_centre: CentralServer,
     database: Database,
 ) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -146,7 +116,7 @@ def test_apply_correct_and_approve_across_kiosk_workbench_and_sms(
     phone = phone_of(database, number)
 
     # The clerk sees both materials as captured, and asks for the bank card again.
-    clerk_logs_in(browser, centre, "clerk-minzheng")
+    clerk_logs_in(browser, sms_centre, "clerk-minzheng")
     navigate_by(browser, browser.find_element(By.LINK_TEXT, number))
     images = browser.find_elements(By.CSS_SELECTOR, "img.material, a.material")
     assert len(images) >= 2, "the captured materials are not on the clerk's page"
@@ -154,7 +124,7 @@ def test_apply_correct_and_approve_across_kiosk_workbench_and_sms(
     browser.find_element(By.NAME, "comment").send_keys("银行卡照片不清楚，请重新拍摄")
     clerk_decides(browser, "correction")
     browser.save_screenshot(str(SHOTS / "clerk-correction.png"))
-    wait_for(lambda: any("补正" in text for text in texts_to(gateway, phone)))
+    wait_for(lambda: any("补正" in text for text in texts_to(sms_gateway, phone)))
 
     # At the kiosk: 办件查询 shows 需补正; 补正材料 captures the bank card and resubmits.
     tap(qtbot, screen.menu_button)
@@ -189,7 +159,7 @@ def test_apply_correct_and_approve_across_kiosk_workbench_and_sms(
     browser.refresh()
     clerk_decides(browser, "accept", "review", "approve")
     assert "已办结" in browser.find_element(By.TAG_NAME, "dl").text
-    wait_for(lambda: any("已办结" in text for text in texts_to(gateway, phone)))
+    wait_for(lambda: any("已办结" in text for text in texts_to(sms_gateway, phone)))
 
     # 办件查询 at the kiosk: 已办结.
     tap(qtbot, screen.menu_button)  # back to the list of applications
@@ -221,7 +191,7 @@ def tile_id(progress: object, number: str) -> str:
 
 
 def test_a_bundle_is_asked_once_and_its_second_step_waits_for_the_first(
-    qtbot: QtBot, window: KioskWindow, browser: WebDriver, centre: CentralServer,
+    qtbot: QtBot, window: KioskWindow, browser: WebDriver, sms_centre: CentralServer,
     database: Database,
 ) -> None:  # fmt: skip
     screen = window.journey.apply
@@ -266,12 +236,12 @@ def test_a_bundle_is_asked_once_and_its_second_step_waits_for_the_first(
         ]
         first_no, second_no = steps[0].application_no, steps[1].application_no
 
-    clerk_logs_in(browser, centre, "clerk-yibao")
+    clerk_logs_in(browser, sms_centre, "clerk-yibao")
     assert second_no not in browser.page_source  # not in 医保's queue while it waits
-    clerk_logs_in(browser, centre, "clerk-minzheng")
+    clerk_logs_in(browser, sms_centre, "clerk-minzheng")
     navigate_by(browser, browser.find_element(By.LINK_TEXT, first_no))
     clerk_decides(browser, "accept", "review", "approve")
-    clerk_logs_in(browser, centre, "clerk-yibao")
+    clerk_logs_in(browser, sms_centre, "clerk-yibao")
     assert second_no in browser.page_source  # started once the first was done
 
     tap(qtbot, screen.menu_button)
