@@ -418,7 +418,7 @@ def render_acceptance(receipt: Receipt) -> bytes:
     )  # fmt: skip
     story: list[Flowable] = [_p(receipt.title, styles["title"]), Spacer(1, 6 * mm)]
     story += [_p(line, styles["plain"]) for line in receipt.lines()]
-    story += [Spacer(1, 6 * mm), QrCode(receipt.verify_url), _p(receipt.footer, styles["note"])]
+    story += [Spacer(1, 6 * mm), QrCode(receipt.verify_url)]  # the footer: on every page's foot
     template.build(
         story, canvasmaker=_numbered_canvas("", receipt.footer, font, header=receipt.title)
     )

@@ -42,7 +42,8 @@ def acceptance_receipt(submitted: Submitted, site: str, now: dt.datetime) -> Rec
         extra.append(f"结果领取：{place or '到承办部门'}自取")
     extra.append("已收材料：")
     for title, pages in submitted.materials:
-        extra.append(f"  {title.get('zh_CN', '')}  " + (f"{pages}页" if pages else "数据共享"))
+        # A bullet, not an indent: the A4 layout collapses leading spaces.
+        extra.append(f"· {title.get('zh_CN', '')}  " + (f"{pages}页" if pages else "数据共享"))
     return Receipt(
         service=submitted.title.get("zh_CN", ""),
         printed_at=now,
