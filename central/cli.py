@@ -263,11 +263,10 @@ def _add_user(db_url: str, username: str, role: str, department: str | None) -> 
         password = getpass.getpass(f"password for {username}: ")
     else:
         password = sys.stdin.readline().rstrip("\n")
-    from central.accounts import MIN_PASSWORD_LENGTH
+    from central.accounts import MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT
 
     if len(password) < MIN_PASSWORD_LENGTH:
-        print(f"kiosk-central: a password has at least {MIN_PASSWORD_LENGTH} characters",
-              file=sys.stderr)  # fmt: skip
+        print(f"kiosk-central: {PASSWORD_TOO_SHORT}", file=sys.stderr)
         return 2
     from sqlalchemy import select
 

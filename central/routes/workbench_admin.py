@@ -62,6 +62,27 @@ class RefusedError(Exception):
 Handler = Callable[[Session, accounts.Signed, dict[str, list[str]]], str]
 
 
+def _render(
+    session: Session,
+    user: accounts.Signed,
+    name: str,
+    make: Callable[[Session], dict[str, Any]],
+    *,
+    status: int = 200,
+    done: str = "",
+    error: str = "",
+) -> Response:
+    return page(
+        name,
+        status,
+        user=user,
+        department=department_name(session, user),
+        done=done,
+        error=error,
+        **make(session),
+    )
+
+
 def _admin_page(request: Request, name: str, make: Callable[[Session], dict[str, Any]]) -> Response:
     with request.app.state.db.session() as session:
         user = signed_user(request, session)
@@ -70,14 +91,7 @@ def _admin_page(request: Request, name: str, make: Callable[[Session], dict[str,
         if user.role != "admin":
             return forbidden("只有管理员可以打开此页")
         done = DONE_TEXTS.get(request.query_params.get("done", ""), "")
-        return page(
-            name,
-            user=user,
-            department=department_name(session, user),
-            done=done,
-            error="",
-            **make(session),
-        )
+        return _render(session, user, name, make, done=done)
 
 
 async def _admin_post(
@@ -106,15 +120,7 @@ async def _admin_post(
             done = handle(session, user, form)
     except RefusedError as refused:
         with db.session() as session:
-            return page(
-                name,
-                400,
-                user=user,
-                department=department_name(session, user),
-                done="",
-                error=str(refused),
-                **make(session),
-            )
+            return _render(session, user, name, make, status=400, error=str(refused))
     response = RedirectResponse(f"{back}?done={done}", status_code=303)
     private(response)
     return response
@@ -159,20 +165,23 @@ def _new_user(session: Session, admin: accounts.Signed, form: dict[str, list[str
     if department is not None and session.get(Department, department) is None:
         raise RefusedError("没有这个部门")
     if len(one(form, "password")) < accounts.MIN_PASSWORD_LENGTH:
-        raise RefusedError(_account_problem(ValueError(accounts.PASSWORD_TOO_SHORT)))
+        raise _account_refusal(accounts.PASSWORD_TOO_SHORT)
     try:
         accounts.add_user(session, username, one(form, "password"), role, department)
     except ValueError as problem:
-        raise RefusedError(_account_problem(problem)) from problem
+        raise _account_refusal(str(problem)) from problem
     log.info("%s added user %s (%s %s)", admin.username, username, role, department or "")
     return "user_added"
 
 
-def _account_problem(problem: ValueError) -> str:
-    return {
-        accounts.PASSWORD_TOO_SHORT: f"密码至少 {accounts.MIN_PASSWORD_LENGTH} 个字符",
-        accounts.CLERK_WITHOUT_DEPARTMENT: "办事员须属于一个部门",
-    }.get(str(problem), "角色只能是管理员或办事员")
+ACCOUNT_PROBLEMS = {  # what central.accounts raises, in the administrator's words
+    accounts.PASSWORD_TOO_SHORT: f"密码至少 {accounts.MIN_PASSWORD_LENGTH} 个字符",
+    accounts.CLERK_WITHOUT_DEPARTMENT: "办事员须属于一个部门",
+}
+
+
+def _account_refusal(reason: str) -> RefusedError:
+    return RefusedError(ACCOUNT_PROBLEMS.get(reason, "角色只能是管理员或办事员"))
 
 
 def _change_user(user_id: int) -> Handler:
@@ -185,7 +194,7 @@ def _change_user(user_id: int) -> Handler:
             try:
                 accounts.set_password(session, row, one(form, "password"))
             except ValueError as problem:
-                raise RefusedError(_account_problem(problem)) from problem
+                raise _account_refusal(str(problem)) from problem
             log.info("%s set a new password for %s", admin.username, row.username)
             return "password_set"
         if action == "unlock":
@@ -333,15 +342,14 @@ def _routing(session: Session) -> dict[str, Any]:
 
 
 def _save_routing(session: Session, admin: accounts.Signed, form: dict[str, list[str]]) -> str:
-    try:
+    try:  # a refusal below rolls this back with the rest
         days = int(one(form, "correction_days"))
-    except ValueError:
-        days = 0
-    if not 1 <= days <= life.CORRECTION_DAYS:
+        life.set_correction_days(session, days)
+    except ValueError as problem:  # not a number, or outside what the law allows
         raise RefusedError(
             f"补正告知期限为 1 至 {life.CORRECTION_DAYS} 个工作日"
             "（行政许可法第三十二条：五日内一次告知）"
-        )
+        ) from problem
     departments = {d.id for d in session.scalars(select(Department))}
     changed = []
     for service in session.scalars(select(Service).where(Service.kind == "application")):
@@ -355,7 +363,6 @@ def _save_routing(session: Session, admin: accounts.Signed, form: dict[str, list
         elif rule.department_id != chosen:
             changed.append(f"{service.id}: {rule.department_id}→{chosen}")
             rule.department_id = chosen
-    life.set_correction_days(session, days)
     log.info(
         "%s saved the routing (%s) and a 补正 period of %d working days",
         admin.username,
