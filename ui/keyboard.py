@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Q_ARG, QMetaObject, Qt, QUrl
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 import assets
@@ -57,6 +57,7 @@ def create_panel(owner: QWidget, ready: Callable[[QWidget | None], None]) -> Non
     if os.environ.get("QT_IM_MODULE") != "qtvirtualkeyboard":
         ready(None)
         return
+    from PySide6.QtCore import QUrl
     from PySide6.QtQml import QQmlComponent
     from PySide6.QtQuickWidgets import QQuickWidget
 
@@ -104,16 +105,18 @@ def set_width(panel: QWidget, width: int) -> None:
 
 def use_language(panel: QWidget, language: str) -> None:
     """The keyboard's layout for the kiosk's language: pinyin for zh_CN, else English."""
-    from PySide6.QtQuickWidgets import QQuickWidget
-
-    assert isinstance(panel, QQuickWidget)
-    locale = "zh_CN" if language == "zh_CN" else "en_US"
-    QMetaObject.invokeMethod(panel.rootObject(), "useLocale", Q_ARG("QVariant", locale))
+    _call(panel, "useLocale", "zh_CN" if language == "zh_CN" else "en_US")
 
 
 def type_keys(panel: QWidget, keys: str) -> None:
     """Tap `keys` (a-z, 0-9, space) on the panel, as a finger would: for the tests and the tour."""
+    _call(panel, "typeKeys", keys)
+
+
+def _call(panel: QWidget, function: str, argument: str) -> None:
+    """Call a function of the panel's QML (assets/keyboard/panel.qml)."""
+    from PySide6.QtCore import Q_ARG, QMetaObject
     from PySide6.QtQuickWidgets import QQuickWidget
 
     assert isinstance(panel, QQuickWidget)
-    QMetaObject.invokeMethod(panel.rootObject(), "typeKeys", Q_ARG("QVariant", keys))
+    QMetaObject.invokeMethod(panel.rootObject(), function, Q_ARG("QVariant", argument))

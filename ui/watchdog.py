@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
+
+if TYPE_CHECKING:
+    import socket
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,8 @@ class SystemdNotifier(QObject):
             return
         try:
             if self._socket is None:
+                import socket  # here, after the first frame: not on the path to it
+
                 self._socket = socket.socket(
                     socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC
                 )

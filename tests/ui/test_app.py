@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from tests.ui.helpers import distinct_colours
+from ui.app import main
 
 TOUR_SCREENS = [
     "attract",
@@ -143,13 +145,19 @@ def test_every_console_script_prints_help(command: str) -> None:
 # Run `kiosk` in a process that reports, at the attract screen's first paint, every module
 # loaded so far; then it goes on until the journey is attached and quits (--bench-first-paint).
 MODULES_AT_FIRST_PAINT = """
+import gc
 import sys
 import ui.startup
 
 class Report(ui.startup.FirstPaintProbe):
     def painted(self):
         print("modules", " ".join(sorted(sys.modules)), flush=True)
+        print("collector-at-first-paint", gc.isenabled(), flush=True)
         super().painted()
+
+    def attached(self):
+        print("collector-at-attach", gc.isenabled(), gc.get_freeze_count(), flush=True)
+        super().attached()
 
 ui.startup.FirstPaintProbe = Report
 import ui.app
@@ -175,5 +183,20 @@ def test_the_first_frame_waits_for_neither_the_core_nor_the_other_screens(
     assert "ui.screens.attract" in loaded
     after = {"kiosk.app", "kiosk.session", "ui.journey", "ui.bridge", "requests", "pydantic"}
     after |= {f"ui.screens.{name}" for name in ("records", "certificate", "sign_in", "services")}
+    after |= {"socket", "ui.page_image"}  # systemd's socket is opened once the frame is shown
     assert loaded & after == set()
     assert float(lines["attached"].split()[1]) > float(lines["first-paint"].split()[1])
+    # The cyclic garbage collector sits start-up out, then comes back with start-up's
+    # objects frozen out of its way.
+    assert lines["collector-at-first-paint"].split()[1] == "False"
+    _, enabled, frozen = lines["collector-at-attach"].split()
+    assert enabled == "True" and int(frozen) > 10_000
+
+
+def test_the_garbage_collector_is_back_on_however_start_up_ends(tmp_path: Path) -> None:
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["--no-such-option"])
+    assert gc.isenabled()
+    assert main(["--config", str(tmp_path / "missing.toml")]) == 2
+    assert gc.isenabled()

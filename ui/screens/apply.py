@@ -31,11 +31,11 @@ from kiosk.services.applying import ApplyingView, Step
 from kiosk.services.records import format_cell
 from ui import keyboard as keyboard_layout
 from ui.i18n import current_language, resident_text
+from ui.page_image import PageImage
 from ui.widgets import (
     DELETE_KEY,
     GAP_PX,
     Keypad,
-    PageImage,
     Prompt,
     Screen,
     button,

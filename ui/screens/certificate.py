@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QWidget
 from kiosk.services.certificates import REPRINT_HOURS, FailureKind, PrintOutcome, Stage
 from kiosk.services.preview import PreviewPhase, PreviewView
 from ui.i18n import resident_text
+from ui.page_image import PageImage
 from ui.screens.message import DOTS_TICK_MS, MessageScreen
-from ui.widgets import PageImage, Prompt
+from ui.widgets import Prompt
 
 
 class Phase(Enum):
