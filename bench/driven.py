@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,7 @@ def demo_window() -> tuple[Any, Any, Any]:
     from kiosk.config import load
     from ui.executor import QtExecutor
     from ui.fonts import chinese_font_family
+    from ui.startup import collect_from_now_on
     from ui.window import KioskWindow
 
     app = QApplication([])
@@ -50,6 +52,7 @@ def demo_window() -> tuple[Any, Any, Any]:
     window.resize(1920, 1080)
     window.show()
     core.start()
+    collect_from_now_on()  # as the kiosk does once its core is built
     return app, core, window
 
 
@@ -73,12 +76,18 @@ def drive(
             finished()
             app.quit()
             return
-        if steps[index[0]][1]():
-            index[0] += 1
-            if index[0] < len(steps):
-                steps[index[0]][0]()
-        elif time.monotonic() > deadline:
-            print("timeout at step", index[0], flush=True)
+        try:
+            if steps[index[0]][1]():
+                index[0] += 1
+                if index[0] < len(steps):
+                    steps[index[0]][0]()
+            elif time.monotonic() > deadline:
+                print("timeout at step", index[0], flush=True)
+                app.quit()
+                return
+        except Exception:  # the benchmark's own script is wrong: say where, do not wait it out
+            print("error at step", index[0], flush=True)
+            traceback.print_exc()
             app.quit()
             return
         QTimer.singleShot(poll_ms, next_step)
@@ -112,6 +121,13 @@ class StallProbe:
         if self._measuring:
             self.gaps.append(now - self._last)
         self._last = now
+
+
+def tap_service(journey: Any, service_id: str) -> None:
+    """Tap a service's tile as a finger would: its group and page first (the menu shows a
+    group's services a page at a time)."""
+    journey.menu.reveal(service_id)
+    journey.menu.grid.tiles[service_id].click()
 
 
 def records_page_shown(core: Any, number: int) -> bool:

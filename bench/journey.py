@@ -22,7 +22,7 @@ SCRIPT = r"""
 import json, statistics, sys, time
 import requests
 from PySide6.QtCore import QEvent, QObject
-from bench.driven import demo_window, drive
+from bench.driven import demo_window, drive, tap_service
 from bench.idcard import wire_s
 from drivers.idcard.demo import DEMO_CARDS
 from drivers.idcard.simulator import READ_PROCESSING_S
@@ -80,7 +80,7 @@ def plan():
         def tap(started=started):
             watch.arm(window.journey.records.table.viewport(), shown)
             started["tap"] = time.perf_counter()
-            window.journey.menu.grid.tiles["si-contrib"].click()
+            tap_service(window.journey, "si-contrib")
 
         steps += [
             (lay, lambda: watch.painted is not None),

@@ -108,7 +108,7 @@ def _synthesis_per_character() -> tuple[float, float]:
 
 
 STALL_SCRIPT = r"""
-from bench.driven import StallProbe, demo_window, drive, records_page_shown
+from bench.driven import StallProbe, demo_window, drive, records_page_shown, tap_service
 from kiosk.session import State
 
 app, core, window = demo_window()
@@ -125,10 +125,7 @@ def heard(prompt_id):
     return lambda: said[-1:] == [prompt_id]
 
 def tile(service_id):
-    def tap():  # elder mode: the service's group, then the service, as a finger would
-        journey.menu.reveal(service_id)
-        journey.menu.grid.tiles[service_id].click()
-    return tap
+    return lambda: tap_service(journey, service_id)
 
 steps = [
     (lambda: None, lambda: bool(core.catalog.current.services)),
