@@ -694,7 +694,10 @@ class Journey(QObject):
             if language_changed:
                 self._speak_page(self.window.stack.currentWidget())
             self.voice.set_enabled(preferences.voice)
-        self._show_voice_state()
+        # The voice's buttons on the next turn, once the page in its new look is painted:
+        # laying out the header around them again is ~10 ms, and both at once stall the GUI
+        # thread past its 50 ms on the elder toggle (bench: gui_stall, voice).
+        QTimer.singleShot(0, self, self._show_voice_state)
         self._set_elder(preferences.elder_mode)
         self.attract.announcements.set_items(self._announcements())
         if self.core.session.state is State.IDENTIFIED:

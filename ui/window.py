@@ -49,6 +49,7 @@ class KioskWindow(QWidget):
         self._app_qss: str | None = None  # the look at start, the application's style sheet
         self._part_qss = ""  # the look since, on each part: "" while it is the start's look
         self._extra_parts: list[QWidget] = []  # styled parts outside the stack and header
+        self._side_panel: QWidget | None = None  # the demo panel: restyled a turn later
         self._restyle_pending: list[QWidget] = []
         self._restyle_timer = QTimer(self)  # a child: it dies with the window
         self._restyle_timer.setInterval(0)
@@ -122,6 +123,7 @@ class KioskWindow(QWidget):
             self._side_place.deleteLater()
             self._side_place = None
         self._body.addWidget(panel, 0, Qt.AlignmentFlag.AlignTop)
+        self._side_panel = panel
         self.add_styled_parts(panel)
 
     def add_styled_parts(self, *parts: QWidget) -> None:
@@ -157,8 +159,12 @@ class KioskWindow(QWidget):
                 self.restyle(self.header)
                 self.restyle(self.stack.currentWidget())
                 for part in self._extra_parts:
-                    if part.isVisible():
+                    if part.isVisible() and part is not self._side_panel:
                         self.restyle(part)
+                if self._side_panel is not None and self._side_panel.isVisible():
+                    # Not the resident's screen: first of the rest, on the next turn.
+                    self._restyle_pending.remove(self._side_panel)
+                    self._restyle_pending.insert(0, self._side_panel)
                 self._restyle_timer.start()
         use_language(language)
 

@@ -130,6 +130,7 @@ def test_volume_steps_show_on_the_bar_and_end_with_the_session(
     bar, voice = window.journey.voice_bar, window.journey.voice
     assert voice is not None
     tap(qtbot, window.attract.elder_button)
+    qtbot.waitUntil(bar.louder_button.isVisible)  # a turn after the page's new look
     for _ in range(5):
         if bar.louder_button.isEnabled():
             tap(qtbot, bar.louder_button)
@@ -137,7 +138,8 @@ def test_volume_steps_show_on_the_bar_and_end_with_the_session(
     tap(qtbot, bar.quieter_button)
     assert voice.volume == 0.8
     tap(qtbot, window.attract.elder_button)  # the standard look: the voice goes off
-    assert not voice.enabled and not bar.repeat_button.isVisible()
+    assert not voice.enabled
+    qtbot.waitUntil(lambda: not bar.repeat_button.isVisible())
 
 
 def test_the_countdown_before_a_timeout_is_said(
