@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.api.errors import CentralError, CentralRefusedError, ResidentSessionEndedError
 from kiosk.catalog import MaterialNeed, Question, Service
 from kiosk.executor import Executor, Outcome
+from kiosk.services.asking import Asking
 from kiosk.session import Session
 
 if TYPE_CHECKING:
@@ -210,27 +211,18 @@ def submitted_from(view: ApplicationView, pages: dict[str, int]) -> Submitted:
     )
 
 
-class Applying:
-    """The resident's application. Call its methods on the thread that owns the session;
-    listeners are called from the executor's `done` callbacks (the GUI thread)."""
+class Applying(Asking[ApplyingView]):
+    """The resident's application (kiosk.services.asking says how answers arrive)."""
 
     def __init__(
         self, session: Session, executor: Executor, capture: DocumentCapture | None
     ) -> None:
-        self._session = session
-        self._executor = executor
+        super().__init__(session, executor)
         self.capture = capture
         self.central: CentralClient | None = None  # set when the core connects
         self.token: Callable[[], str | None] = lambda: None
-        self.view: ApplyingView | None = None
         self._idempotency_key = ""
-        self._request = 0  # answers for an older request (left, wiped) are dropped
-        self._listeners: list[Callable[[ApplyingView | None], None]] = []
         self._submitted_listeners: list[Callable[[Submitted], None]] = []
-        session.add_wipe_hook(self.wipe)
-
-    def on_change(self, listener: Callable[[ApplyingView | None], None]) -> None:
-        self._listeners.append(listener)
 
     def on_submitted(self, listener: Callable[[Submitted], None]) -> None:
         """Called once an application went in: the 受理回执 prints."""
@@ -245,13 +237,13 @@ class Applying:
 
     def open(self, service: Service) -> None:
         """申请 `service` (an application or a bundle): what it needs first."""
-        self._request += 1
+        self._outdate()
         self._idempotency_key = secrets.token_urlsafe(24)
         self._set(ApplyingView(Step.NEEDS, service))
 
     def resume(self, service: Service, application_id: str, missing: tuple[str, ...]) -> None:
         """补正: capture what the department asked for again, and submit the same application."""
-        self._request += 1
+        self._outdate()
         view = ApplyingView(Step.CAPTURE, service, resubmitting=application_id, asked=missing)
         self._set(view if view.to_capture else replace(view, step=Step.REVIEW))
 
@@ -357,10 +349,10 @@ class Applying:
         if replacing is None and len(pages) >= material.max_pages:
             return
         self._set(replace(view, capturing=True, problem=""))
-        request = self._request
-        self._executor.submit(
+        self._submit(
             lambda: captured(capture.capture()),
-            lambda outcome: self._captured(request, material.key, replacing, outcome),
+            lambda outcome: self._captured(material.key, replacing, outcome),
+            late=f"a captured page of {material.key}",
         )
 
     def drop_page(self, index: int) -> None:
@@ -373,11 +365,9 @@ class Applying:
             del pages[index]
             self._set(replace(view, pages={**view.pages, material.key: tuple(pages)}))
 
-    def _captured(
-        self, request: int, key: str, replacing: int | None, outcome: Outcome[Any]
-    ) -> None:
+    def _captured(self, key: str, replacing: int | None, outcome: Outcome[Any]) -> None:
         view = self.view
-        if request != self._request or view is None:
+        if view is None:
             return
         error = outcome.error
         if error is not None:
@@ -414,7 +404,6 @@ class Applying:
             )
             return
         self._set(replace(view, step=Step.SUBMITTING, resident_message=""))
-        request = self._request
         files = {key: material_file(pages) for key, pages in view.pages.items() if pages}
         counts = {key: len(pages) for key, pages in view.pages.items() if pages}
         key = self._idempotency_key
@@ -422,21 +411,11 @@ class Applying:
         def work() -> Submitted:
             return submitted_from(_send(central, token, view, files, key), counts)
 
-        self._executor.submit(work, lambda outcome: self._sent(request, outcome))
+        self._submit(work, self._sent, late="an application that went in after the resident left")
 
-    def close(self) -> None:
-        """The resident left: forget the form and the pages; answers on the way are dropped."""
-        self._request += 1
-        if self.view is not None:
-            self._set(None)
-
-    def wipe(self) -> None:
-        self.close()
-
-    def _sent(self, request: int, outcome: Outcome[Any]) -> None:
+    def _sent(self, outcome: Outcome[Any]) -> None:
         view = self.view
-        if request != self._request or view is None:
-            log.info("an application went in after the resident left")
+        if view is None:
             return
         error = outcome.error
         if error is None:
@@ -462,11 +441,6 @@ class Applying:
         log.warning("application %s not submitted: %s", view.service.id, error.technician_message)
         message = resident_message(error) if isinstance(error, CentralRefusedError) else NOT_SENT
         self._set(replace(view, step=Step.FAILED, resident_message=message))
-
-    def _set(self, view: ApplyingView | None) -> None:
-        self.view = view
-        for listener in self._listeners:
-            listener(view)
 
 
 def _send(

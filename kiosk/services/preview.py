@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.api.errors import CentralError, ResidentSessionEndedError
 from kiosk.executor import Executor, Outcome
+from kiosk.services.asking import Asking
 from kiosk.session import Session
 
 if TYPE_CHECKING:
@@ -73,23 +74,14 @@ def first_page_png(pdf: bytes, height_px: int) -> tuple[bytes, int]:
     return buffer.getvalue(), pages
 
 
-class CertificatePreviewing:
-    """Call its methods on the thread that owns the session; listeners are called from the
-    executor's `done` callbacks (the GUI thread in the touchscreen)."""
+class CertificatePreviewing(Asking[PreviewView]):
+    """The preview before 确认打印 (kiosk.services.asking says how answers arrive)."""
 
     def __init__(self, session: Session, executor: Executor) -> None:
-        self._session = session
-        self._executor = executor
+        super().__init__(session, executor)
         self.central: CentralClient | None = None  # set when the core connects
         self.token: Callable[[], str | None] = lambda: None
-        self.view: PreviewView | None = None
         self._height_px = 800
-        self._request = 0  # the latest request's number; older answers are dropped
-        self._listeners: list[Callable[[PreviewView | None], None]] = []
-        session.add_wipe_hook(self.wipe)
-
-    def on_change(self, listener: Callable[[PreviewView | None], None]) -> None:
-        self._listeners.append(listener)
 
     def open(self, service_id: str, height_px: int) -> None:
         """Preview the certificate of `service_id`, page 1 `height_px` tall."""
@@ -101,18 +93,8 @@ class CertificatePreviewing:
         if view is not None and view.phase is PreviewPhase.FAILED:
             self._ask(view.service_id)
 
-    def close(self) -> None:
-        """The resident left the service (or pressed 确认打印): forget the image."""
-        self._request += 1
-        if self.view is not None:
-            self._set(None)
-
-    def wipe(self) -> None:
-        self.close()
-
     def _ask(self, service_id: str) -> None:
-        self._request += 1
-        request = self._request
+        self._outdate()
         self._set(PreviewView(PreviewPhase.LOADING, service_id))
         central, token, height_px = self.central, self.token(), self._height_px
         if central is None or token is None:
@@ -134,12 +116,13 @@ class CertificatePreviewing:
             except Exception as error:  # a missing font, a broken library: say it, not crash
                 raise _RenderError(f"{type(error).__name__}: {error}") from error
 
-        self._executor.submit(work, lambda outcome: self._arrived(request, service_id, outcome))
+        self._submit(
+            work,
+            lambda outcome: self._arrived(service_id, outcome),
+            late=f"the preview of {service_id}",
+        )
 
-    def _arrived(self, request: int, service_id: str, outcome: Outcome[Any]) -> None:
-        if request != self._request:
-            log.debug("the preview of %s arrived after it was needed", service_id)
-            return
+    def _arrived(self, service_id: str, outcome: Outcome[Any]) -> None:
         error = outcome.error
         if error is None:
             rendered = outcome.value
@@ -164,11 +147,6 @@ class CertificatePreviewing:
         else:
             raise error  # a bug: the crash handler reports it
         self._set(PreviewView(PreviewPhase.FAILED, service_id, resident_message=message))
-
-    def _set(self, view: PreviewView | None) -> None:
-        self.view = view
-        for listener in self._listeners:
-            listener(view)
 
 
 class _RenderError(Exception):

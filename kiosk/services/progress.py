@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.api.errors import CentralError, ResidentSessionEndedError
 from kiosk.executor import Executor, Outcome
+from kiosk.services.asking import Asking
 from kiosk.session import Session
 
 if TYPE_CHECKING:
@@ -42,22 +43,13 @@ class ProgressView:
     resident_message: str = ""
 
 
-class ApplicationsQuery:
-    """Call its methods on the thread that owns the session; listeners are called from the
-    executor's `done` callbacks (the GUI thread)."""
+class ApplicationsQuery(Asking[ProgressView]):
+    """办件查询 (kiosk.services.asking says how answers arrive)."""
 
     def __init__(self, session: Session, executor: Executor) -> None:
-        self._session = session
-        self._executor = executor
-        self.central: CentralClient | None = None
+        super().__init__(session, executor)
+        self.central: CentralClient | None = None  # set when the core connects
         self.token: Callable[[], str | None] = lambda: None
-        self.view: ProgressView | None = None
-        self._request = 0
-        self._listeners: list[Callable[[ProgressView | None], None]] = []
-        session.add_wipe_hook(self.wipe)
-
-    def on_change(self, listener: Callable[[ProgressView | None], None]) -> None:
-        self._listeners.append(listener)
 
     def open(self) -> None:
         """The list, newest first."""
@@ -72,7 +64,7 @@ class ApplicationsQuery:
         if view is None or (view.phase is not Phase.DETAIL and not view.wanted):
             return False
         if view.applications:
-            self._request += 1
+            self._outdate()
             self._set(ProgressView(Phase.LIST, view.applications))
         else:
             self.open()
@@ -83,17 +75,8 @@ class ApplicationsQuery:
         if view is not None and view.phase is Phase.FAILED:
             self._ask(view.wanted)
 
-    def close(self) -> None:
-        self._request += 1
-        if self.view is not None:
-            self._set(None)
-
-    def wipe(self) -> None:
-        self.close()
-
     def _ask(self, application_id: str) -> None:
-        self._request += 1
-        request = self._request
+        self._outdate()
         known = self.view.applications if self.view is not None else ()
         self._set(ProgressView(Phase.LOADING, known, wanted=application_id))
         central, token = self.central, self.token()
@@ -114,19 +97,15 @@ class ApplicationsQuery:
                 return central.application(token, application_id)
             return tuple(central.applications(token).applications)
 
-        self._executor.submit(
-            work, lambda outcome: self._arrived(request, application_id, known, outcome)
+        self._submit(
+            work,
+            lambda outcome: self._arrived(application_id, known, outcome),
+            late=f"the application {application_id}" if application_id else "the applications",
         )
 
     def _arrived(
-        self,
-        request: int,
-        application_id: str,
-        known: tuple[ApplicationSummary, ...],
-        outcome: Outcome[Any],
+        self, application_id: str, known: tuple[ApplicationSummary, ...], outcome: Outcome[Any]
     ) -> None:
-        if request != self._request:
-            return
         error = outcome.error
         if error is None:
             if application_id:
@@ -147,8 +126,3 @@ class ApplicationsQuery:
                 Phase.FAILED, known, wanted=application_id, resident_message=resident_message(error)
             )
         )
-
-    def _set(self, view: ProgressView | None) -> None:
-        self.view = view
-        for listener in self._listeners:
-            listener(view)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 from drivers.printer.a4 import A4Printer, A4PrinterError, wait_for_job
 from kiosk.api.errors import CentralError, ResidentSessionEndedError
 from kiosk.executor import Executor, Outcome
+from kiosk.services.asking import Asking
 from kiosk.services.records import RecordsPage, page_from_answer
 from kiosk.session import Session
 
@@ -104,9 +105,10 @@ def query_result_document(
     )
 
 
-class QueryResultPrinting:
-    """Call its methods on the thread that owns the session; listeners are called from the
-    executor's `done` callbacks (the GUI thread in the touchscreen)."""
+class QueryResultPrinting(Asking[QueryPrintView]):
+    """打印查询结果: every row fetched, then printed (kiosk.services.asking says how answers
+    arrive). Leaving the service forgets the printout's state; a job at the printer still
+    finishes."""
 
     def __init__(
         self,
@@ -118,21 +120,13 @@ class QueryResultPrinting:
         kiosk_id: str,
         timeout_s: float,
     ) -> None:
-        self._session = session
-        self._executor = executor
+        super().__init__(session, executor)
         self.printer = printer
         self._site = site
         self._kiosk_id = kiosk_id
         self._timeout_s = timeout_s
         self.central: CentralClient | None = None  # set when the core connects
         self.token: Callable[[], str | None] = lambda: None
-        self.view: QueryPrintView | None = None
-        self._request = 0
-        self._listeners: list[Callable[[QueryPrintView | None], None]] = []
-        session.add_wipe_hook(self.wipe)
-
-    def on_change(self, listener: Callable[[QueryPrintView | None], None]) -> None:
-        self._listeners.append(listener)
 
     @property
     def busy(self) -> bool:
@@ -142,8 +136,7 @@ class QueryResultPrinting:
         """Fetch every row of `service_id` and print them; one printout at a time."""
         if self.busy:
             return
-        self._request += 1
-        request = self._request
+        self._outdate()
         self._set(QueryPrintView(QueryPrintStage.PRINTING, service_id))
         central, token, printer = self.central, self.token(), self.printer
         if printer is None:
@@ -174,17 +167,11 @@ class QueryResultPrinting:
             wait_for_job(printer, job, self._timeout_s)
             return page_count(pdf)
 
-        self._executor.submit(work, lambda outcome: self._done(request, service_id, outcome))
-
-    def close(self) -> None:
-        """The resident left the service: forget the printout's state (a job at the printer
-        still finishes)."""
-        self._request += 1
-        if self.view is not None:
-            self._set(None)
-
-    def wipe(self) -> None:
-        self.close()
+        self._submit(
+            work,
+            lambda outcome: self._done(service_id, outcome),
+            late=f"the query result of {service_id}, printed after the resident left,",
+        )
 
     @staticmethod
     def _fetch_all(central: CentralClient, token: str, service_id: str) -> list[RecordsPage]:
@@ -205,10 +192,7 @@ class QueryResultPrinting:
         )
         return pages
 
-    def _done(self, request: int, service_id: str, outcome: Outcome[Any]) -> None:
-        if request != self._request:
-            log.info("the query result of %s finished after the resident left", service_id)
-            return
+    def _done(self, service_id: str, outcome: Outcome[Any]) -> None:
         error = outcome.error
         if error is None:
             log.info("query result of %s printed: %s page(s)", service_id, outcome.value)
@@ -236,8 +220,3 @@ class QueryResultPrinting:
             log.error("query result of %s not printed", service_id, exc_info=error)
             message = CANNOT_PRINT
         self._set(QueryPrintView(QueryPrintStage.FAILED, service_id, resident_message=message))
-
-    def _set(self, view: QueryPrintView | None) -> None:
-        self.view = view
-        for listener in self._listeners:
-            listener(view)

@@ -42,6 +42,7 @@ from kiosk.api.errors import (
     ResidentSessionEndedError,
 )
 from kiosk.executor import Executor, Outcome
+from kiosk.services.asking import Asking
 from kiosk.session import Session
 
 if TYPE_CHECKING:  # pydantic and requests load when the core connects, after the first frame
@@ -237,23 +238,14 @@ class RecordsView:
     technician_message: str = ""
 
 
-class RecordsQuery:
-    """The resident's records query. Call its methods on the thread that owns the session;
-    listeners are called from the executor's `done` callbacks (the GUI thread)."""
+class RecordsQuery(Asking[RecordsView]):
+    """The resident's records query (kiosk.services.asking says how answers arrive)."""
 
     def __init__(self, session: Session, executor: Executor) -> None:
-        self._session = session
-        self._executor = executor
+        super().__init__(session, executor)
         self.central: CentralClient | None = None  # set when the core connects
         self.token: Callable[[], str | None] = lambda: None
-        self.view: RecordsView | None = None
         self._page_size = 10
-        self._request = 0  # the number of the latest request; older answers are dropped
-        self._listeners: list[Callable[[RecordsView | None], None]] = []
-        session.add_wipe_hook(self.wipe)
-
-    def on_change(self, listener: Callable[[RecordsView | None], None]) -> None:
-        self._listeners.append(listener)
 
     def open(self, service_id: str, page_size: int) -> None:
         """Ask the first page of `service_id`, `page_size` rows a page."""
@@ -273,19 +265,8 @@ class RecordsQuery:
         if view is not None and view.phase is Phase.FAILED:
             self._ask(view.service_id, view.wanted_page, shown=view.page)
 
-    def close(self) -> None:
-        """The resident left the service: forget its pages, drop answers still on the way."""
-        self._request += 1
-        if self.view is not None:
-            self._set(None)
-
-    def wipe(self) -> None:
-        """The session ended (any path): nothing of the resident's records stays."""
-        self.close()
-
     def _ask(self, service_id: str, page: int, shown: RecordsPage | None) -> None:
-        self._request += 1
-        request = self._request
+        self._outdate()
         self._set(RecordsView(Phase.LOADING, service_id, page, shown))
         central, token = self.central, self.token()
         if central is None or token is None:
@@ -294,24 +275,17 @@ class RecordsQuery:
             self._fail(service_id, page, shown, resident, f"records not asked: {why}")
             return
         page_size = self._page_size
-        self._executor.submit(
+        self._submit(
             lambda: page_from_answer(
                 service_id, central.records(token, service_id, page, page_size), page, page_size
             ),
-            lambda outcome: self._arrived(request, service_id, page, shown, outcome),
+            lambda outcome: self._arrived(service_id, page, shown, outcome),
+            late=f"records page {page} of {service_id}",
         )
 
     def _arrived(
-        self,
-        request: int,
-        service_id: str,
-        page: int,
-        shown: RecordsPage | None,
-        outcome: Outcome[Any],
+        self, service_id: str, page: int, shown: RecordsPage | None, outcome: Outcome[Any]
     ) -> None:
-        if request != self._request:
-            log.debug("records page %d of %s arrived after it was needed", page, service_id)
-            return
         error = outcome.error
         if error is None:
             assert isinstance(outcome.value, RecordsPage)
@@ -337,8 +311,3 @@ class RecordsQuery:
         technician: str,
     ) -> None:
         self._set(RecordsView(Phase.FAILED, service_id, page, shown, resident, technician))
-
-    def _set(self, view: RecordsView | None) -> None:
-        self.view = view
-        for listener in self._listeners:
-            listener(view)

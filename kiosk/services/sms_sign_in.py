@@ -31,6 +31,7 @@ from drivers.idcard.id_number import check_character
 from kiosk.api.errors import CentralError, CentralRefusedError
 from kiosk.executor import Executor, Outcome
 from kiosk.privacy import masked_id_number
+from kiosk.services.asking import Asking
 from kiosk.services.identification import Identification, resident_message
 from kiosk.session import Event, Session, State
 
@@ -98,9 +99,8 @@ class SmsView:
     attempt: int = 0  # counts the refused codes, so the screen clears the keypad on each
 
 
-class SmsSignIn:
-    """Call its methods on the thread that owns the session (the GUI thread); listeners are
-    called there too, from the executor's `done` callbacks."""
+class SmsSignIn(Asking[SmsView]):
+    """手机验证码 (kiosk.services.asking says how answers arrive)."""
 
     def __init__(
         self,
@@ -109,24 +109,16 @@ class SmsSignIn:
         executor: Executor,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._session = session
+        super().__init__(session, executor)
         self._identification = identification
-        self._executor = executor
         self._clock = clock
         self.central: CentralClient | None = None  # set when the core connects
         self.demo_codes = False  # demo mode: fetch each code back for the demo panel
-        self.view: SmsView | None = None
         self._id_number: str | None = None  # only while signing in, never written anywhere
         self._sent: tuple[str, str] | None = None  # (ID number, masked phone) of the last code
         self._resend_from = 0.0  # the clock's time when 重新获取 opens
-        self._request = 0  # the latest request's number; older answers are dropped
-        self._listeners: list[Callable[[SmsView | None], None]] = []
         self._demo_listeners: list[Callable[[str, str], None]] = []
-        session.add_wipe_hook(self.wipe)
         session.on_state_change(self._on_state)
-
-    def on_change(self, listener: Callable[[SmsView | None], None]) -> None:
-        self._listeners.append(listener)
 
     def on_demo_code(self, listener: Callable[[str, str], None]) -> None:
         """`listener(code, sent_to)` in demo mode when a code was sent; ("", "") when the
@@ -188,7 +180,7 @@ class SmsSignIn:
     def wipe(self) -> None:
         """The session ended (any path) or was identified: forget the number and what the
         screen shows, drop answers still on the way."""
-        self._request += 1
+        self._outdate()
         self._id_number = self._sent = None
         if self.view is not None:
             self._set(None)
@@ -200,8 +192,7 @@ class SmsSignIn:
     def _ask_for_code(self, sending: SmsView) -> None:
         central, id_number = self.central, self._id_number
         assert id_number is not None
-        self._request += 1
-        request = self._request
+        self._outdate()
         self._set(sending)
         if central is None:
             log.warning("no SMS code asked: no central service configured")
@@ -225,11 +216,12 @@ class SmsSignIn:
                 log.warning("the demo centre did not tell the code: %s", error)
                 return answer, ""
 
-        self._executor.submit(work, lambda outcome: self._code_sent(request, sending, outcome))
+        self._submit(
+            work, lambda outcome: self._code_sent(sending, outcome), late="an SMS code answer"
+        )
 
-    def _code_sent(self, request: int, sending: SmsView, outcome: Outcome[Any]) -> None:
-        if request != self._request or self.view is None:
-            log.debug("an SMS code answer arrived after it was needed")
+    def _code_sent(self, sending: SmsView, outcome: Outcome[Any]) -> None:
+        if self.view is None:
             return
         error = outcome.error
         if error is None:
@@ -305,8 +297,3 @@ class SmsSignIn:
 
     def _resend_in_s(self) -> int:
         return max(0, math.ceil(self._resend_from - self._clock()))
-
-    def _set(self, view: SmsView | None) -> None:
-        self.view = view
-        for listener in self._listeners:
-            listener(view)
