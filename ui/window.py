@@ -49,7 +49,6 @@ class KioskWindow(QWidget):
         self._app_qss: str | None = None  # the look at start, the application's style sheet
         self._part_qss = ""  # the look since, on each part: "" while it is the start's look
         self._extra_parts: list[QWidget] = []  # styled parts outside the stack and header
-        self._side_panel: QWidget | None = None  # the demo panel: restyled a turn later
         self._restyle_pending: list[QWidget] = []
         self._restyle_timer = QTimer(self)  # a child: it dies with the window
         self._restyle_timer.setInterval(0)
@@ -116,15 +115,15 @@ class KioskWindow(QWidget):
             self._restyle_pending.append(page)
 
     def add_side_panel(self, panel: QWidget) -> None:
-        """A panel beside the screens (the demo panel), top-aligned, where its place was kept."""
+        """A panel beside the screens (the demo panel), top-aligned, where its place was kept.
+        It is the demo's operator's, not the resident's: it keeps the look the kiosk started
+        in, whose type lets its notes fit in the screen's height beside either look."""
         panel.setFixedWidth(SIDE_PANEL_WIDTH_PX)
         if self._side_place is not None:
             self._body.removeWidget(self._side_place)
             self._side_place.deleteLater()
             self._side_place = None
         self._body.addWidget(panel, 0, Qt.AlignmentFlag.AlignTop)
-        self._side_panel = panel
-        self.add_styled_parts(panel)
 
     def add_styled_parts(self, *parts: QWidget) -> None:
         """Parts outside the stack (overlays, panels) that take the look too."""
@@ -159,12 +158,8 @@ class KioskWindow(QWidget):
                 self.restyle(self.header)
                 self.restyle(self.stack.currentWidget())
                 for part in self._extra_parts:
-                    if part.isVisible() and part is not self._side_panel:
+                    if part.isVisible():
                         self.restyle(part)
-                if self._side_panel is not None and self._side_panel.isVisible():
-                    # Not the resident's screen: first of the rest, on the next turn.
-                    self._restyle_pending.remove(self._side_panel)
-                    self._restyle_pending.insert(0, self._side_panel)
                 self._restyle_timer.start()
         use_language(language)
 
