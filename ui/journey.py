@@ -126,7 +126,7 @@ class Journey(QObject):
             round(technician.hold_s * 1000),
             px_from_mm(CORNER_MM, core.config.screen.dpi),
         )
-        window.app_event_filters(self.corner)
+        window.watch_input(self.corner)
         self._diagnostics_idle = QTimer(self)
         self._diagnostics_idle.setSingleShot(True)
         self._diagnostics_idle.setInterval(DIAGNOSTICS_IDLE_MS)

@@ -94,13 +94,20 @@ class KioskWindow(QWidget):
         from ui.journey import Journey
 
         self.journey = Journey(self, core)
-        # Every event of every widget passes through this filter: not before the first frame.
-        self._app.installEventFilter(self)
+        self.watch_input(self)  # a tap or a key: activity; in kiosk mode, no context menu
         return self.journey
 
-    def app_event_filters(self, watcher: QObject) -> None:
-        """`watcher` sees every event of every widget (the technicians' corner)."""
-        self._app.installEventFilter(watcher)
+    def watch_input(self, watcher: QObject) -> None:
+        """`watcher` sees every tap, touch and key on the window, and its context menus, where
+        they arrive first: at the window's QWindow, before any widget. Not on the application,
+        which would run Python for each of the many paint and layout events of every widget,
+        each also waiting for the interpreter's lock while a worker renders a document: that
+        stalled the GUI thread over 60 ms (bench: voice)."""
+        if self.windowHandle() is None:
+            self.winId()  # the native window, made now rather than at show
+        handle = self.windowHandle()
+        assert handle is not None
+        handle.installEventFilter(watcher)
 
     @property
     def core(self) -> Core:
@@ -121,6 +128,7 @@ class KioskWindow(QWidget):
         panel.setFixedWidth(SIDE_PANEL_WIDTH_PX)
         if self._side_place is not None:
             self._body.removeWidget(self._side_place)
+            self._side_place.hide()  # out of the layout, it would lie over the screen's corner
             self._side_place.deleteLater()
             self._side_place = None
         self._body.addWidget(panel, 0, Qt.AlignmentFlag.AlignTop)

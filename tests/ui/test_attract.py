@@ -154,3 +154,52 @@ def test_with_a_pcsc_reader_the_attract_screen_mentions_the_social_security_card
         "printer",
         "speech",
     ]
+
+
+def test_a_tap_anywhere_on_the_window_is_activity(qtbot: QtBot, window: KioskWindow) -> None:
+    """Taps reach the window's QWindow first; the window watches them there (not on the
+    application, where every paint of every widget would run Python)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    handle = window.windowHandle()
+    assert handle is not None
+    middle = window.attract.hint.mapTo(window, window.attract.hint.rect().center())
+    with qtbot.waitSignal(window.activity, timeout=2000):
+        QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, middle)
+
+
+@pytest.mark.parametrize("kiosk_mode", [True, False])
+def test_kiosk_mode_opens_no_context_menu_on_a_text_field(
+    qtbot: QtBot, config: Config, kiosk_mode: bool
+) -> None:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    core = build_core(config, demo=True)
+    window = KioskWindow.with_core(core, chinese_font_family(), kiosk_mode=kiosk_mode)
+    qtbot.addWidget(window)
+    field = QLineEdit(window.attract)  # as the address field of an application
+    field.setGeometry(40, 40, 400, 60)
+    field.raise_()  # above the screen's own parts
+    try:
+        window.show()
+        qtbot.waitExposed(window)
+        handle = window.windowHandle()
+        assert handle is not None
+        where = field.mapTo(window, QPoint(20, 30))
+        assert window.childAt(where) is field
+        QTest.mouseClick(handle, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, where)
+        qtbot.wait(200)
+        menu = QApplication.activePopupWidget()
+        if menu is not None:
+            menu.close()
+        # The standard build opens Qt's edit menu (撤销, 粘贴 …); the kiosk opens none.
+        assert (menu is None) is kiosk_mode
+    finally:
+        if kiosk_mode:
+            QApplication.restoreOverrideCursor()
+        window.kiosk_mode = False
+        window.close()
+        core.stop()

@@ -45,7 +45,7 @@ CHECK_OF_DEVICE = {
 
 class CornerHold(QObject):
     """Emits `held` when a finger stays `hold_ms` on the window's configured corner. It watches
-    every press in the application (an event filter) and consumes none of them."""
+    every press on the window (`KioskWindow.watch_input`) and consumes none of them."""
 
     held = Signal()
 
