@@ -177,9 +177,9 @@ class SmsSignIn(Asking[SmsView]):
             if left != view.resend_in_s:
                 self._set(replace(view, resend_in_s=left))
 
-    def wipe(self) -> None:
-        """The session ended (any path) or was identified: forget the number and what the
-        screen shows, drop answers still on the way."""
+    def close(self) -> None:
+        """The sign-in is over (the session ended by any path, or was identified): forget the
+        number and what the screen shows, drop answers still on the way."""
         self._outdate()
         self._id_number = self._sent = None
         if self.view is not None:
