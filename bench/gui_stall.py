@@ -89,7 +89,8 @@ core.stop()
 
 def run() -> list[tuple[str, float, float, str]]:
     output = run_demo_script(SCRIPT, timeout_s=120)
-    figures = {line.split()[0]: line.split()[1:] for line in output.splitlines() if line}
+    rows = (line.split() for line in output.splitlines())
+    figures = {row[0]: row[1:] for row in rows if row}  # a blank or spaces-only line is no row
     if "max-gap-ms" not in figures or "collection-ms" not in figures:
         raise RuntimeError(f"the session did not complete: {output}")
     frozen, unfrozen = (float(ms) for ms in figures["collection-ms"])
