@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 
 # Before anything imports Qt: no display here, and Qt aborts without one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -28,6 +30,16 @@ from tests.rigs.tls import TlsFiles, make_ca_and_server_cert
 from ui import keyboard
 
 keyboard.enable()  # the on-screen keyboard, as the kiosk has it: before any QApplication
+
+# How long the interpreter may take to exit once the run has ended (KIOSK_TEST_EXIT_GRACE_S).
+EXIT_GRACE_S = float(os.environ.get("KIOSK_TEST_EXIT_GRACE_S", "120"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Once the run has ended, a process still alive EXIT_GRACE_S later waits forever on
+    something (a thread, a Qt object's destructor): print every thread's stack and exit 1.
+    CI once printed "1041 passed" and then hung until its 90-minute limit, saying nothing."""
+    faulthandler.dump_traceback_later(EXIT_GRACE_S, exit=True, file=sys.__stderr__)
 
 
 @pytest.fixture(scope="session")
