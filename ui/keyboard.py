@@ -24,13 +24,16 @@ log = logging.getLogger(__name__)
 
 PANEL_QML = assets.ROOT / "keyboard" / "panel.qml"
 _LIBRARY = "libQt6VirtualKeyboard.so.6"
-# The panel keeps its keys' shape, so its height follows its width (about 0.31 of it): this
-# wide, it leaves a text question room for its title, field and buttons on a 1080-line screen.
-# In the elder look, as wide as the tallest text page (the address, under two choices) leaves
-# room for: keys about 30 mm wide but 22 mm tall, short of its 24 mm (the README says so);
-# tests/ui/test_apply_screens.py fails if a page no longer fits.
+# The panel's shape, its height over its width, sets its keys' height: Qt's own (0.3125, its
+# style's 2560 × 800 design) this wide leaves a text question room for its title, field and
+# buttons on a 1080-line screen. The elder look's panel is wider and taller in shape: keys of
+# 30 × 24.6 mm at 96 dpi (Qt's shape: 22 mm tall), as much as the tallest text page (the
+# address, under two choices) has room for; tests/ui/test_apply_screens.py measures the keys
+# as drawn and fails if a page no longer fits.
 PANEL_WIDTH_PX = 1100
+STANDARD_SHAPE = 800 / 2560
 ELDER_PANEL_WIDTH_PX = 1220
+ELDER_SHAPE = 0.34
 
 
 def available() -> bool:
@@ -82,14 +85,11 @@ def create_panel(owner: QWidget, ready: Callable[[QWidget | None], None]) -> Non
             return
         widget.setContent(url, component, root)
 
-        def fit() -> None:  # the panel's height follows its width (the keys keep their shape)
+        def fit() -> None:  # the panel's height follows its width and shape
             widget.setFixedHeight(max(1, round(float(root.property("panelHeight")))))
 
         root.panelHeightChanged.connect(fit)  # type: ignore[attr-defined]
         fit()
-        # Its shape, for `set_width`: a new width sets the height at once, not a turn later
-        # (the old, taller height for a moment would stretch the window past the screen).
-        widget.setProperty("shape", widget.height() / max(1, widget.width()))
         ready(widget)
 
     if component.isLoading():
@@ -98,9 +98,12 @@ def create_panel(owner: QWidget, ready: Callable[[QWidget | None], None]) -> Non
         loaded()
 
 
-def set_width(panel: QWidget, width: int) -> None:
-    """The panel this wide, and as tall as its keys' shape makes it."""
-    panel.setFixedSize(width, max(1, round(width * float(panel.property("shape") or 0.31))))
+def set_size(panel: QWidget, width: int, shape: float) -> None:
+    """The panel this wide and `shape` times as tall: its keys grow with both. The height is
+    set at once, not a turn later when the QML has followed (the old height for a moment
+    would stretch the window past the screen)."""
+    _call(panel, "useShape", shape)
+    panel.setFixedSize(width, max(1, round(width * shape)))
 
 
 def use_language(panel: QWidget, language: str) -> None:
@@ -113,7 +116,7 @@ def type_keys(panel: QWidget, keys: str) -> None:
     _call(panel, "typeKeys", keys)
 
 
-def _call(panel: QWidget, function: str, argument: str) -> None:
+def _call(panel: QWidget, function: str, argument: str | float) -> None:
     """Call a function of the panel's QML (assets/keyboard/panel.qml)."""
     from PySide6.QtCore import Q_ARG, QMetaObject
     from PySide6.QtQuickWidgets import QQuickWidget

@@ -18,6 +18,11 @@ Item {
         VirtualKeyboardSettings.activeLocales = ["zh_CN", "en_US"]
         VirtualKeyboardSettings.locale = "zh_CN"
     }
+    // The panel's height over its width: Qt's style draws its keys to its design's shape.
+    function useShape(shape) {
+        var style = panel.keyboard.style
+        style.keyboardDesignHeight = style.keyboardDesignWidth * shape
+    }
     function useLocale(name) {
         VirtualKeyboardSettings.locale = name
     }

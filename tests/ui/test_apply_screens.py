@@ -4,8 +4,10 @@ SANE's test device for the materials and the demo's receipt folder for the 受�
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -130,6 +132,93 @@ def test_a_text_question_is_typed_on_the_pinyin_keyboard(qtbot: QtBot, window: K
     # What was typed stays out of the pinyin engine's user dictionary, a file that outlives
     # the session (Qt Virtual Keyboard's own tests: ImhSensitiveData disables it).
     assert screen.text_field.inputMethodHints() & Qt.InputMethodHint.ImhSensitiveData
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    """A row of keys as drawn, in mm."""
+
+    height: float
+    gap_above: float
+    narrowest_key: float
+    between_first_keys: QPoint  # in the panel: the middle of the gap after the row's first key
+
+
+def key_rows(panel: QWidget, dpi: float) -> list[KeyRow]:
+    """The rows of keys the panel draws: a line of pixels is in a row when most of it is
+    unlike the panel's background (the rows are separated by lines of background)."""
+    image = panel.grab().toImage()
+    background = image.pixelColor(1, 1).getRgb()[:3]
+
+    def is_key(x: int, y: int) -> bool:
+        colour = image.pixelColor(x, y).getRgb()[:3]
+        return any(abs(a - b) > 8 for a, b in zip(colour, background, strict=True))
+
+    def runs(flags: list[bool]) -> list[tuple[int, int]]:  # (start, length) of each True run
+        found, start = [], -1
+        for i, flag in enumerate([*flags, False]):
+            if flag and start < 0:
+                start = i
+            elif not flag and start >= 0:
+                found.append((start, i - start))
+                start = -1
+        return found
+
+    xs = range(0, image.width(), 4)
+    in_row = [sum(is_key(x, y) for x in xs) > len(xs) / 2 for y in range(image.height())]
+    rows, previous_end = [], 0
+    for top, height in runs(in_row):
+        above_labels = top + height // 8  # a label's anti-aliased edge can match the background
+        keys = runs([is_key(x, above_labels) for x in range(image.width())])
+        (first_x, first_width), (second_x, _) = keys[:2]
+        rows.append(
+            KeyRow(
+                mm_from_px(height, dpi),
+                mm_from_px(top - previous_end, dpi),
+                mm_from_px(min(width for _, width in keys), dpi),
+                QPoint((first_x + first_width + second_x) // 2, top + height // 2),
+            )
+        )
+        previous_end = top + height
+    return rows
+
+
+def mm_from_px(px: float, dpi: float) -> float:
+    return px * 25.4 / dpi
+
+
+def test_the_elder_keyboard_has_keys_24_mm_tall(qtbot: QtBot, window: KioskWindow) -> None:
+    """长辈模式's 24 mm targets, measured on the keys Qt Virtual Keyboard draws: four rows
+    under the address field, each key at least 24 mm tall and wide, and a tap between two keys
+    presses one; the standard look keeps Qt's own shape, with smaller keys."""
+    screen = window.journey.apply
+    qtbot.waitUntil(lambda: screen.keyboard is not None, timeout=5000)
+    identify(qtbot, window)
+    window.core.session.set_preferences(Preferences(elder_mode=True))
+    tap(qtbot, service_tile(qtbot, window, "disability-subsidy"))
+    qtbot.waitUntil(lambda: at(window, Step.NEEDS))
+    forward(qtbot, screen)
+    panel = screen.keyboard
+    assert panel is not None
+    qtbot.waitUntil(panel.isVisible)
+    dpi = window.config.screen.dpi
+    qtbot.waitUntil(lambda: len(key_rows(panel, dpi)) == 4)
+    elder = key_rows(panel, dpi)
+    assert min(row.height for row in elder) >= 24, elder
+    assert min(row.narrowest_key for row in elder) >= 24, elder
+    # The keyboard's own 2 mm between keys is no dead zone: each key's whole cell answers.
+    keyboard.use_language(panel, "en")  # letters straight into the field
+    screen.text_field.setFocus()
+    where = panel.mapTo(window, elder[0].between_first_keys)
+    QTest.mouseClick(
+        window.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where
+    )
+    qtbot.waitUntil(lambda: screen.text_field.text() in ("q", "w"))
+    window.core.session.set_preferences(Preferences(elder_mode=False))
+    qtbot.waitUntil(lambda: panel.height() < 390)
+    qtbot.waitUntil(lambda: len(key_rows(panel, dpi)) == 4)
+    standard = key_rows(panel, dpi)
+    assert max(row.height for row in standard) < min(row.height for row in elder)
 
 
 def squeezed(window: KioskWindow) -> list[str]:

@@ -149,6 +149,7 @@ class ApplyScreen(Screen):
         # What you will need.
         self.needs_page = QWidget()
         needs = QVBoxLayout(self.needs_page)
+        needs.setContentsMargins(0, 0, 0, 0)  # the screen's margins are the page's
         self.needs_intro = label("title")
         self.needs_list = label("lead")
         self.needs_info = label("lead")
@@ -160,6 +161,7 @@ class ApplyScreen(Screen):
         # The form: one question a page.
         self.form_page = QWidget()
         form = QVBoxLayout(self.form_page)
+        form.setContentsMargins(0, 0, 0, 0)  # the screen's margins are the page's
         form.setSpacing(GAP_PX)
         self.question_title = label("title")
         self.question_hint = label("lead")
@@ -181,6 +183,7 @@ class ApplyScreen(Screen):
             self.keypad_box.addWidget(keypad)
         self.choices = QWidget()
         self._choice_grid = QGridLayout(self.choices)
+        self._choice_grid.setContentsMargins(0, 0, 0, 0)
         self._choice_grid.setSpacing(GAP_PX)
         self.choice_buttons: dict[str, QPushButton] = {}
         self.date_picker = DatePicker()
@@ -208,6 +211,7 @@ class ApplyScreen(Screen):
         # Capture, page by page.
         self.capture_page = QWidget()
         capture = QVBoxLayout(self.capture_page)
+        capture.setContentsMargins(0, 0, 0, 0)  # the screen's margins are the page's
         capture.setSpacing(GAP_PX)
         self.material_title = label("title")
         self.capture_hint = label("lead")
@@ -235,6 +239,7 @@ class ApplyScreen(Screen):
         # Review.
         self.review_page = QWidget()
         review = QVBoxLayout(self.review_page)
+        review.setContentsMargins(0, 0, 0, 0)  # the screen's margins are the page's
         review.setSpacing(GAP_PX // 2)
         self.review_intro = label("title")
         self.review_grid = QGridLayout()
@@ -250,6 +255,7 @@ class ApplyScreen(Screen):
         # Submitting, submitted, failed: a message page.
         self.message_page = QWidget()
         message = QVBoxLayout(self.message_page)
+        message.setContentsMargins(0, 0, 0, 0)  # the screen's margins are the page's
         self.message_title = label("display")
         self.message_number = label("display")
         self.message_detail = label("lead")
@@ -314,10 +320,11 @@ class ApplyScreen(Screen):
     def set_elder(self, elder: bool) -> None:
         self._elder = elder
         if self.keyboard is not None:
-            keyboard_layout.set_width(
-                self.keyboard,
-                keyboard_layout.ELDER_PANEL_WIDTH_PX if elder else keyboard_layout.PANEL_WIDTH_PX,
-            )
+            if elder:
+                width, shape = keyboard_layout.ELDER_PANEL_WIDTH_PX, keyboard_layout.ELDER_SHAPE
+            else:
+                width, shape = keyboard_layout.PANEL_WIDTH_PX, keyboard_layout.STANDARD_SHAPE
+            keyboard_layout.set_size(self.keyboard, width, shape)
 
     def show_view(self, view: ApplyingView | None) -> None:
         old = self.view
