@@ -23,8 +23,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import requests
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from central.logs import ID_NUMBER
 from central.models import NotificationTemplate, SmsMessage
@@ -177,14 +177,23 @@ class SmsDispatcher:
             self._wake.clear()
 
     def deliver_due(self) -> int:
-        """Send what is due now; the number sent."""
+        """Send what is due now; the number sent. A phone gets its messages of one purpose in
+        the order they were queued: one waits while an earlier one to that phone is unsent
+        (each has its own back-off, and 不予许可 must not arrive before 已受理)."""
         now = self._clock()
+        earlier = aliased(SmsMessage)
         with self._session() as session:
             due = session.scalars(
                 select(SmsMessage.id)
                 .where(
                     SmsMessage.sent_at.is_(None),
                     or_(SmsMessage.next_try_at.is_(None), SmsMessage.next_try_at <= now),
+                    ~exists().where(
+                        earlier.phone == SmsMessage.phone,
+                        earlier.purpose == SmsMessage.purpose,
+                        earlier.sent_at.is_(None),
+                        earlier.id < SmsMessage.id,
+                    ),
                 )
                 .order_by(SmsMessage.id)
                 .limit(BATCH)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from central.db import Database
+from central.db import Database, migrate
 from central.models import SmsMessage
 from central.notify import DEFAULT_TEMPLATES, SIGNATURE, SMS_CHARS, SmsTemplate, queue
 from central.sms_gateway_sim import SmsGatewaySimulator
@@ -86,10 +87,13 @@ def test_a_gateway_down_for_a_while_loses_no_message(
         assert texts_to(sms_gateway, phone) == []
         with db.session() as session:
             waiting = session.scalars(
-                select(SmsMessage).where(SmsMessage.phone == phone, SmsMessage.sent_at.is_(None))
+                select(SmsMessage)
+                .where(SmsMessage.phone == phone, SmsMessage.sent_at.is_(None))
+                .order_by(SmsMessage.id)
             ).all()
-            assert len(waiting) == 2 and all(row.attempts >= 1 for row in waiting)
-            assert all("HTTP 503" in (row.last_error or "") for row in waiting)
+            # 已受理 is tried again and again; 不予许可 waits behind it, untried.
+            assert [row.attempts >= 1 for row in waiting] == [True, False]
+            assert "HTTP 503" in (waiting[0].last_error or "")
     finally:
         sms_gateway.down = False
     wait_for(lambda: len(texts_to(sms_gateway, phone)) == 2, timeout_s=30)
@@ -129,3 +133,44 @@ def test_sent_is_kept_a_week_then_deleted(db: Database) -> None:
         assert (
             session.scalars(select(SmsMessage).where(SmsMessage.sent_at.is_not(None))).all() == []
         )
+
+
+def test_a_phone_gets_its_messages_in_the_order_they_were_queued(tmp_path: Path) -> None:
+    """Each message has its own back-off: 已受理 failed twice and waits 8 s, 不予许可 failed
+    once and is due again first; it still goes out after 已受理."""
+    from central.notify import SmsDispatcher
+
+    url = f"sqlite:///{tmp_path / 'central.sqlite3'}"
+    migrate(url)
+    db = Database(url)
+    now = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+    with db.session() as session:
+        queue(session, "13800000021", "已受理", "application")
+        queue(session, "13800000021", "不予许可", "application")
+        queue(session, "13800000021", "您的验证码为 123456", "code")  # another purpose
+        queue(session, "13800000022", "已受理", "application")  # another phone
+        first, second = session.scalars(
+            select(SmsMessage).where(SmsMessage.phone == "13800000021").order_by(SmsMessage.id)
+        ).all()[:2]
+        first.attempts, first.next_try_at = 2, now + dt.timedelta(seconds=8)
+        second.attempts, second.next_try_at = 1, now
+
+    class Recording:
+        def __init__(self) -> None:
+            self.sent: list[tuple[str, str]] = []
+
+        def deliver(self, phone: str, text: str) -> None:
+            self.sent.append((phone, text))
+
+    gateway = Recording()
+    clock = [now]
+    dispatcher = SmsDispatcher(db.session, gateway, clock=lambda: clock[0])
+    assert dispatcher.deliver_due() == 2
+    assert gateway.sent == [("13800000021", "您的验证码为 123456"), ("13800000022", "已受理")]
+    clock[0] = now + dt.timedelta(seconds=8)
+    assert dispatcher.deliver_due() == 1  # 已受理; 不予许可 was not due when the pass began
+    assert dispatcher.deliver_due() == 1
+    assert [text for phone, text in gateway.sent if phone == "13800000021"][1:] == [
+        "已受理",
+        "不予许可",
+    ]
