@@ -134,6 +134,17 @@ def test_a_text_question_is_typed_on_the_pinyin_keyboard(qtbot: QtBot, window: K
     assert screen.text_field.inputMethodHints() & Qt.InputMethodHint.ImhSensitiveData
 
 
+def apply_in_the_elder_look(qtbot: QtBot, window: KioskWindow) -> ApplyScreen:
+    """A resident in 长辈模式 opens 残疾人两项补贴: its first page, what they will need."""
+    screen = window.journey.apply
+    qtbot.waitUntil(lambda: screen.keyboard is not None, timeout=5000)
+    identify(qtbot, window)
+    window.core.session.set_preferences(Preferences(elder_mode=True))
+    tap(qtbot, service_tile(qtbot, window, "disability-subsidy"))
+    qtbot.waitUntil(lambda: at(window, Step.NEEDS))
+    return screen
+
+
 @dataclass(frozen=True)
 class KeyRow:
     """A row of keys as drawn, in mm."""
@@ -191,12 +202,7 @@ def test_the_elder_keyboard_has_keys_24_mm_tall(qtbot: QtBot, window: KioskWindo
     """长辈模式's 24 mm targets, measured on the keys Qt Virtual Keyboard draws: four rows
     under the address field, each key at least 24 mm tall and wide, and a tap between two keys
     presses one; the standard look keeps Qt's own shape, with smaller keys."""
-    screen = window.journey.apply
-    qtbot.waitUntil(lambda: screen.keyboard is not None, timeout=5000)
-    identify(qtbot, window)
-    window.core.session.set_preferences(Preferences(elder_mode=True))
-    tap(qtbot, service_tile(qtbot, window, "disability-subsidy"))
-    qtbot.waitUntil(lambda: at(window, Step.NEEDS))
+    screen = apply_in_the_elder_look(qtbot, window)
     forward(qtbot, screen)
     panel = screen.keyboard
     assert panel is not None
@@ -238,12 +244,7 @@ def test_every_application_page_fits_the_screen_in_the_elder_look(
 ) -> None:
     """长辈模式's type and 24 mm targets are larger; the pages must still fit 1080 lines, the
     keyboard's text question and the capture page with its pages the tallest of them."""
-    screen = window.journey.apply
-    qtbot.waitUntil(lambda: screen.keyboard is not None, timeout=5000)
-    identify(qtbot, window)
-    window.core.session.set_preferences(Preferences(elder_mode=True))
-    tap(qtbot, service_tile(qtbot, window, "disability-subsidy"))
-    qtbot.waitUntil(lambda: at(window, Step.NEEDS))
+    screen = apply_in_the_elder_look(qtbot, window)
     looks_right(window, qtbot)
     assert squeezed(window) == []
     forward(qtbot, screen)  # the certificate number: the pinyin keyboard
