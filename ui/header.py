@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
+from ui.qt_values import ALIGN_RIGHT_VCENTER, set_property
 from ui.widgets import Translatable, label
 
 CLOCK_TICK_MS = 1000
@@ -21,7 +22,7 @@ class Header(Translatable):
         self.clock = label("clock", wrap=False)
         self.date = label("date", wrap=False)
         for right in (self.clock, self.date):
-            right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            set_property(right, "alignment", ALIGN_RIGHT_VCENTER)
         time_column = QVBoxLayout()
         time_column.setSpacing(0)
         time_column.addWidget(self.clock)

@@ -15,7 +15,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 import assets
@@ -60,7 +59,7 @@ def create_panel(owner: QWidget, ready: Callable[[QWidget | None], None]) -> Non
     if os.environ.get("QT_IM_MODULE") != "qtvirtualkeyboard":
         ready(None)
         return
-    from PySide6.QtCore import QUrl
+    from PySide6.QtCore import Qt, QUrl
     from PySide6.QtQml import QQmlComponent
     from PySide6.QtQuickWidgets import QQuickWidget
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QLabel,
     QPushButton,
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.qt_values import NO_FOCUS, PLAIN_TEXT, set_property
+
 GAP_PX = 24  # between touch targets: 6.4 mm at 96 dpi, the elder look's least (6 mm)
 
 
@@ -20,7 +23,7 @@ def label(role: str, text: str = "", *, wrap: bool = True) -> QLabel:
     widget = QLabel(text)
     widget.setProperty("role", role)
     widget.setWordWrap(wrap)
-    widget.setTextFormat(Qt.TextFormat.PlainText)  # names with <b> or & show as typed
+    set_property(widget, "textFormat", PLAIN_TEXT)  # names with <b> or & show as typed
     return widget
 
 
@@ -28,17 +31,18 @@ def button(role: str = "", text: str = "") -> QPushButton:
     widget = QPushButton(text)
     if role:
         widget.setProperty("role", role)
-    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touchscreen has no focus ring to show
+    set_property(widget, "focusPolicy", NO_FOCUS)  # a touchscreen has no focus ring to show
     return widget
 
 
-class Translatable(QWidget):
-    """A styled widget that sets its texts in `retranslate()`, again on each language change."""
+class Translatable(QFrame):
+    """A styled widget that sets its texts in `retranslate()`, again on each language change.
+    A QFrame (without a frame), because Qt's style sheets paint the background of a QFrame,
+    and of a QWidget subclass only with an attribute set from PySide's costly `Qt` enums."""
 
     def __init__(self, role: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", role)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
     def retranslate(self) -> None:
         """Set every user-facing text; subclasses call it at the end of `__init__`."""
@@ -69,9 +73,11 @@ class Tile(QPushButton):
     """A large button with a title and a line of description, for the service grids."""
 
     def __init__(self, title: str, description: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt  # tiles come after the first frame (ui.qt_values)
+
         super().__init__(parent)
         self.setProperty("role", "tile")
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_property(self, "focusPolicy", NO_FOCUS)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)

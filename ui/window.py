@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import Config
 from ui.header import Header
 from ui.i18n import use_language
+from ui.qt_values import NO_CONTEXT_MENU, set_property
 from ui.screens.attract import AttractScreen
 from ui.theme import stylesheet, tokens_for
 
@@ -76,10 +77,9 @@ class KioskWindow(QWidget):
         column.addLayout(self._body, 1)
         self.attract.installEventFilter(self)  # for the first paint
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
-        if kiosk_mode:
-            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-            self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-            app.setOverrideCursor(Qt.CursorShape.BlankCursor)
+        if kiosk_mode:  # shown full screen (ui.startup): no frame, under cage or any desktop
+            set_property(self, "contextMenuPolicy", NO_CONTEXT_MENU)
+            self.first_painted.connect(lambda: QTimer.singleShot(0, self._hide_cursor))
 
     @classmethod
     def with_core(cls, core: Core, font_family: str, *, kiosk_mode: bool) -> KioskWindow:
@@ -131,6 +131,8 @@ class KioskWindow(QWidget):
             self._side_place.hide()  # out of the layout, it would lie over the screen's corner
             self._side_place.deleteLater()
             self._side_place = None
+        from PySide6.QtCore import Qt  # after the first frame (ui.qt_values)
+
         self._body.addWidget(panel, 0, Qt.AlignmentFlag.AlignTop)
 
     def add_styled_parts(self, *parts: QWidget) -> None:
@@ -187,6 +189,12 @@ class KioskWindow(QWidget):
             self.restyle(self._restyle_pending[0])
         else:
             self._restyle_timer.stop()
+
+    def _hide_cursor(self) -> None:
+        """No pointer on a touchscreen kiosk: hidden once the first frame is on screen."""
+        from PySide6.QtCore import Qt  # after the first frame (ui.qt_values)
+
+        self._app.setOverrideCursor(Qt.CursorShape.BlankCursor)
 
     def _warm_up(self) -> None:
         """Pay PySide's one-time cost of the first language change (~45 ms of lazily built

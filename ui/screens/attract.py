@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 import assets
+from ui.qt_values import KEEP_ASPECT_RATIO, set_property
 from ui.widgets import Prompt, Screen, Translatable, button, label
 
 ANNOUNCEMENT_ROTATE_MS = 8000
@@ -25,7 +26,11 @@ class AnnouncementStrip(Translatable):
         self.text = label("", wrap=True)
         row = QHBoxLayout(self)
         row.setContentsMargins(32, 16, 32, 16)
-        row.addWidget(self.tag, 0, Qt.AlignmentFlag.AlignVCenter)
+        tag_column = QVBoxLayout()  # the tag centred beside a text of one line or more
+        tag_column.addStretch(1)
+        tag_column.addWidget(self.tag)
+        tag_column.addStretch(1)
+        row.addLayout(tag_column)
         row.addSpacing(16)
         row.addWidget(self.text, 1)
         self._timer = QTimer(self)
@@ -75,7 +80,7 @@ class AttractScreen(Screen):
         svg = assets.ROOT / "images" / ILLUSTRATION
         self.illustration = QSvgWidget()
         self.illustration.load(svg.read_bytes())
-        self.illustration.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        set_property(self.illustration.renderer(), "aspectRatioMode", KEEP_ASPECT_RATIO)
         self.illustration.setMinimumSize(420, 360)
         self.notice = label("notice")
         self.notice.hide()
@@ -97,7 +102,10 @@ class AttractScreen(Screen):
             prompt_column.addSpacing(12)
         prompt_column.addSpacing(12)
         prompt_column.addWidget(self.no_card)
-        prompt_column.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignLeft)
+        sign_in_row = QHBoxLayout()  # the button as wide as its words, on the left
+        sign_in_row.addWidget(self.sign_in_button)
+        sign_in_row.addStretch(1)
+        prompt_column.addLayout(sign_in_row)
         prompt_column.addSpacing(24)
         prompt_column.addWidget(self.other_ways)
         prompt_column.addStretch(1)
