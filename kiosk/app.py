@@ -208,12 +208,16 @@ class Core:
 
     def _start_when_the_demo_centre_answers(self, services: list[Service]) -> None:
         assert self.demo_central is not None
-        if not self.demo_central.wait_until_answering(DEMO_CENTRAL_START_S):
-            log.error("the demo central service did not answer within %d s", DEMO_CENTRAL_START_S)
+        answering = self.demo_central.wait_until_answering(DEMO_CENTRAL_START_S)
         with self._start_lock:
-            if not self._stopping:
-                for service in services:
-                    service.start()
+            if self._stopping:  # stopped while it waited: no fault of the demo centre's
+                return
+            if not answering:
+                log.error(
+                    "the demo central service did not answer within %d s", DEMO_CENTRAL_START_S
+                )
+            for service in services:
+                service.start()
 
     def stop(self) -> None:
         """End a session still under way (wiping it), then stop every thread and process."""

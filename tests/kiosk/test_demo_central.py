@@ -65,7 +65,7 @@ def test_demo_mode_talks_to_its_centre_only_once_it_answers(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """No "connection refused" noise while the demo centre boots; a core stopped before it
-    answered starts nothing afterwards."""
+    answered starts nothing afterwards, and says nothing of a centre that did not answer."""
     config = from_mapping({"kiosk": {"state_dir": str(tmp_path / "state")}}, environ={})
     core = build_core(config, demo=True)
     core.start()
@@ -90,3 +90,4 @@ def test_demo_mode_talks_to_its_centre_only_once_it_answers(
         assert not thread.is_alive()
     started = {t.name for t in threading.enumerate()} & {"catalog", "outbox", "heartbeat"}
     assert started == set()
+    assert "did not answer" not in caplog.text
