@@ -26,7 +26,7 @@ _LIBRARY = "libQt6VirtualKeyboard.so.6"
 # The panel's shape, its height over its width, sets its keys' height: Qt's own (0.3125, its
 # style's 2560 × 800 design) this wide leaves a text question room for its title, field and
 # buttons on a 1080-line screen. The elder look's panel is wider and taller in shape: keys of
-# 30 × 24.6 mm at 96 dpi (Qt's shape: 22 mm tall), as much as the tallest text page (the
+# 30 × 25 mm at 96 dpi (Qt's shape: 22 mm tall), as much as the tallest text page (the
 # address, under two choices) has room for; tests/ui/test_apply_screens.py measures the keys
 # as drawn and fails if a page no longer fits.
 PANEL_WIDTH_PX = 1100
