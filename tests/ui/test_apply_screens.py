@@ -17,6 +17,7 @@ from tests.ui.helpers import clipped_buttons, clipped_labels, service_tile, tap,
 from tests.ui.test_session_screens import identify
 from ui import keyboard
 from ui.screens.apply import ApplyScreen
+from ui.theme import MM_PER_INCH
 from ui.window import KioskWindow
 
 STEP_MS = 20_000  # a capture on SANE's test device takes about a second on this machine
@@ -195,7 +196,7 @@ def key_rows(panel: QWidget, dpi: float) -> list[KeyRow]:
 
 
 def mm_from_px(px: float, dpi: float) -> float:
-    return px * 25.4 / dpi
+    return px * MM_PER_INCH / dpi
 
 
 def test_the_elder_keyboard_has_keys_24_mm_tall(qtbot: QtBot, window: KioskWindow) -> None:
